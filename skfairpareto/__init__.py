@@ -1,0 +1,15 @@
+"""skfairpareto: scikit-learn estimators that learn the whole accuracy-fairness Pareto front."""
+__version__ = "0.1.0"
+
+from .base import BaseParetoClassifier
+from .cba import CBAClassifier
+from .embedding import SentenceEmbedder
+from .suhnpf import SUHNPFParetoClassifier
+
+__all__ = [
+    "BaseParetoClassifier",
+    "CBAClassifier",
+    "SUHNPFParetoClassifier",
+    "SentenceEmbedder",
+    "__version__",
+]

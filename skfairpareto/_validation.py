@@ -1,0 +1,111 @@
+"""Input validation shared by every estimator: labels, features and sensitive features."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.multiclass import type_of_target
+
+
+def check_binary_target(y):
+    """Return ``(y01, classes)``: labels encoded as 0/1 floats and the two original values."""
+    y = np.asarray(y)
+    if y.ndim != 1:
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        else:
+            raise ValueError(f"y must be 1-d, got shape {y.shape}")
+    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
+        raise ValueError("y contains NaN or infinity")
+    if pd.isna(y).any():
+        raise ValueError("y contains missing values")
+    kind = type_of_target(y, input_name="y")
+    if kind not in ("binary", "multiclass"):
+        raise ValueError(f"Unknown label type: {kind!r}; y must hold two class labels")
+    classes, encoded = np.unique(y, return_inverse=True)
+    if len(classes) < 2:
+        raise ValueError(
+            f"y has a single class ({classes[0]!r}); a classifier needs both classes to learn"
+        )
+    if len(classes) > 2:
+        raise ValueError(
+            f"Only binary classification is supported. The type of the target is {kind}: "
+            f"y has {len(classes)} classes. Map the labels to two classes first."
+        )
+    return encoded.astype(np.float32), classes
+
+
+def check_sensitive_features(sensitive_features, n_samples, *, groups=None):
+    """Encode sensitive features as integer group codes.
+
+    ``sensitive_features`` may be a 1-d array-like (one feature) or a 2-d array / DataFrame of
+    several features, whose combinations form intersectional groups (named ``"a|b"``).
+
+    Returns ``(codes, group_names)``. With ``groups`` given (the names seen in ``fit``), values
+    are encoded against them and an unseen group raises.
+    """
+    if sensitive_features is None:
+        raise ValueError(
+            "sensitive_features is required: pass fit(X, y, sensitive_features=...) with one "
+            "group label per sample (inside a Pipeline or search, request it with "
+            "set_fit_request(sensitive_features=True))"
+        )
+    if isinstance(sensitive_features, pd.DataFrame):
+        frame = sensitive_features
+    else:
+        arr = np.asarray(sensitive_features, dtype=object)
+        if arr.ndim == 0:
+            raise ValueError("sensitive_features must be an array-like, got a scalar")
+        if arr.ndim > 2:
+            raise ValueError(f"sensitive_features must be 1-d or 2-d, got shape {arr.shape}")
+        frame = pd.DataFrame(arr if arr.ndim == 2 else arr[:, None])
+    if len(frame) != n_samples:
+        raise ValueError(
+            f"sensitive_features has {len(frame)} rows but X has {n_samples} samples; "
+            "pass one group label per sample"
+        )
+    if frame.isna().to_numpy().any():
+        bad = int(frame.isna().any(axis=1).to_numpy().argmax())
+        raise ValueError(f"sensitive_features has missing values (first at row {bad})")
+    if frame.shape[1] == 1:
+        labels = frame.iloc[:, 0].astype(str).to_numpy()
+    else:
+        labels = frame.astype(str).agg("|".join, axis=1).to_numpy()
+    if groups is None:
+        names, codes = np.unique(labels, return_inverse=True)
+        if len(names) < 2:
+            raise ValueError(
+                f"sensitive_features holds a single group ({names[0]!r}); fairness between "
+                "groups needs at least two"
+            )
+        return codes.astype(np.int64), names
+    index = {g: i for i, g in enumerate(groups)}
+    unknown = sorted(set(labels) - set(index))
+    if unknown:
+        raise ValueError(f"sensitive_features has groups not seen in fit: {unknown[:5]}")
+    return np.array([index[v] for v in labels], dtype=np.int64), np.asarray(groups)
+
+
+def check_in_interval(name, value, low, high, *, closed="both"):
+    """Raise a ValueError naming ``name`` unless ``value`` is a real number in the interval."""
+    ok = isinstance(value, Real) and not isinstance(value, bool) and np.isfinite(value)
+    if ok:
+        ok = (low <= value if closed in ("both", "left") else low < value) and (
+            value <= high if closed in ("both", "right") else value < high
+        )
+    if not ok:
+        lb = "[" if closed in ("both", "left") else "("
+        rb = "]" if closed in ("both", "right") else ")"
+        raise ValueError(f"{name} must be a number in {lb}{low}, {high}{rb}, got {value!r}")
+
+
+def check_positive_int(name, value):
+    if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def check_option(name, value, options):
+    if value not in options:
+        raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}")

@@ -1,0 +1,265 @@
+"""The shared base of every front estimator: ``front_``, evaluation, selection and plotting."""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._validation import check_binary_target, check_in_interval, check_sensitive_features
+from .metrics import evaluate_predictions, hypervolume, pareto_mask, resolve_fairness_metric
+
+_NAMED_SELECTIONS = ("knee", "most_accurate", "fairest")
+
+
+def _stratified_split(X, y, codes, fraction, seed):
+    """Indices of a split stratified by group and label, falling back to groups when too small."""
+    idx = np.arange(len(y))
+    strata = codes * 2 + y.astype(int)
+    if np.bincount(strata).min() < 2:
+        strata = codes
+    return train_test_split(idx, test_size=fraction, stratify=strata, random_state=seed)
+
+
+class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
+    """Base of the front estimators; subclasses implement :meth:`_fit_front`.
+
+    After ``fit``:
+
+    * ``front_`` -- fitted :class:`~skfairpareto.CBAClassifier` members, one per trade-off,
+      ordered from the most accurate (``alpha`` near 1) to the fairest; each is an ordinary
+      classifier (``predict``, ``predict_proba``, ``classes_``, pickle, ``clone``) and its
+      ``alpha`` is the accuracy weight at which it is stationary.
+    * ``front_results_`` -- dict of arrays, one entry per member (like ``cv_results_``): trade-off
+      coordinates, surrogate objectives, and the evaluation metrics (error, per-group accuracy,
+      the fairness metric) on the training and validation data; ``pareto_optimal`` marks members
+      not dominated on the evaluation split. ``pandas.DataFrame(est.front_results_)`` tabulates.
+    * ``hypervolume_`` -- hypervolume (pymoo) of the members' (error, fairness metric) on the
+      evaluation split with reference point (1, 1), the worst values of two rates.
+    * ``selected_index_`` -- the member :meth:`predict` uses, chosen by ``selection`` on the
+      evaluation split (validation when ``validation_fraction`` or ``X_val`` is given).
+
+    ``selection`` is a float (the member with ``alpha`` nearest to it), ``"knee"`` (the member
+    farthest below the line joining the front's two ends, in normalised coordinates),
+    ``"most_accurate"``, ``"fairest"``, or ``{"max_unfairness": c}`` (the most accurate member
+    whose fairness metric is at most ``c``; the fairest if none is).
+    """
+
+    # -- template for subclasses ----------------------------------------------------------------
+
+    def _fit_front(self, X, y01, groups, n_groups):  # pragma: no cover - abstract
+        """Return ``(members, coordinates)``: fitted CBAClassifiers and a dict of per-member arrays."""
+        raise NotImplementedError
+
+    # -- validation and evaluation --------------------------------------------------------------
+
+    def _check_selection(self):
+        sel = self.selection
+        if isinstance(sel, Real) and not isinstance(sel, bool):
+            check_in_interval("selection", sel, 0.0, 1.0)
+        elif isinstance(sel, dict):
+            if set(sel) != {"max_unfairness"}:
+                raise ValueError(
+                    f"selection dict must be {{'max_unfairness': c}}, got keys {sorted(sel)}"
+                )
+            check_in_interval("selection['max_unfairness']", sel["max_unfairness"], 0.0, np.inf)
+        elif sel not in _NAMED_SELECTIONS:
+            raise ValueError(
+                f"selection must be a float in [0, 1], one of {list(_NAMED_SELECTIONS)} or "
+                f"{{'max_unfairness': c}}, got {sel!r}"
+            )
+
+    def fit(self, X, y, *, sensitive_features=None, X_val=None, y_val=None, sensitive_features_val=None):
+        """Learn the front.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric features, e.g. sentence embeddings.
+        y : array-like of shape (n_samples,)
+            Binary labels.
+        sensitive_features : array-like of shape (n_samples,) or (n_samples, n_cols)
+            Group of each sample (several columns: intersectional groups).
+        X_val, y_val, sensitive_features_val : array-like, optional
+            Explicit validation data on which members are evaluated and selected. Without them,
+            ``validation_fraction`` of the training data is held out (stratified by group and
+            label); with ``validation_fraction=None`` the training data are used.
+
+        Returns
+        -------
+        self
+        """
+        self._check_selection()
+        self._fairness_metric_ = resolve_fairness_metric(self.fairness_metric)
+        if self.validation_fraction is not None:
+            check_in_interval("validation_fraction", self.validation_fraction, 0.0, 1.0, closed="neither")
+        X, y = validate_data(self, X, y, dtype=np.float32, ensure_all_finite=True, ensure_min_samples=2)
+        y01, self.classes_ = check_binary_target(y)
+        codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
+
+        if X_val is not None or y_val is not None or sensitive_features_val is not None:
+            if X_val is None or y_val is None or sensitive_features_val is None:
+                raise ValueError("pass X_val, y_val and sensitive_features_val together")
+            X_val = validate_data(self, X_val, reset=False, dtype=np.float32, ensure_all_finite=True)
+            y_val = np.asarray(y_val)
+            if len(y_val) != X_val.shape[0]:
+                raise ValueError(f"y_val has {len(y_val)} labels but X_val {X_val.shape[0]} rows")
+            unknown = set(np.unique(y_val)) - set(self.classes_)
+            if unknown:
+                raise ValueError(f"y_val has labels not seen in y: {sorted(unknown)}")
+            codes_val, _ = check_sensitive_features(sensitive_features_val, X_val.shape[0], groups=self.groups_)
+            X_fit, y_fit, codes_fit = X, y01, codes
+        elif self.validation_fraction is not None:
+            seed = self.random_state if isinstance(self.random_state, int) else 0
+            tr, va = _stratified_split(X, y01, codes, self.validation_fraction, seed)
+            X_fit, y_fit, codes_fit = X[tr], y01[tr], codes[tr]
+            X_val, y_val, codes_val = X[va], self.classes_[y01[va].astype(int)], codes[va]
+        else:
+            X_fit, y_fit, codes_fit = X, y01, codes
+            X_val = None
+
+        members, coords = self._fit_front(X_fit, y_fit, codes_fit, len(self.groups_))
+        if not members:
+            raise RuntimeError(
+                "no front member passed certification; raise max_iter or tol (see front_results_)"
+            )
+        order = np.argsort(-np.asarray(coords["alpha"]), kind="stable")
+        self.front_ = [members[i] for i in order]
+        results = {k: np.asarray(v)[order] for k, v in coords.items()}
+        results.update(self._evaluate("train", X_fit, self.classes_[y_fit.astype(int)], codes_fit))
+        split = "train"
+        if X_val is not None:
+            results.update(self._evaluate("val", X_val, y_val, codes_val))
+            split = "val"
+        points = np.column_stack([results[f"{split}_error"], results[f"{split}_unfairness"]])
+        results["pareto_optimal"] = pareto_mask(points)
+        self.front_results_ = results
+        self.evaluation_split_ = split
+        self.hypervolume_ = hypervolume(points, (1.0, 1.0))
+        self.selected_index_ = self._select(self.selection)
+        return self
+
+    def _evaluate(self, prefix, X, y, codes):
+        groups = self.groups_[codes]
+        out: dict[str, list] = {}
+        for member in self.front_:
+            scores = evaluate_predictions(y, member.predict(X), groups, self._fairness_metric_)
+            for key, value in scores.items():
+                out.setdefault(f"{prefix}_{key}", []).append(value)
+        return {k: np.asarray(v) for k, v in out.items()}
+
+    def _select(self, selection):
+        r = self.front_results_
+        split = self.evaluation_split_
+        err, unf = r[f"{split}_error"], r[f"{split}_unfairness"]
+        if isinstance(selection, dict):
+            ok = np.flatnonzero(unf <= selection["max_unfairness"])
+            return int(ok[np.argmin(err[ok])]) if len(ok) else int(np.argmin(unf))
+        if selection == "most_accurate":
+            return int(np.lexsort((unf, err))[0])
+        if selection == "fairest":
+            return int(np.lexsort((err, unf))[0])
+        if selection == "knee":
+            front = np.flatnonzero(r["pareto_optimal"])
+            if len(front) < 3:
+                return int(front[np.argmin(err[front])])
+            e = (err[front] - err[front].min()) / max(np.ptp(err[front]), 1e-12)
+            u = (unf[front] - unf[front].min()) / max(np.ptp(unf[front]), 1e-12)
+            # Farthest below the chord from the most accurate to the fairest point.
+            a, b = front[np.argmin(err[front])], front[np.argmin(unf[front])]
+            ia, ib = list(front).index(a), list(front).index(b)
+            p, q = np.array([e[ia], u[ia]]), np.array([e[ib], u[ib]])
+            d = q - p
+            dist = (d[0] * (u - p[1]) - d[1] * (e - p[0])) / max(np.hypot(*d), 1e-12)
+            return int(front[np.argmax(np.abs(dist))])
+        return int(np.argmin(np.abs(np.asarray(r["alpha"]) - float(selection))))
+
+    # -- public API -----------------------------------------------------------------------------
+
+    def select(self, selection):
+        """Return the member that ``selection`` picks, without refitting (see class docstring)."""
+        check_is_fitted(self, "front_")
+        self._check_selection_value(selection)
+        return self.front_[self._select(selection)]
+
+    def _check_selection_value(self, selection):
+        saved, self.selection = self.selection, selection
+        try:
+            self._check_selection()
+        finally:
+            self.selection = saved
+
+    @property
+    def selected_(self):
+        """The member :meth:`predict` uses."""
+        check_is_fitted(self, "front_")
+        return self.front_[self.selected_index_]
+
+    def predict(self, X):
+        """Class labels from the selected member."""
+        return self.selected_.predict(X)
+
+    def predict_proba(self, X):
+        """Class probabilities from the selected member."""
+        return self.selected_.predict_proba(X)
+
+    def decision_function(self, X):
+        """Positive-class logit from the selected member."""
+        return self.selected_.decision_function(X)
+
+    def score_front(self, X, y, *, sensitive_features):
+        """Evaluation metrics of every member on new data, as a pandas DataFrame."""
+        import pandas as pd
+
+        check_is_fitted(self, "front_")
+        X = validate_data(self, X, reset=False, dtype=np.float32, ensure_all_finite=True)
+        codes, _ = check_sensitive_features(sensitive_features, X.shape[0], groups=self.groups_)
+        table = pd.DataFrame(self._evaluate("test", X, np.asarray(y), codes))
+        table.columns = [c.removeprefix("test_") for c in table.columns]
+        table.insert(0, "alpha", self.front_results_["alpha"])
+        return table
+
+    def hypervolume(self, X, y, *, sensitive_features, reference_point=(1.0, 1.0)):
+        """Hypervolume (pymoo) of the members' (error, fairness metric) on new data."""
+        table = self.score_front(X, y, sensitive_features=sensitive_features)
+        return hypervolume(table[["error", "unfairness"]].to_numpy(), reference_point)
+
+    def plot_front(self, ax=None, *, split=None, annotate=True):
+        """Draw the members' error against their fairness metric, the selected member marked.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes or None
+        split : {"train", "val"} or None
+            Which recorded evaluation to draw; default the evaluation split.
+        annotate : bool
+            Write each member's alpha beside it.
+
+        Returns
+        -------
+        matplotlib Axes
+        """
+        import matplotlib.pyplot as plt
+
+        check_is_fitted(self, "front_")
+        split = split or self.evaluation_split_
+        if f"{split}_error" not in self.front_results_:
+            raise ValueError(f"no evaluation on split {split!r}; fitted splits: train, {self.evaluation_split_}")
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5, 4))
+        r = self.front_results_
+        err, unf = r[f"{split}_error"], r[f"{split}_unfairness"]
+        order = np.argsort(err)
+        ax.plot(err[order], unf[order], "o-", color="tab:blue", label=type(self).__name__)
+        i = self.selected_index_
+        ax.plot(err[i], unf[i], "*", ms=16, color="tab:red", label="selected")
+        if annotate:
+            for a, e, u in zip(r["alpha"], err, unf):
+                ax.annotate(f"{a:.2f}", (e, u), textcoords="offset points", xytext=(4, 4), fontsize=7)
+        ax.set_xlabel(f"error ({split})")
+        ax.set_ylabel(f"{self._fairness_metric_.__name__} ({split})")
+        ax.legend()
+        return ax

@@ -1,0 +1,282 @@
+"""CBAClassifier: one head trained on the seed paper's scalarised accuracy-fairness objective."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._net import FairObjectiveNet, StopOnNonFiniteLoss, TensorBatchLoader, objectives_of
+from ._utils import resolve_device
+from ._validation import (
+    check_binary_target,
+    check_in_interval,
+    check_positive_int,
+    check_sensitive_features,
+)
+from .heads import MLPHead
+
+
+def _seed_everything(random_state):
+    """Torch seed for a fit: an int as given, else one drawn from numpy's global RNG."""
+    if random_state is None:
+        return int(np.random.randint(0, 2**31 - 1))
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(0, 2**31 - 1))
+    return int(random_state)
+
+
+class _HeadClassifierMixin:
+    """Prediction for estimators whose fitted state is a skorch net over a head (``net_``)."""
+
+    def _validate_X(self, X):
+        check_is_fitted(self, "net_")
+        return validate_data(self, X, reset=False, dtype=np.float32, ensure_all_finite=True)
+
+    def decision_function(self, X):
+        """Logit of the positive class (``classes_[1]``) for each sample."""
+        X = self._validate_X(X)
+        with torch.no_grad():
+            logits = self.net_.forward(X, training=False)
+        return logits.detach().cpu().numpy().astype(np.float64).reshape(-1)
+
+    def predict_proba(self, X):
+        """Class probabilities, columns ordered as ``classes_``."""
+        p1 = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        return np.column_stack([1.0 - p1, p1])
+
+    def predict(self, X):
+        """Predicted class labels."""
+        logits = self.decision_function(X)  # checks fitted state first
+        return self.classes_[(logits > 0).astype(int)]
+
+
+class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
+    """Binary classifier trained on ``alpha * f1 + (1 - alpha) * f2`` (the CBA seed paper, Eq. 6).
+
+    ``f1`` is the mean binary cross-entropy and ``f2`` the squared gap between the sensitive
+    groups' mean losses (see :mod:`skfairpareto.objectives`). Training follows the seed paper:
+    the head is first fitted for accuracy alone (``alpha = 1``); for ``alpha < 1`` it then
+    continues on the scalarised objective, with both objectives divided by their values at that
+    accuracy-optimal start so that evenly spaced ``alpha`` spread over the whole trade-off.
+
+    The head is a PyTorch module trained through skorch (:attr:`net_`, :attr:`history_`); X are
+    numeric features, typically frozen sentence embeddings (put a
+    :class:`~skfairpareto.embedding.SentenceEmbedder` in front of it in a Pipeline for texts).
+
+    Parameters
+    ----------
+    alpha : float in [0, 1], default=1.0
+        Weight of the accuracy objective; ``1`` is accuracy only, ``0`` fairness only.
+    class_balanced : bool, default=False
+        Measure each group's loss as the mean of its positives' and negatives' mean losses, so f2
+        targets balanced-accuracy parity instead of accuracy parity.
+    hidden_layer_sizes : tuple of int, default=()
+        Hidden layers of the head; ``()`` is a linear head (logistic regression).
+    dropout : float, default=0.0
+        Dropout between hidden layers.
+    module : torch.nn.Module class or None, default=None
+        A custom head, instantiated as ``module(n_features=...)``; its ``forward(X, groups=None)``
+        returns one logit per sample. ``None`` uses :class:`~skfairpareto.heads.MLPHead`.
+    optimizer : torch optimizer class, default=torch.optim.Adam
+    lr : float, default=0.05
+    weight_decay : float, default=0.0
+        L2 penalty, passed to the optimizer.
+    max_epochs : int, default=400
+        Epochs of each training stage.
+    batch_size : int, default=-1
+        Mini-batch size; ``-1`` trains on the full batch, which keeps f2's estimate unbiased.
+    normalize_objectives : bool, default=True
+        Divide f1 and f2 by their values at the accuracy-optimal start.
+    device : str, default="auto"
+        Torch device; ``"auto"`` uses CUDA when available.
+    callbacks : list of skorch callbacks or None, default=None
+        Extra skorch callbacks, added to the net's defaults.
+    random_state : int, RandomState or None, default=None
+        Seeds weight initialisation and batch shuffling.
+    verbose : int, default=0
+        Print skorch's per-epoch log when > 0.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    groups_ : ndarray
+        Names of the sensitive groups seen in ``fit``.
+    n_features_in_ : int
+    net_ : FairObjectiveNet
+        The fitted skorch net.
+    history_ : skorch.History
+        Per-epoch and per-batch training log (``train_loss``, ``f1``, ``f2``).
+    objective_scales_ : ndarray of shape (2,)
+        f1 and f2 at the accuracy-optimal start (the normalisers).
+    train_objectives_ : ndarray of shape (2,)
+        f1 and f2 of the fitted head on the training data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skfairpareto import CBAClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(200, 5)).astype("float32")
+    >>> s = rng.randint(0, 2, 200)
+    >>> y = (X[:, 0] + 0.5 * s > 0).astype(int)
+    >>> clf = CBAClassifier(alpha=0.5, max_epochs=50, random_state=0)
+    >>> clf.fit(X, y, sensitive_features=s).predict(X[:3]).shape
+    (3,)
+    """
+
+    def __init__(
+        self,
+        alpha=1.0,
+        *,
+        class_balanced=False,
+        hidden_layer_sizes=(),
+        dropout=0.0,
+        module=None,
+        optimizer=torch.optim.Adam,
+        lr=0.05,
+        weight_decay=0.0,
+        max_epochs=400,
+        batch_size=-1,
+        normalize_objectives=True,
+        device="auto",
+        callbacks=None,
+        random_state=None,
+        verbose=0,
+    ):
+        self.alpha = alpha
+        self.class_balanced = class_balanced
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.dropout = dropout
+        self.module = module
+        self.optimizer = optimizer
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.normalize_objectives = normalize_objectives
+        self.device = device
+        self.callbacks = callbacks
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- construction shared with the Pareto estimators, whose members are CBAClassifiers ------
+
+    def _check_params(self):
+        check_in_interval("alpha", self.alpha, 0.0, 1.0)
+        check_in_interval("dropout", self.dropout, 0.0, 1.0, closed="left")
+        check_in_interval("lr", self.lr, 0.0, np.inf, closed="neither")
+        check_in_interval("weight_decay", self.weight_decay, 0.0, np.inf, closed="left")
+        check_positive_int("max_epochs", self.max_epochs)
+        if self.batch_size != -1:
+            check_positive_int("batch_size", self.batch_size)
+        sizes = tuple(self.hidden_layer_sizes)
+        for size in sizes:
+            check_positive_int("hidden_layer_sizes entries", size)
+
+    def _make_net(self, n_features, n_groups):
+        if self.module is None:
+            module, module_kwargs = MLPHead, {
+                "module__hidden_layer_sizes": tuple(self.hidden_layer_sizes),
+                "module__dropout": self.dropout,
+            }
+        else:
+            module, module_kwargs = self.module, {}
+        return FairObjectiveNet(
+            module,
+            module__n_features=n_features,
+            **module_kwargs,
+            criterion=torch.nn.BCEWithLogitsLoss,
+            optimizer=self.optimizer,
+            # Only optimizers with an L2 term take weight_decay (LBFGS does not).
+            **({"optimizer__weight_decay": self.weight_decay} if self.weight_decay else {}),
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            train_split=None,
+            iterator_train=TensorBatchLoader,
+            iterator_valid=TensorBatchLoader,
+            iterator_train__shuffle=True,
+            device=resolve_device(self.device),
+            callbacks=[("stop_on_nan", StopOnNonFiniteLoss()), *(self.callbacks or [])],
+            verbose=self.verbose,
+            alpha=1.0,
+            n_groups=n_groups,
+            class_balanced=self.class_balanced,
+        )
+
+    def _validate_fit_data(self, X, y, sensitive_features):
+        X, y = validate_data(
+            self, X, y, dtype=np.float32, ensure_all_finite=True, ensure_min_samples=2,
+            y_numeric=False,
+        )
+        y01, self.classes_ = check_binary_target(y)
+        codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
+        if self.class_balanced:
+            for g, name in enumerate(self.groups_):
+                if len(np.unique(y01[codes == g])) < 2:
+                    raise ValueError(
+                        f"class_balanced=True needs both classes in every group; group "
+                        f"{name!r} has a single label value"
+                    )
+        return X, y01, codes
+
+    @classmethod
+    def _from_module_state(cls, params, state_dict, *, classes, groups, n_features, scales):
+        """A fitted CBAClassifier around given head weights (how front members are built)."""
+        est = cls(**params)
+        est.classes_, est.groups_, est.n_features_in_ = classes, groups, n_features
+        est.objective_scales_ = np.asarray(scales, dtype=float)
+        est.net_ = est._make_net(n_features, len(groups)).initialize()
+        est.net_.module_.load_state_dict(state_dict)
+        est.net_.module_.eval()
+        est.history_ = est.net_.history
+        return est
+
+    # -- public API -----------------------------------------------------------------------------
+
+    def fit(self, X, y, *, sensitive_features=None):
+        """Fit the head.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric features, e.g. sentence embeddings.
+        y : array-like of shape (n_samples,)
+            Binary labels (any two values).
+        sensitive_features : array-like of shape (n_samples,) or (n_samples, n_features_s)
+            Group of each sample; several columns form intersectional groups.
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        X, y01, groups = self._validate_fit_data(X, y, sensitive_features)
+        data = {"X": X, "groups": groups}
+        seed = _seed_everything(self.random_state)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            net = self._make_net(X.shape[1], len(self.groups_))
+            net.fit(data, y01)
+            device = net.device
+            start = objectives_of(net.module_, X, y01, groups, len(self.groups_), self.class_balanced, device)
+            scales = np.maximum(start, 1e-8) if self.normalize_objectives else np.ones(2)
+            if self.alpha < 1.0:
+                net.set_params(alpha=float(self.alpha), scales=tuple(scales))
+                net.initialize_optimizer()
+                net.partial_fit(data, y01)
+        self.net_ = net
+        self.history_ = net.history
+        self.objective_scales_ = scales
+        self.train_objectives_ = objectives_of(
+            net.module_, X, y01, groups, len(self.groups_), self.class_balanced, device
+        )
+        return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        tags.non_deterministic = self.random_state is None
+        return tags

@@ -1,0 +1,44 @@
+"""Classification heads: small torch modules that map frozen embeddings to one logit."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+class MLPHead(nn.Module):
+    """A linear (``hidden_layer_sizes=()``) or multi-layer perceptron head producing one logit.
+
+    ``forward`` accepts and ignores ``groups`` so that skorch can feed the group codes the
+    fairness objectives need alongside the features (``X={"X": ..., "groups": ...}``).
+
+    Parameters
+    ----------
+    n_features : int
+        Width of the input embeddings.
+    hidden_layer_sizes : tuple of int, default=()
+        Widths of the hidden layers; empty for a linear (logistic-regression) head.
+    dropout : float, default=0.0
+        Dropout probability before every linear layer after the first.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skfairpareto.heads import MLPHead
+    >>> MLPHead(4, (8,))(torch.zeros(3, 4)).shape
+    torch.Size([3])
+    """
+
+    def __init__(self, n_features, hidden_layer_sizes=(), dropout=0.0):
+        super().__init__()
+        layers, width = [], n_features
+        for size in hidden_layer_sizes:
+            layers += [nn.Linear(width, size), nn.ReLU()]
+            if dropout:
+                layers.append(nn.Dropout(dropout))
+            width = size
+        layers.append(nn.Linear(width, 1))
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, X, groups=None):  # noqa: ARG002 - groups is consumed by the loss
+        return self.layers(X).squeeze(-1)

@@ -1,0 +1,405 @@
+"""Fritz-John-certified Pareto front tracing (after SUHNPF, Gupta et al., UAI 2022).
+
+A parameter vector ``theta`` is Pareto-stationary iff there are multipliers ``lambda >= 0``, not
+all zero, with ``sum_i lambda_i grad f_i + sum_j mu_j grad g_j = 0`` over the objectives ``f_i``
+and the active constraints ``g_j <= 0``. The **FJ residual** is the norm of the minimum-norm
+convex combination of those gradients divided by the largest gradient norm: 0 exactly at a
+Fritz-John point, at most 1 anywhere.
+
+:class:`FritzJohnSolver` traces a two-objective front by continuation: from a start point (the
+``f1``-optimal end) it solves ``min f1 s.t. f2 <= eps`` for a decreasing sequence of ``eps``, each
+warm-started from its neighbour, with an augmented Lagrangian whose constraint multiplier is the
+FJ multiplier of ``f2``. Every iterate is a candidate; a candidate is **accepted** when it is
+feasible and its FJ residual is below ``tol``. Because Fritz-John points need not minimise any
+weighted sum, this reaches non-convex parts of a front that linear scalarisation cannot.
+Rejected candidates are the negative class of a learned indicator network ("diffusive": soft
+labels ``exp(-residual / tol)``), exposed as :attr:`FritzJohnResult.indicator`.
+
+This module knows nothing of text, data or scikit-learn: objectives are callables of a list of
+torch parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from scipy.optimize import minimize
+
+
+def min_norm_multipliers(grads: torch.Tensor) -> tuple[np.ndarray, float]:
+    """Minimum-norm convex combination of the rows of ``grads`` (shape ``(k, p)``).
+
+    Returns the weights ``lambda`` on the simplex and the relative FJ residual
+    ``||lambda @ grads|| / max_i ||grads_i||``. Two rows use the closed form; more rows solve the
+    small quadratic programme ``min lambda' G G' lambda`` over the simplex with scipy's SLSQP.
+    """
+    grads = grads.detach().to(torch.float64)
+    k = grads.shape[0]
+    scale = float(grads.norm(dim=1).max())
+    if scale == 0.0:
+        return np.full(k, 1.0 / k), 0.0
+    if k == 1:
+        return np.ones(1), 1.0
+    if k == 2:
+        g1, g2 = grads[0], grads[1]
+        diff = g1 - g2
+        denom = float(diff @ diff)
+        lam1 = 0.5 if denom == 0.0 else float(np.clip(float((g2 - g1) @ g2) / denom, 0.0, 1.0))
+        lam = np.array([lam1, 1.0 - lam1])
+    else:
+        gram = (grads @ grads.T).numpy() / scale**2
+        res = minimize(
+            lambda w: w @ gram @ w,
+            np.full(k, 1.0 / k),
+            jac=lambda w: 2 * gram @ w,
+            bounds=[(0.0, 1.0)] * k,
+            constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0}],
+            method="SLSQP",
+        )
+        lam = np.clip(res.x, 0.0, None)
+        lam /= lam.sum()
+    combo = torch.as_tensor(lam, dtype=torch.float64) @ grads
+    return lam, float(combo.norm()) / scale
+
+
+def _flat_grad(value, params):
+    grads = torch.autograd.grad(value, params, retain_graph=True, allow_unused=True)
+    return torch.cat([
+        (g if g is not None else torch.zeros_like(p)).reshape(-1) for g, p in zip(grads, params)
+    ])
+
+
+def fritz_john_residual(objectives, params, constraints=None, active_tol=1e-6):
+    """FJ multipliers and residual at the current ``params``.
+
+    Parameters
+    ----------
+    objectives : callable
+        ``objectives(params) -> tensor of shape (k,)``.
+    params : list of torch.Tensor
+        Leaf tensors with ``requires_grad=True``.
+    constraints : callable or None
+        ``constraints(params) -> tensor of shape (m,)``, feasible where ``<= 0``; constraints with
+        value above ``-active_tol`` are active and enter the FJ system.
+
+    Returns
+    -------
+    multipliers : ndarray of shape (k + n_active,)
+        Objective multipliers first, then those of the active constraints; they sum to 1.
+    residual : float
+    max_violation : float
+        Largest constraint value (``<= 0`` when feasible; 0 without constraints).
+    """
+    values = objectives(params)
+    rows = [_flat_grad(values[i], params) for i in range(values.shape[0])]
+    violation = 0.0
+    if constraints is not None:
+        cons = constraints(params).reshape(-1)
+        violation = float(cons.max().detach()) if cons.numel() else 0.0
+        for j in range(cons.shape[0]):
+            if float(cons[j].detach()) > -active_tol:
+                rows.append(_flat_grad(cons[j], params))
+    lam, residual = min_norm_multipliers(torch.stack(rows))
+    return lam, residual, violation
+
+
+@dataclass
+class FritzJohnPoint:
+    """One traced point: parameters, objective values and its Fritz-John certificate."""
+
+    params: list
+    objectives: np.ndarray
+    multipliers: np.ndarray
+    residual: float
+    max_violation: float
+    target: float
+    accepted: bool
+
+
+@dataclass
+class FritzJohnResult:
+    """What :meth:`FritzJohnSolver.solve` returns."""
+
+    points: list  # one FritzJohnPoint per target, accepted or not, in target order
+    candidates: np.ndarray  # (n_candidates, p) flattened parameters of every iterate seen
+    candidate_residuals: np.ndarray
+    candidate_objectives: np.ndarray
+    indicator: "ParetoIndicator | None" = None
+    n_evaluations: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def accepted(self):
+        return [p for p in self.points if p.accepted]
+
+
+class ParetoIndicator(torch.nn.Module):
+    """Small MLP mapping a flattened parameter vector to the probability of being Pareto-stationary."""
+
+    def __init__(self, n_inputs, hidden=32):
+        super().__init__()
+        self.net = torch.nn.Sequential(
+            torch.nn.Linear(n_inputs, hidden), torch.nn.Tanh(), torch.nn.Linear(hidden, 1)
+        )
+        self.register_buffer("mean", torch.zeros(n_inputs))
+        self.register_buffer("std", torch.ones(n_inputs))
+
+    def forward(self, x):
+        return torch.sigmoid(self.net((x - self.mean) / self.std)).squeeze(-1)
+
+    @classmethod
+    def fit(cls, X, soft_labels, *, epochs=300, seed=0):
+        dtype = torch.get_default_dtype()
+        X = torch.as_tensor(X, dtype=dtype)
+        t = torch.as_tensor(soft_labels, dtype=dtype)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            model = cls(X.shape[1])
+        model.mean.copy_(X.mean(0))
+        model.std.copy_(X.std(0).clamp_min(1e-6))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        for _ in range(epochs):
+            opt.zero_grad()
+            p = model(X).clamp(1e-6, 1 - 1e-6)
+            loss = torch.nn.functional.binary_cross_entropy(p, t)
+            loss.backward()
+            opt.step()
+        model.eval()
+        return model
+
+
+class FritzJohnSolver:
+    """Trace a two-objective Pareto front with Fritz-John-certified points.
+
+    Parameters
+    ----------
+    n_points : int, default=11
+        Number of front points (``eps`` targets), used when :meth:`solve` gets no ``targets``.
+    tol : float, default=1e-3
+        A point is accepted when its FJ residual is below ``tol`` and it is feasible.
+    max_iter : int, default=30
+        Augmented-Lagrangian outer iterations per point.
+    inner_iter : int, default=20
+        L-BFGS iterations per outer iteration.
+    penalty : float, default=10.0
+        Initial augmented-Lagrangian penalty; multiplied by ``penalty_growth`` while the
+        constraint is violated.
+    feasibility_tol : float, default=1e-4
+        Allowed relative excess of ``f2`` over its target for an accepted point.
+    indicator : bool, default=True
+        Fit the Pareto indicator network on all candidates.
+    verbose : int, default=0
+        Show a progress bar over the points.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skfairpareto.solvers import FritzJohnSolver
+    >>> x = torch.tensor([1.0, 1.0], requires_grad=True)
+    >>> f = lambda p: torch.stack([(p[0] ** 2).sum() + p[0][1] ** 2, ((p[0] - 2) ** 2).sum()])
+    >>> res = FritzJohnSolver(n_points=3, tol=1e-3).solve(f, [x])
+    >>> len(res.accepted)
+    3
+    """
+
+    def __init__(
+        self,
+        n_points=11,
+        tol=1e-3,
+        max_iter=30,
+        inner_iter=20,
+        penalty=10.0,
+        penalty_growth=4.0,
+        feasibility_tol=1e-4,
+        indicator=True,
+        verbose=0,
+    ):
+        self.n_points = n_points
+        self.tol = tol
+        self.max_iter = max_iter
+        self.inner_iter = inner_iter
+        self.penalty = penalty
+        self.penalty_growth = penalty_growth
+        self.feasibility_tol = feasibility_tol
+        self.indicator = indicator
+        self.verbose = verbose
+
+    def solve(self, objectives, params, *, constraints=None, targets=None, scales=None):
+        """Trace the front of ``objectives`` from the start ``params`` (taken as the f1 end).
+
+        Parameters
+        ----------
+        objectives : callable
+            ``objectives(params) -> tensor([f1, f2])``.
+        params : list of torch.Tensor
+            Leaf tensors, updated in place while solving; their start value is the f1-optimal end.
+        constraints : callable or None
+            Extra inequality constraints ``constraints(params) -> tensor (m,)``, feasible ``<= 0``.
+        targets : array-like or None
+            Decreasing upper bounds ``eps`` on f2, one per point. ``None``: ``n_points`` evenly
+            spaced from f2 at the start down to the smallest f2 reached by minimising f2 from it.
+        scales : (float, float) or None
+            Objective normalisers; default: the objectives' absolute values at the start.
+        """
+        params = list(params)
+        with torch.no_grad():
+            f_start = objectives(params).detach().to(torch.float64).cpu().numpy()
+        if scales is None:
+            scales = np.maximum(np.abs(f_start), 1e-8)
+        s1, s2 = float(scales[0]), float(scales[1])
+        self._n_eval = 0
+        # Polish the start into the lexicographic f1 end (f1 first, f2 as tie-breaker): a start
+        # that is f1-optimal but not f2-minimal among f1's optima is an FJ point yet dominated.
+        self._minimise(objectives, params, constraints, s1, s2, first=0)
+        start = [p.detach().clone() for p in params]
+        with torch.no_grad():
+            f_start = objectives(params).detach().to(torch.float64).cpu().numpy()
+        candidates, cand_res, cand_obj = [], [], []
+
+        def record(residual, fvals):
+            candidates.append(torch.cat([p.detach().reshape(-1) for p in params]).cpu().numpy())
+            cand_res.append(residual)
+            cand_obj.append(fvals)
+
+        if targets is None:
+            f2_min = self._minimise(objectives, params, constraints, s1, s2, first=1)[1]
+            for p, s in zip(params, start):
+                p.data.copy_(s)
+            targets = np.linspace(f_start[1], f2_min, self.n_points)
+        targets = np.asarray(targets, dtype=float)
+
+        points = []
+        iterator = range(len(targets))
+        if self.verbose:
+            from tqdm.auto import tqdm
+
+            iterator = tqdm(iterator, desc="Fritz-John front", unit="point")
+        mu = 0.0
+        for k in iterator:
+            eps = float(targets[k])
+            mu, point = self._solve_point(objectives, params, constraints, eps, mu, s1, s2, record)
+            points.append(point)
+
+        result = FritzJohnResult(
+            points=points,
+            candidates=np.asarray(candidates),
+            candidate_residuals=np.asarray(cand_res),
+            candidate_objectives=np.asarray(cand_obj),
+            n_evaluations=self._n_eval,
+        )
+        if self.indicator and len(candidates) >= 4:
+            soft = np.exp(-result.candidate_residuals / self.tol)
+            result.indicator = ParetoIndicator.fit(result.candidates, soft)
+        return result
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _lbfgs(self, params, loss_fn):
+        opt = torch.optim.LBFGS(
+            params, lr=1.0, max_iter=self.inner_iter, line_search_fn="strong_wolfe",
+            tolerance_grad=1e-10, tolerance_change=1e-14,
+        )
+
+        def closure():
+            opt.zero_grad()
+            loss = loss_fn()
+            loss.backward()
+            self._n_eval += 1
+            return loss
+
+        opt.step(closure)
+
+    def _minimise(self, objectives, params, constraints, s1, s2, first):
+        """Minimise objective ``first`` with the other as a 1e-3 tie-breaker; returns f there."""
+        w = torch.tensor([1.0, 1e-3] if first == 0 else [1e-3, 1.0], dtype=torch.float64)
+        w = w / torch.tensor([s1, s2], dtype=torch.float64)
+
+        def loss():
+            f = objectives(params)
+            value = (f * w.to(f.dtype).to(f.device)).sum()
+            if constraints is not None:
+                value = value + 1e3 * torch.relu(constraints(params)).pow(2).sum()
+            return value
+
+        for _ in range(max(1, self.max_iter // 3)):
+            self._lbfgs(params, loss)
+        with torch.no_grad():
+            return objectives(params).double().cpu().numpy()
+
+    def _solve_point(self, objectives, params, constraints, eps, mu, s1, s2, record):
+        """Augmented Lagrangian for ``min f1 s.t. f2 <= eps (and constraints)``, FJ-certified."""
+        rho = self.penalty
+        n_cons = 0
+        if constraints is not None:
+            with torch.no_grad():
+                n_cons = int(constraints(params).numel())
+        nu = np.zeros(n_cons)  # multipliers of the user's constraints
+
+        def all_constraints(p):
+            c = (objectives(p)[1] - eps).reshape(1) / s2
+            if constraints is not None:
+                c = torch.cat([c, constraints(p).reshape(-1)])
+            return c
+
+        best, best_rank = None, None
+        for _ in range(self.max_iter):
+            mults = torch.as_tensor(np.concatenate([[mu], nu]), dtype=torch.float32)
+
+            def loss():
+                f = objectives(params)
+                c = all_constraints(params)
+                m = mults.to(c.dtype).to(c.device)
+                return f[0] / s1 + (torch.relu(m + rho * c).pow(2) - m.pow(2)).sum() / (2 * rho)
+
+            self._lbfgs(params, loss)
+            with torch.no_grad():
+                c = all_constraints(params).double().cpu().numpy()
+                fvals = objectives(params).double().cpu().numpy()
+            mu = max(0.0, mu + rho * c[0])
+            nu = np.maximum(0.0, nu + rho * c[1:])
+            lam, residual, _ = fritz_john_residual(
+                lambda p: objectives(p) / torch.as_tensor([s1, s2], dtype=torch.float32).to(
+                    objectives(p).device
+                ),
+                params,
+                lambda p: all_constraints(p),
+                active_tol=self.feasibility_tol,
+            )
+            violation = max(float(c[0]) * s2 / max(abs(eps), s2), float(c[1:].max(initial=-np.inf)))
+            record(residual, fvals)
+            feasible = violation <= self.feasibility_tol
+            # Complementary slackness: a slack f2 constraint must carry no multiplier, else the
+            # iterate is a front point, but not the one this target asks for.
+            slack_ok = c[0] * s2 >= -self.feasibility_tol * max(abs(eps), s2) or mu == 0.0
+            snapshot = FritzJohnPoint(
+                params=[p.detach().clone() for p in params],
+                objectives=fvals,
+                multipliers=self._objective_multipliers(lam, mu, s1, s2),
+                residual=residual,
+                max_violation=violation,
+                target=eps,
+                accepted=feasible and residual < self.tol,
+            )
+            rank = (snapshot.accepted and slack_ok, snapshot.accepted, -snapshot.residual)
+            if best is None or rank > best_rank:
+                best, best_rank = snapshot, rank
+            if snapshot.accepted and slack_ok:
+                break
+            if not (feasible and slack_ok):
+                rho *= self.penalty_growth
+        for p, b in zip(params, best.params):
+            p.data.copy_(b)
+        return mu, best
+
+    @staticmethod
+    def _objective_multipliers(lam, mu, s1, s2):
+        """FJ weights of (f1, f2) in the *unscaled* objectives, normalised to sum to 1.
+
+        At a KKT point of ``min f1/s1 s.t. f2/s2 <= eps/s2`` the stationarity condition is
+        ``grad f1 / s1 + mu grad f2 / s2 = 0``, so ``(1/s1, mu/s2)`` are the objective weights;
+        they are the price of fairness in accuracy at that point.
+        """
+        w = np.array([1.0 / s1, mu / s2])
+        return w / w.sum()

@@ -1,0 +1,204 @@
+"""SUHNPFParetoClassifier: a front of heads certified by the Fritz-John conditions."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import torch
+
+from ._validation import check_in_interval, check_positive_int
+from .base import BaseParetoClassifier
+from .cba import CBAClassifier, _seed_everything
+from .objectives import objective_vector
+from .solvers import FritzJohnSolver
+
+
+class SUHNPFParetoClassifier(BaseParetoClassifier):
+    """Accuracy-fairness front whose members are Fritz-John points (SUHNPF, Gupta et al. 2022).
+
+    Like the CBA seed paper, ``fit`` first trains the accuracy-optimal head (a
+    :class:`CBAClassifier` with ``alpha=1``, through skorch). From there
+    :class:`~skfairpareto.solvers.FritzJohnSolver` traces the front of f1 (mean cross-entropy)
+    against f2 (squared gap of the groups' mean losses) by continuation on ``f2 <= eps``, each
+    point warm-started from its neighbour and accepted only when its FJ residual is below
+    ``tol``. The targets are evenly spaced in the loss gap ``sqrt(f2)``, from the accuracy-optimal
+    head's gap down to the smallest reachable one (or ``max_gap``). Fritz-John points need not
+    minimise any weighted sum, so non-convex parts of the front are reached.
+
+    Members that fail the tolerance are excluded from ``front_`` (with ``keep_uncertified=True``
+    they are kept and flagged in ``front_results_["certified"]``). Each member's
+    ``front_results_`` row holds its FJ residual, its multipliers on (f1, f2) -- the local price
+    of fairness in accuracy -- and ``alpha``, the accuracy weight on the normalised objectives
+    at which it is stationary.
+
+    Parameters
+    ----------
+    n_points : int, default=11
+        Number of front points to trace.
+    tol : float, default=1e-3
+        Largest accepted FJ residual (relative; see :mod:`skfairpareto.solvers.fritz_john`).
+    max_iter : int, default=30
+        Augmented-Lagrangian iterations per point.
+    max_gap : float or None, default=None
+        Upper bound on the groups' mean-loss gap of every member (an inequality constraint);
+        the front is traced only where it holds.
+    class_balanced : bool, default=False
+        Balanced-accuracy parity instead of accuracy parity in f2.
+    keep_uncertified : bool, default=False
+        Keep points whose residual exceeds ``tol`` (flagged) instead of dropping them.
+    hidden_layer_sizes, dropout, lr, weight_decay, max_epochs, batch_size :
+        Head and training of the accuracy-optimal start, as in :class:`CBAClassifier`.
+    selection : float, str or dict, default="knee"
+        Which member ``predict`` uses (see :class:`~skfairpareto.base.BaseParetoClassifier`).
+    fairness_metric : str or callable, default="accuracy_gap"
+        Evaluation fairness metric (a fairlearn metric name or callable).
+    validation_fraction : float or None, default=0.2
+        Share of the training data held out to evaluate and select members.
+    device : str, default="auto"
+    random_state : int or None, default=None
+    verbose : int, default=0
+        Progress bar over the front points when > 0.
+
+    Attributes
+    ----------
+    front_, front_results_, hypervolume_, selected_index_, classes_, groups_
+        See :class:`~skfairpareto.base.BaseParetoClassifier`.
+    start_ : CBAClassifier
+        The accuracy-optimal head the front starts from.
+    solver_result_ : FritzJohnResult
+        Every traced point and candidate, and the learned Pareto indicator network.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skfairpareto import SUHNPFParetoClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(300, 4)).astype("float32")
+    >>> s = rng.randint(0, 2, 300)
+    >>> y = (X[:, 0] + s * X[:, 1] > 0).astype(int)
+    >>> clf = SUHNPFParetoClassifier(n_points=4, max_epochs=30, random_state=0)
+    >>> clf = clf.fit(X, y, sensitive_features=s)
+    >>> len(clf.front_) >= 2
+    True
+    """
+
+    def __init__(
+        self,
+        n_points=11,
+        *,
+        tol=1e-3,
+        max_iter=30,
+        max_gap=None,
+        class_balanced=False,
+        keep_uncertified=False,
+        hidden_layer_sizes=(),
+        dropout=0.0,
+        lr=0.05,
+        weight_decay=0.0,
+        max_epochs=400,
+        batch_size=-1,
+        selection="knee",
+        fairness_metric="accuracy_gap",
+        validation_fraction=0.2,
+        device="auto",
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_points = n_points
+        self.tol = tol
+        self.max_iter = max_iter
+        self.max_gap = max_gap
+        self.class_balanced = class_balanced
+        self.keep_uncertified = keep_uncertified
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.dropout = dropout
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.selection = selection
+        self.fairness_metric = fairness_metric
+        self.validation_fraction = validation_fraction
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _member_params(self):
+        return dict(
+            class_balanced=self.class_balanced,
+            hidden_layer_sizes=self.hidden_layer_sizes,
+            dropout=self.dropout,
+            lr=self.lr,
+            weight_decay=self.weight_decay,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            device=self.device,
+            random_state=self.random_state,
+        )
+
+    def _fit_front(self, X, y01, groups, n_groups):
+        check_positive_int("n_points", self.n_points)
+        check_positive_int("max_iter", self.max_iter)
+        check_in_interval("tol", self.tol, 0.0, 1.0, closed="right")
+        if self.max_gap is not None:
+            check_in_interval("max_gap", self.max_gap, 0.0, np.inf, closed="left")
+
+        start = CBAClassifier(alpha=1.0, **self._member_params())
+        labels = self.classes_[y01.astype(int)]
+        start.fit(X, labels, sensitive_features=self.groups_[groups])
+        self.start_ = start
+        module = copy.deepcopy(start.net_.module_)  # the solver moves it; start_ stays put
+        device = start.net_.device
+        Xt = torch.as_tensor(X, device=device)
+        yt = torch.as_tensor(y01, device=device)
+        gt = torch.as_tensor(groups, device=device)
+        params = [p for p in module.parameters() if p.requires_grad]
+
+        def objectives(_params):
+            return objective_vector(module(Xt), yt, gt, n_groups, self.class_balanced)
+
+        constraints = None
+        if self.max_gap is not None:
+            bound = float(self.max_gap) ** 2
+
+            def constraints(_params):
+                return (objectives(_params)[1] - bound).reshape(1)
+
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(_seed_everything(self.random_state))
+            module.train(False)  # dropout off: the FJ system is about the deterministic head
+            solver = FritzJohnSolver(
+                n_points=self.n_points, tol=self.tol, max_iter=self.max_iter, verbose=self.verbose
+            )
+            # Targets linear in the loss gap sqrt(f2): a front dense where gaps are small.
+            with torch.no_grad():
+                f_start = objectives(params).double().cpu().numpy()
+            scales = np.maximum(f_start, 1e-8)
+            top = f_start[1] if self.max_gap is None else min(f_start[1], float(self.max_gap) ** 2)
+            targets = (np.sqrt(top) * np.linspace(1.0, 0.0, self.n_points)) ** 2
+            result = solver.solve(objectives, params, constraints=constraints, targets=targets, scales=scales)
+        self.solver_result_ = result
+
+        members, coords = [], {k: [] for k in ("alpha", "fj_residual", "multiplier_f1",
+                                               "multiplier_f2", "train_f1", "train_f2",
+                                               "target_f2", "certified")}
+        for point in result.points:
+            if not point.accepted and not self.keep_uncertified:
+                continue
+            state = {k: v for k, v in zip(
+                [n for n, p in module.named_parameters() if p.requires_grad], point.params
+            )}
+            full_state = module.state_dict()
+            full_state.update(state)
+            w = point.multipliers
+            alpha = w[0] * scales[0] / (w[0] * scales[0] + w[1] * scales[1])
+            members.append(CBAClassifier._from_module_state(
+                {**self._member_params(), "alpha": float(alpha)},
+                {k: v.detach().clone() for k, v in full_state.items()},
+                classes=self.classes_, groups=self.groups_, n_features=X.shape[1], scales=scales,
+            ))
+            for key, value in zip(coords, (alpha, point.residual, w[0], w[1], *point.objectives,
+                                           point.target, point.accepted)):
+                coords[key].append(value)
+        return members, coords

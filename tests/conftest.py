@@ -1,0 +1,14 @@
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def biased_data():
+    """Small synthetic problem whose best classifier is less accurate on group 1."""
+    rng = np.random.RandomState(0)
+    n = 400
+    X = rng.normal(size=(n, 5)).astype(np.float32)
+    s = rng.randint(0, 2, n)
+    noise = rng.normal(scale=0.3 + 0.9 * s, size=n)
+    y = (X[:, 0] + 0.5 * X[:, 1] + noise > 0).astype(int)
+    return X, y, np.where(s == 1, "B", "A")

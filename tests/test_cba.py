@@ -1,0 +1,182 @@
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from fairlearn.metrics import MetricFrame, equalized_odds_difference
+from sklearn import config_context
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, make_scorer
+from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skfairpareto import CBAClassifier
+from skfairpareto._net import TrainingDivergedError
+
+FAST = dict(max_epochs=40, random_state=0)
+
+
+def test_fit_predict_any_two_labels(biased_data):
+    X, y, s = biased_data
+    labels = np.where(y == 1, "hate", "ok")
+    clf = CBAClassifier(alpha=0.5, **FAST).fit(X, labels, sensitive_features=s)
+    assert list(clf.classes_) == ["hate", "ok"]
+    assert set(clf.predict(X)) <= {"hate", "ok"}
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 2) and np.allclose(proba.sum(1), 1)
+    assert np.array_equal(clf.predict(X), clf.classes_[(clf.decision_function(X) > 0).astype(int)])
+    assert clf.score(X, labels) > 0.7
+    assert list(clf.groups_) == ["A", "B"]
+    assert {"f1", "f2", "train_loss"} <= set(clf.history_[-1, "batches", -1])
+
+
+def test_lower_alpha_trades_accuracy_for_fairness(biased_data):
+    X, y, s = biased_data
+    f = {a: CBAClassifier(alpha=a, **FAST).fit(X, y, sensitive_features=s).train_objectives_ for a in (1.0, 0.2)}
+    assert f[0.2][1] < f[1.0][1]  # smaller gap
+    assert f[0.2][0] >= f[1.0][0] - 1e-6  # not more accurate
+
+
+def test_reproducible_with_random_state(biased_data):
+    X, y, s = biased_data
+    a = CBAClassifier(alpha=0.5, **FAST).fit(X, y, sensitive_features=s).decision_function(X)
+    b = CBAClassifier(alpha=0.5, **FAST).fit(X, y, sensitive_features=s).decision_function(X)
+    assert np.array_equal(a, b)
+
+
+def test_mlp_head_and_intersectional_groups(biased_data):
+    import pandas as pd
+
+    X, y, s = biased_data
+    sf = pd.DataFrame({"dialect": s, "other": np.arange(len(s)) % 2})
+    clf = CBAClassifier(alpha=0.5, hidden_layer_sizes=(8,), dropout=0.1, **FAST)
+    clf.fit(X, y, sensitive_features=sf)
+    assert list(clf.groups_) == ["A|0", "A|1", "B|0", "B|1"]
+    assert clf.predict(X).shape == (len(X),)
+
+
+@pytest.mark.parametrize(
+    "kwargs, sensitive, X_mod, y_mod, error, match",
+    [
+        ({}, None, None, None, ValueError, "sensitive_features is required"),
+        ({}, "short", None, None, ValueError, "has 399 rows but X has 400"),
+        ({}, "single", None, None, ValueError, "single group"),
+        ({}, "nan", None, None, ValueError, "missing values"),
+        ({}, "ok", "nan", None, ValueError, "NaN"),
+        ({}, "ok", "inf", None, ValueError, "infinity"),
+        ({}, "ok", "1d", None, ValueError, "2D array"),
+        ({}, "ok", None, "three", ValueError, "Only binary"),
+        ({}, "ok", None, "one", ValueError, "single class"),
+        ({"alpha": 1.5}, "ok", None, None, ValueError, "alpha must be a number in \\[0.0, 1.0\\]"),
+        ({"alpha": "high"}, "ok", None, None, ValueError, "alpha must be"),
+        ({"lr": -1}, "ok", None, None, ValueError, "lr must be"),
+        ({"class_balanced": True}, "ok", None, "one_per_group", ValueError, "single label value"),
+    ],
+)
+def test_bad_input_raises_clear_errors(biased_data, kwargs, sensitive, X_mod, y_mod, error, match):
+    X, y, s = biased_data
+    X = X.copy()
+    y = y.copy()
+    sf = {None: None, "ok": s, "short": s[:-1], "single": np.full(len(s), "A"),
+          "nan": np.where(np.arange(len(s)) == 3, None, s)}[sensitive]
+    if X_mod == "nan":
+        X[0, 0] = np.nan
+    elif X_mod == "inf":
+        X[0, 0] = np.inf
+    elif X_mod == "1d":
+        X = X[:, 0]
+    if y_mod == "three":
+        y = np.arange(len(y)) % 3
+    elif y_mod == "one":
+        y = np.zeros(len(y), int)
+    elif y_mod == "one_per_group":
+        y = (s == "A").astype(int)
+    with pytest.raises(error, match=match):
+        CBAClassifier(**{**FAST, **kwargs}).fit(X, y, sensitive_features=sf)
+
+
+def test_divergence_is_a_clear_error(biased_data):
+    X, y, s = biased_data
+    with pytest.raises(TrainingDivergedError, match="diverged"):
+        CBAClassifier(lr=1e30, optimizer=torch.optim.SGD, **FAST).fit(X * 1e20, y, sensitive_features=s)
+
+
+def test_predict_before_fit_and_wrong_width(biased_data):
+    from sklearn.exceptions import NotFittedError
+
+    X, y, s = biased_data
+    with pytest.raises(NotFittedError):
+        CBAClassifier().predict(X)
+    clf = CBAClassifier(**FAST).fit(X, y, sensitive_features=s)
+    with pytest.raises(ValueError, match="features"):
+        clf.predict(X[:, :3])
+
+
+def test_clone_pickle_and_metricframe(biased_data):
+    X, y, s = biased_data
+    clf = CBAClassifier(alpha=0.3, **FAST).fit(X, y, sensitive_features=s)
+    assert clone(clf).get_params() == clf.get_params()
+    restored = pickle.loads(pickle.dumps(clf))
+    assert np.array_equal(restored.decision_function(X), clf.decision_function(X))
+    mf = MetricFrame(metrics=accuracy_score, y_true=y, y_pred=clf.predict(X), sensitive_features=s)
+    assert set(mf.by_group.index) == {"A", "B"}
+
+
+def test_metadata_routing_pipeline_search_and_fair_scorer(biased_data):
+    X, y, s = biased_data
+    with config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(StandardScaler(), CBAClassifier(**FAST).set_fit_request(sensitive_features=True))
+        pipe.fit(X, y, sensitive_features=s)
+        assert pipe.score(X, y) > 0.7
+
+        fair = make_scorer(equalized_odds_difference, greater_is_better=False).set_score_request(
+            sensitive_features=True
+        )
+        search = GridSearchCV(
+            CBAClassifier(**FAST).set_fit_request(sensitive_features=True),
+            {"alpha": [1.0, 0.3]},
+            scoring={"accuracy": "accuracy", "eod": fair},
+            refit="eod",
+            cv=3,
+        )
+        search.fit(X, y, sensitive_features=s)
+        assert np.all(np.isfinite(search.cv_results_["mean_test_eod"]))
+        assert search.best_params_["alpha"] in (1.0, 0.3)
+
+        cv = cross_validate(
+            CBAClassifier(**FAST).set_fit_request(sensitive_features=True), X, y,
+            params={"sensitive_features": s}, scoring={"eod": fair}, cv=3,
+        )
+        assert len(cv["test_eod"]) == 3
+
+
+class _CBAWithDerivedGroups(CBAClassifier):
+    """For scikit-learn's generic checks, which call fit(X, y) without metadata: groups are
+    derived from the sign of the first feature. Everything else is CBAClassifier's own code."""
+
+    def fit(self, X, y, sensitive_features=None):
+        if hasattr(X, "tocsr"):  # sparse: let CBAClassifier's own validation reject it
+            return super().fit(X, y, sensitive_features=np.arange(X.shape[0]) % 2)
+        Xa = np.asarray(X, dtype=object)
+        if sensitive_features is None and Xa.ndim == 2 and Xa.shape[0] > 0 and Xa.shape[1] > 0:
+            first = np.array([hash(str(v)) for v in Xa[:, 0]], dtype=float)
+            sensitive_features = (first > np.median(first)).astype(int)
+            if len(np.unique(sensitive_features)) < 2:
+                sensitive_features = np.arange(len(first)) % 2
+        return super().fit(X, y, sensitive_features=sensitive_features)
+
+
+# Checks that cannot apply, with reasons.
+EXPECTED_FAILED = {
+    "check_sample_weight_equivalence_on_dense_data": "no sample_weight support",
+}
+
+
+@parametrize_with_checks(
+    [_CBAWithDerivedGroups(max_epochs=60, random_state=0)],
+    expected_failed_checks=lambda est: EXPECTED_FAILED,
+)
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)

@@ -1,0 +1,88 @@
+import numpy as np
+import pytest
+import torch
+
+from skfairpareto.solvers import FritzJohnSolver, fritz_john_residual, min_norm_multipliers
+
+
+def test_min_norm_closed_form_matches_qp():
+    rng = np.random.RandomState(0)
+    for _ in range(5):
+        g = torch.as_tensor(rng.normal(size=(2, 6)))
+        lam, res = min_norm_multipliers(g)
+        # Brute force over the segment.
+        ts = np.linspace(0, 1, 20001)
+        norms = [np.linalg.norm(t * g[0].numpy() + (1 - t) * g[1].numpy()) for t in ts]
+        assert lam[0] == pytest.approx(ts[int(np.argmin(norms))], abs=1e-3)
+        assert res == pytest.approx(min(norms) / g.norm(dim=1).max().item(), abs=1e-6)
+    # Three rows go through the QP; antiparallel rows give a zero residual.
+    g = torch.tensor([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]], dtype=torch.float64)
+    lam, res = min_norm_multipliers(g)
+    assert res < 1e-6 and lam[2] < 1e-6 and lam[0] == pytest.approx(0.5, abs=1e-4)
+
+
+def test_residual_zero_at_pareto_point_and_positive_elsewhere():
+    x = torch.tensor([0.5, 0.5], requires_grad=True, dtype=torch.float64)
+    f = lambda p: torch.stack([(p[0] ** 2).sum(), ((p[0] - 1) ** 2).sum()])  # noqa: E731
+    _, res, _ = fritz_john_residual(f, [x])
+    assert res < 1e-12  # on the segment between the two minima
+    y = torch.tensor([0.5, 2.0], requires_grad=True, dtype=torch.float64)
+    assert fritz_john_residual(f, [y])[1] > 0.1
+
+
+def _demo_problem():
+    """The SUHNPF authors' demo: front x2 = 0 with non-convex parts."""
+    def f(p):
+        x1, x2 = p[0][0], p[0][1]
+        return torch.stack([x1, 1 + x2**2 - x1 - 0.1 * torch.sin(3 * np.pi * x1)])
+
+    def g(p):
+        x1, x2 = p[0][0], p[0][1]
+        return torch.stack([-x1, x1 - 1, -2 - x2, x2 - 2])
+
+    return f, g
+
+
+def _ls_minimisers(weights):
+    """Exact minimisers of w*f1 + (1-w)*f2 over the box (x2 = 0 is optimal for any w)."""
+    x1 = np.linspace(0, 1, 200001)
+    f1, f2 = x1, 1 - x1 - 0.1 * np.sin(3 * np.pi * x1)
+    return np.array([x1[np.argmin(w * f1 + (1 - w) * f2)] for w in weights])
+
+
+def test_demo_front_points_lie_on_front_and_reach_nonconvex_part():
+    torch.set_default_dtype(torch.float64)
+    try:
+        f, g = _demo_problem()
+        x = torch.tensor([0.3, 0.5], requires_grad=True)
+        res = FritzJohnSolver(n_points=21, tol=1e-3).solve(f, [x], constraints=g, scales=(1.0, 1.0))
+    finally:
+        torch.set_default_dtype(torch.float32)
+    accepted = res.accepted
+    assert len(accepted) >= 18
+    xs = np.array([p.params[0].numpy() for p in accepted])
+    assert np.all(np.abs(xs[:, 1]) < 1e-2)
+    assert all(p.residual < 1e-3 for p in accepted)
+    # Points supported by a weighted sum: the exact LS minimisers over a fine weight grid.
+    ls = _ls_minimisers(np.linspace(0, 1, 1001))
+    unsupported = [x1 for x1 in xs[:, 0] if np.min(np.abs(ls - x1)) > 0.02]
+    assert len(unsupported) >= 3, "FJ tracing should reach the non-convex part"
+    # A linear-scalarisation sweep misses that region entirely.
+    lo, hi = min(unsupported), max(unsupported)
+    assert not np.any((ls > lo + 0.01) & (ls < hi - 0.01))
+    # The indicator network ranks front points above off-front candidates.
+    on = res.indicator(torch.as_tensor(xs[:3], dtype=torch.float32)).detach().numpy()
+    off = res.indicator(torch.tensor([[0.5, 1.5], [0.2, -1.5]])).detach().numpy()
+    assert on.min() > off.max()
+
+
+def test_constrained_toy_respects_constraint():
+    # Two quadratics in 2-d with an extra constraint x0 >= 0.7: the front is clipped there.
+    x = torch.tensor([0.0, 0.0], requires_grad=True)
+    f = lambda p: torch.stack([(p[0] ** 2).sum(), ((p[0] - 2) ** 2).sum()])  # noqa: E731
+    g = lambda p: (0.7 - p[0][0]).reshape(1)  # noqa: E731
+    res = FritzJohnSolver(n_points=5, tol=1e-3).solve(f, [x], constraints=g)
+    assert len(res.accepted) == 5
+    for point in res.accepted:
+        assert point.params[0][0].item() >= 0.7 - 1e-3
+        assert point.max_violation <= 1e-3
