@@ -1,0 +1,135 @@
+import pickle
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np
+import pytest
+from fairlearn.metrics import MetricFrame, plot_model_comparison, selection_rate
+from sklearn import config_context
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, make_scorer
+from sklearn.model_selection import GridSearchCV
+
+from skfairpareto import CBAClassifier, SUHNPFParetoClassifier
+from skfairpareto.metrics import accuracy_gap, pareto_mask
+
+FAST = dict(n_points=5, max_epochs=60, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    rng = np.random.RandomState(0)
+    n = 600
+    X = rng.normal(size=(n, 5)).astype(np.float32)
+    s = rng.randint(0, 2, n)
+    y = (X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=0.3 + 0.9 * s) > 0).astype(int)
+    s = np.where(s == 1, "B", "A")
+    return SUHNPFParetoClassifier(**FAST).fit(X, y, sensitive_features=s), X, y, s
+
+
+def test_front_members_are_certified_ordinary_classifiers(fitted):
+    est, X, y, s = fitted
+    r = est.front_results_
+    assert len(est.front_) >= 3
+    assert all(isinstance(m, CBAClassifier) for m in est.front_)
+    assert np.all(r["fj_residual"] < est.tol) and np.all(r["certified"])
+    assert np.all(np.diff(r["alpha"]) <= 0), "ordered from most accurate to fairest"
+    assert np.all(np.diff(r["train_f2"]) <= 1e-6), "surrogate gap shrinks along the front"
+    assert np.allclose(r["multiplier_f1"] + r["multiplier_f2"], 1)
+    assert {"train_error", "val_error", "val_unfairness", "val_accuracy_A"} <= set(r)
+    assert est.evaluation_split_ == "val" and 0 < est.hypervolume_ < 1
+    for member in est.front_:
+        assert member.predict_proba(X).shape == (len(X), 2)
+        assert clone(member).get_params()["alpha"] == member.alpha
+
+
+def test_members_work_with_fairlearn(fitted):
+    est, X, y, s = fitted
+    preds = {f"alpha={a:.2f}": m.predict(X) for a, m in zip(est.front_results_["alpha"], est.front_)}
+    mf = MetricFrame(metrics={"acc": accuracy_score, "sel": selection_rate}, y_true=y,
+                     y_pred=est.front_[0].predict(X), sensitive_features=s)
+    assert mf.by_group.shape == (2, 2)
+    ax = plot_model_comparison(x_axis_metric=accuracy_score, y_axis_metric=accuracy_gap, y_true=y,
+                               y_preds=preds, sensitive_features=s, point_labels=True, show_plot=False)
+    assert ax is not None
+
+
+def test_selection_rules(fitted):
+    est, X, y, s = fitted
+    r = est.front_results_
+    assert est.select("most_accurate") is est.front_[int(np.argmin(r["val_error"]))]
+    assert est.select(1.0) is est.front_[0]
+    assert est.select(0.0) is est.front_[-1]
+    loose = est.select({"max_unfairness": 1.0})
+    assert loose is est.front_[int(np.argmin(r["val_error"]))]
+    assert r["pareto_optimal"][est.selected_index_]  # knee lies on the front
+    assert np.array_equal(est.predict(X), est.front_[est.selected_index_].predict(X))
+    for bad in ("best", {"gap": 1}, 1.5):
+        with pytest.raises(ValueError, match="selection"):
+            est.select(bad)
+
+
+def test_score_front_hypervolume_and_plot(fitted):
+    est, X, y, s = fitted
+    table = est.score_front(X, y, sensitive_features=s)
+    assert list(table.columns[:2]) == ["alpha", "error"] and len(table) == len(est.front_)
+    assert est.hypervolume(X, y, sensitive_features=s) > 0
+    ax = est.plot_front()
+    assert ax.get_xlabel().startswith("error") and len(ax.lines) == 2
+
+
+def test_pickle_round_trip_identical(fitted):
+    est, X, y, s = fitted
+    restored = pickle.loads(pickle.dumps(est))
+    assert np.array_equal(restored.decision_function(X), est.decision_function(X))
+    for a, b in zip(restored.front_, est.front_):
+        assert np.array_equal(a.decision_function(X), b.decision_function(X))
+
+
+def test_explicit_validation_data_and_errors(fitted):
+    _, X, y, s = fitted
+    est = SUHNPFParetoClassifier(**FAST).fit(X[:400], y[:400], sensitive_features=s[:400],
+                                             X_val=X[400:], y_val=y[400:], sensitive_features_val=s[400:])
+    assert len(est.front_) >= 2
+    with pytest.raises(ValueError, match="together"):
+        SUHNPFParetoClassifier(**FAST).fit(X, y, sensitive_features=s, X_val=X)
+    with pytest.raises(ValueError, match="not seen in fit"):
+        SUHNPFParetoClassifier(**FAST).fit(X[:400], y[:400], sensitive_features=s[:400], X_val=X[400:],
+                                           y_val=y[400:], sensitive_features_val=np.full(200, "C"))
+    with pytest.raises(ValueError, match="sensitive_features is required"):
+        SUHNPFParetoClassifier(**FAST).fit(X, y)
+    with pytest.raises(ValueError, match="unknown fairness_metric"):
+        SUHNPFParetoClassifier(fairness_metric="nope", **FAST).fit(X, y, sensitive_features=s)
+    with pytest.raises(ValueError, match="n_points"):
+        SUHNPFParetoClassifier(**{**FAST, "n_points": 0}).fit(X, y, sensitive_features=s)
+
+
+def test_max_gap_constraint_bounds_every_member(fitted):
+    _, X, y, s = fitted
+    free = SUHNPFParetoClassifier(**FAST, validation_fraction=None).fit(X, y, sensitive_features=s)
+    cap = float(np.sqrt(free.front_results_["train_f2"][0])) / 2
+    est = SUHNPFParetoClassifier(**FAST, validation_fraction=None, max_gap=cap).fit(X, y, sensitive_features=s)
+    assert np.all(np.sqrt(est.front_results_["train_f2"]) <= cap * 1.01)
+
+
+def test_grid_search_tunes_selection_with_fair_scorer(fitted):
+    _, X, y, s = fitted
+
+    def fair_accuracy(y_true, y_pred, *, sensitive_features):
+        return accuracy_score(y_true, y_pred) - accuracy_gap(y_true, y_pred, sensitive_features=sensitive_features)
+
+    with config_context(enable_metadata_routing=True):
+        scorer = make_scorer(fair_accuracy).set_score_request(sensitive_features=True)
+        search = GridSearchCV(
+            SUHNPFParetoClassifier(**{**FAST, "n_points": 3}).set_fit_request(sensitive_features=True),
+            {"selection": [1.0, 0.0, "knee"]}, scoring=scorer, cv=2,
+        )
+        search.fit(X, y, sensitive_features=s)
+    assert search.best_params_["selection"] in (1.0, 0.0, "knee")
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_pareto_mask():
+    pts = np.array([[0.1, 0.5], [0.2, 0.2], [0.3, 0.3], [0.5, 0.1]])
+    assert pareto_mask(pts).tolist() == [True, True, False, True]
