@@ -56,8 +56,8 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
 
     # -- validation and evaluation --------------------------------------------------------------
 
-    def _check_selection(self):
-        sel = self.selection
+    @staticmethod
+    def _check_selection(sel):
         if isinstance(sel, Real) and not isinstance(sel, bool):
             check_in_interval("selection", sel, 0.0, 1.0)
         elif isinstance(sel, dict):
@@ -92,7 +92,7 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        self._check_selection()
+        self._check_selection(self.selection)
         self._fairness_metric_ = resolve_fairness_metric(self.fairness_metric)
         if self.validation_fraction is not None:
             check_in_interval("validation_fraction", self.validation_fraction, 0.0, 1.0, closed="neither")
@@ -182,15 +182,8 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
     def select(self, selection):
         """Return the member that ``selection`` picks, without refitting (see class docstring)."""
         check_is_fitted(self, "front_")
-        self._check_selection_value(selection)
+        self._check_selection(selection)
         return self.front_[self._select(selection)]
-
-    def _check_selection_value(self, selection):
-        saved, self.selection = self.selection, selection
-        try:
-            self._check_selection()
-        finally:
-            self.selection = saved
 
     @property
     def selected_(self):
