@@ -12,31 +12,25 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+
+from ._utils import atomic_write
+from .metrics import accuracy_gap, evaluate_predictions, hypervolume
 
 
 def default_cache_dir() -> Path:
     return Path(os.environ.get("SKFAIRPARETO_CACHE", Path.home() / ".cache" / "skfairpareto"))
 
 
-def _atomic_write(path: Path, data: bytes):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
-
-
 def _row(name, y, pred, groups, seconds, alpha=None):
-    correct = pred == y
-    acc = {g: float(correct[groups == g].mean()) for g in ("AAE", "SAE")}
+    scores = evaluate_predictions(y, pred, groups, accuracy_gap)
     return {
-        "method": name, "alpha": alpha, "accuracy": float(correct.mean()),
-        "accuracy_AAE": acc["AAE"], "accuracy_SAE": acc["SAE"],
-        "gap": abs(acc["AAE"] - acc["SAE"]), "fit_seconds": seconds,
+        "method": name, "alpha": alpha, "accuracy": 1.0 - float(scores["error"]),
+        "accuracy_AAE": float(scores["accuracy_AAE"]), "accuracy_SAE": float(scores["accuracy_SAE"]),
+        "gap": scores["unfairness"], "fit_seconds": seconds,
     }
 
 
@@ -54,20 +48,18 @@ def run_main_job(*, n_samples=None, alphas=(1.0, 5 / 6, 2 / 3, 0.5, 1 / 3, 1 / 6
     from . import CBAClassifier, SUHNPFParetoClassifier
     from .datasets import load_hate_speech
     from .embedding import SentenceEmbedder
-    from .metrics import hypervolume
 
     say = print if verbose else (lambda *a, **k: None)
     data = load_hate_speech(aae_threshold=aae_threshold)
     texts, y, groups = data.data, data.target, np.asarray(data.sensitive_features)
+    strata = np.char.add(groups.astype(str), y.astype(str))  # dialect group x label
     if n_samples is not None and n_samples < len(y):
-        keep, _ = train_test_split(np.arange(len(y)), train_size=n_samples, random_state=seed,
-                                   stratify=np.char.add(groups.astype(str), y.astype(str)))
-        texts, y, groups = texts[keep], y[keep], groups[keep]
+        keep, _ = train_test_split(np.arange(len(y)), train_size=n_samples, random_state=seed, stratify=strata)
+        texts, y, groups, strata = texts[keep], y[keep], groups[keep], strata[keep]
     say(f"{len(y)} tweets, {int((groups == 'AAE').sum())} AAE at threshold {aae_threshold}; embedding (cached)...")
     t0 = time.perf_counter()
     X = SentenceEmbedder(device=device, cache_dir=cache_dir or default_cache_dir(), verbose=verbose).fit_transform(texts)
     say(f"embedded in {time.perf_counter() - t0:.1f} s")
-    strata = np.char.add(groups.astype(str), y.astype(str))
     tr, te = train_test_split(np.arange(len(y)), test_size=0.2, stratify=strata, random_state=seed)
 
     rows = []
@@ -88,10 +80,10 @@ def run_main_job(*, n_samples=None, alphas=(1.0, 5 / 6, 2 / 3, 0.5, 1 / 3, 1 / 6
     for alpha, member in zip(front.front_results_["alpha"], front.front_):
         rows.append(_row("SUHNPF member", y[te], member.predict(X[te]), groups[te], seconds, float(alpha)))
 
-    summary = {}
-    for method in ("CBAClassifier", "SUHNPF member"):
-        pts = [(1 - r["accuracy"], r["gap"]) for r in rows if r["method"] == method]
-        summary[method] = {"test_hypervolume_ref_0.15_0.10": hypervolume(pts, (0.15, 0.10)), "n_points": len(pts)}
+    points = {m: sorted((1 - r["accuracy"], r["gap"]) for r in rows if r["method"] == m)
+              for m in ("CBAClassifier", "SUHNPF member")}
+    summary = {m: {"test_hypervolume_ref_0.15_0.10": hypervolume(pts, (0.15, 0.10)), "n_points": len(pts)}
+               for m, pts in points.items()}
 
     header = f"{'method':20s}{'alpha':>7s}{'acc':>8s}{'AAE':>8s}{'SAE':>8s}{'gap':>8s}{'fit s':>8s}"
     say(header)
@@ -106,10 +98,9 @@ def run_main_job(*, n_samples=None, alphas=(1.0, 5 / 6, 2 / 3, 0.5, 1 / 3, 1 / 6
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     payload = {"n_tweets": int(len(y)), "seed": seed, "aae_threshold": aae_threshold, "rows": rows, "summary": summary}
-    _atomic_write(out / "results.json", json.dumps(payload, indent=2).encode())
+    atomic_write(out / "results.json", lambda fh: fh.write(json.dumps(payload, indent=2).encode()))
     fig, ax = plt.subplots(figsize=(6, 4.5))
-    for method, style in (("CBAClassifier", "s-"), ("SUHNPF member", "o-")):
-        pts = sorted((1 - r["accuracy"], r["gap"]) for r in rows if r["method"] == method)
+    for (method, pts), style in zip(points.items(), ("s-", "o-")):
         ax.plot(*zip(*pts), style, label=method.replace(" member", "ParetoClassifier"))
     ref = rows[0]
     ax.plot(1 - ref["accuracy"], ref["gap"], "k*", ms=12, label="LogisticRegression")
@@ -118,8 +109,7 @@ def run_main_job(*, n_samples=None, alphas=(1.0, 5 / 6, 2 / 3, 0.5, 1 / 3, 1 / 6
     ax.set_title("Accuracy-fairness fronts, hate-speech tweets")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(out / "fronts.png.tmp.png", dpi=120)
-    os.replace(out / "fronts.png.tmp.png", out / "fronts.png")
+    atomic_write(out / "fronts.png", lambda fh: fig.savefig(fh, format="png", dpi=120))
     plt.close(fig)
     say(f"wrote {out / 'results.json'} and {out / 'fronts.png'}")
     return payload

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import threading
 import warnings
 from pathlib import Path
@@ -13,7 +11,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._utils import resolve_device
+from ._utils import atomic_write, resolve_device
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
@@ -117,16 +115,7 @@ class EmbeddingCache:
         embeddings = np.ascontiguousarray(embeddings, dtype=np.float32)
         digest = _payload_digest(keys, embeddings)
         target = self.folder / f"{bytes(digest[:12]).hex()}.npz"
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, keys=keys, embeddings=embeddings, digest=digest)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(target, lambda fh: np.savez(fh, keys=keys, embeddings=embeddings, digest=digest))
         return target
 
 
