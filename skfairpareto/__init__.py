@@ -4,11 +4,13 @@ __version__ = "0.1.0"
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier
 from .embedding import SentenceEmbedder
+from .phn import PHNParetoClassifier
 from .suhnpf import SUHNPFParetoClassifier
 
 __all__ = [
     "BaseParetoClassifier",
     "CBAClassifier",
+    "PHNParetoClassifier",
     "SUHNPFParetoClassifier",
     "SentenceEmbedder",
     "__version__",

@@ -84,6 +84,7 @@ class FairObjectiveNet(NeuralNetBinaryClassifier):
         scales=(1.0, 1.0),
         n_groups=2,
         class_balanced=False,
+        gap_loss="bce",
         **kwargs,
     ):
         super().__init__(module, *args, **kwargs)
@@ -91,13 +92,15 @@ class FairObjectiveNet(NeuralNetBinaryClassifier):
         self.scales = scales
         self.n_groups = n_groups
         self.class_balanced = class_balanced
+        self.gap_loss = gap_loss
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         if not isinstance(X, dict) or "groups" not in X:
             # No groups (e.g. scoring on plain features): the accuracy surrogate alone.
             return super().get_loss(y_pred, y_true, X=X, training=training)
         groups = X["groups"].to(y_pred.device).long()
-        f = objective_vector(y_pred, y_true.to(y_pred.device), groups, self.n_groups, self.class_balanced)
+        f = objective_vector(y_pred, y_true.to(y_pred.device), groups, self.n_groups, self.class_balanced,
+                             self.gap_loss)
         if training:
             self.history.record_batch("f1", f[0].item())
             self.history.record_batch("f2", f[1].item())
@@ -106,7 +109,7 @@ class FairObjectiveNet(NeuralNetBinaryClassifier):
         return scalarized(f, self.alpha, self.scales)
 
 
-def objectives_of(module, X, y, groups, n_groups, class_balanced=False, device="cpu"):
+def objectives_of(module, X, y, groups, n_groups, class_balanced=False, device="cpu", gap_loss="bce"):
     """f1 and f2 of a trained module on whole arrays, as floats (no gradient)."""
     module.eval()
     with torch.no_grad():
@@ -117,5 +120,6 @@ def objectives_of(module, X, y, groups, n_groups, class_balanced=False, device="
             torch.as_tensor(groups, device=device),
             n_groups,
             class_balanced,
+            gap_loss,
         )
     return f.cpu().numpy().astype(float)

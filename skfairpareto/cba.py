@@ -12,10 +12,12 @@ from ._utils import resolve_device
 from ._validation import (
     check_binary_target,
     check_in_interval,
+    check_option,
     check_positive_int,
     check_sensitive_features,
 )
 from .heads import MLPHead
+from .objectives import GAP_LOSSES
 
 
 def _seed_everything(random_state):
@@ -72,6 +74,10 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
     class_balanced : bool, default=False
         Measure each group's loss as the mean of its positives' and negatives' mean losses, so f2
         targets balanced-accuracy parity instead of accuracy parity.
+    gap_loss : {"bce", "expected_error"}, default="bce"
+        Per-sample loss whose group means f2 compares: the cross-entropy (the seed paper) or
+        the expected error ``1 - p(y | x)``, whose gap tracks the accuracy gap far more closely
+        (see :func:`skfairpareto.objectives.objective_vector`).
     hidden_layer_sizes : tuple of int, default=()
         Hidden layers of the head; ``()`` is a linear head (logistic regression).
     dropout : float, default=0.0
@@ -131,6 +137,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         alpha=1.0,
         *,
         class_balanced=False,
+        gap_loss="bce",
         hidden_layer_sizes=(),
         dropout=0.0,
         module=None,
@@ -147,6 +154,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
     ):
         self.alpha = alpha
         self.class_balanced = class_balanced
+        self.gap_loss = gap_loss
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.module = module
@@ -165,6 +173,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
 
     def _check_params(self):
         check_in_interval("alpha", self.alpha, 0.0, 1.0)
+        check_option("gap_loss", self.gap_loss, GAP_LOSSES)
         check_in_interval("dropout", self.dropout, 0.0, 1.0, closed="left")
         check_in_interval("lr", self.lr, 0.0, np.inf, closed="neither")
         check_in_interval("weight_decay", self.weight_decay, 0.0, np.inf, closed="left")
@@ -204,6 +213,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
             alpha=1.0,
             n_groups=n_groups,
             class_balanced=self.class_balanced,
+            gap_loss=self.gap_loss,
         )
 
     def _validate_fit_data(self, X, y, sensitive_features):
@@ -261,7 +271,8 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
             net = self._make_net(X.shape[1], len(self.groups_))
             net.fit(data, y01)
             device = net.device
-            start = objectives_of(net.module_, X, y01, groups, len(self.groups_), self.class_balanced, device)
+            start = objectives_of(net.module_, X, y01, groups, len(self.groups_), self.class_balanced, device,
+                                  self.gap_loss)
             scales = np.maximum(start, 1e-8) if self.normalize_objectives else np.ones(2)
             if self.alpha < 1.0:
                 net.set_params(alpha=float(self.alpha), scales=tuple(scales))
@@ -271,7 +282,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         self.history_ = net.history
         self.objective_scales_ = scales
         self.train_objectives_ = objectives_of(
-            net.module_, X, y01, groups, len(self.groups_), self.class_balanced, device
+            net.module_, X, y01, groups, len(self.groups_), self.class_balanced, device, self.gap_loss
         )
         return self
 

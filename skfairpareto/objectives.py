@@ -83,11 +83,32 @@ def f2_loss(losses, groups, n_groups, y=None, class_balanced=False):
     return (diffs.pow(2) * pair).sum() / n_pairs
 
 
-def objective_vector(logits, y, groups, n_groups, class_balanced=False):
-    """``torch.stack([f1, f2])`` for a batch: the two objectives every front is traced over."""
+def per_sample_expected_error(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Probability the model gives the wrong class, ``1 - p(y_i | x_i)``: a smooth 0-1 loss.
+
+    Its group means are the groups' expected error rates, so their gap is a differentiable
+    stand-in for the accuracy gap itself.
+    """
+    sign = 2.0 * y.to(logits.dtype) - 1.0
+    return torch.sigmoid(-sign * logits)
+
+
+GAP_LOSSES = ("bce", "expected_error")
+
+
+def objective_vector(logits, y, groups, n_groups, class_balanced=False, gap_loss="bce"):
+    """``torch.stack([f1, f2])`` for a batch: the two objectives every front is traced over.
+
+    ``gap_loss`` is the per-sample loss whose group means f2 compares: ``"bce"`` (the seed
+    paper's Eq. 4) or ``"expected_error"`` (:func:`per_sample_expected_error`, closer to the
+    accuracy gap). f1 is always the mean BCE.
+    """
+    if gap_loss not in GAP_LOSSES:
+        raise ValueError(f"gap_loss must be one of {list(GAP_LOSSES)}, got {gap_loss!r}")
     losses = per_sample_bce(logits, y)
+    gap_losses = losses if gap_loss == "bce" else per_sample_expected_error(logits, y)
     return torch.stack(
-        [f1_loss(losses), f2_loss(losses, groups, n_groups, y, class_balanced)]
+        [f1_loss(losses), f2_loss(gap_losses, groups, n_groups, y, class_balanced)]
     )
 
 

@@ -45,6 +45,8 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         the front is traced only where it holds.
     class_balanced : bool, default=False
         Balanced-accuracy parity instead of accuracy parity in f2.
+    gap_loss : {"bce", "expected_error"}, default="bce"
+        Per-sample loss whose group gap f2 measures (see :class:`CBAClassifier`).
     keep_uncertified : bool, default=False
         Keep points whose residual exceeds ``tol`` (flagged) instead of dropping them.
     hidden_layer_sizes, dropout, lr, weight_decay, max_epochs, batch_size :
@@ -91,6 +93,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         max_iter=30,
         max_gap=None,
         class_balanced=False,
+        gap_loss="bce",
         keep_uncertified=False,
         hidden_layer_sizes=(),
         dropout=0.0,
@@ -110,6 +113,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         self.max_iter = max_iter
         self.max_gap = max_gap
         self.class_balanced = class_balanced
+        self.gap_loss = gap_loss
         self.keep_uncertified = keep_uncertified
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
@@ -127,6 +131,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     def _member_params(self):
         return dict(
             class_balanced=self.class_balanced,
+            gap_loss=self.gap_loss,
             hidden_layer_sizes=self.hidden_layer_sizes,
             dropout=self.dropout,
             lr=self.lr,
@@ -156,7 +161,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         params = [p for p in module.parameters() if p.requires_grad]
 
         def objectives(_params):
-            return objective_vector(module(Xt), yt, gt, n_groups, self.class_balanced)
+            return objective_vector(module(Xt), yt, gt, n_groups, self.class_balanced, self.gap_loss)
 
         constraints = None
         if self.max_gap is not None:

@@ -75,3 +75,21 @@ def test_scalarized_endpoints():
     assert scalarized(f, 1.0, (2.0, 4.0)).item() == 1.0
     assert scalarized(f, 0.0, (2.0, 4.0)).item() == 2.0
     assert scalarized(f, 0.5).item() == 5.0
+
+
+def test_expected_error_gap_loss():
+    from skfairpareto.objectives import objective_vector, per_sample_expected_error
+
+    logits = torch.tensor([2.0, -1.0, 0.0, 3.0], requires_grad=True)
+    y = torch.tensor([1.0, 1.0, 0.0, 0.0])
+    err = per_sample_expected_error(logits, y)
+    expected = torch.tensor([1 / (1 + np.exp(2.0)), 1 / (1 + np.exp(-1.0)), 0.5, 1 / (1 + np.exp(-3.0))])
+    assert torch.allclose(err, expected.float())
+    groups = torch.tensor([0, 0, 1, 1])
+    f = objective_vector(logits, y, groups, 2, gap_loss="expected_error")
+    gap = (err[:2].mean() - err[2:].mean()) ** 2
+    assert torch.isclose(f[1], gap)
+    f[1].backward()
+    assert torch.all(torch.isfinite(logits.grad))
+    with pytest.raises(ValueError, match="gap_loss must be one of"):
+        objective_vector(logits, y, groups, 2, gap_loss="hinge")

@@ -1,0 +1,293 @@
+"""PHNParetoClassifier: one hypernetwork that maps any preference ray to a fitted head."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import torch
+from skorch import NeuralNet
+from skorch.utils import to_tensor
+
+from ._net import StopOnNonFiniteLoss, TensorBatchLoader, objectives_of
+from ._utils import resolve_device
+from ._validation import check_in_interval, check_option, check_positive_int
+from .base import BaseParetoClassifier
+from .cba import CBAClassifier, _seed_everything
+from .objectives import objective_vector
+from .solvers.epo import ray_residual
+from .solvers.hypernetwork import SOLVERS, HyperNetwork, hypernetwork_loss, sample_rays
+
+
+class HyperNetTrainer(NeuralNet):
+    """skorch net training a :class:`~skfairpareto.solvers.HyperNetwork` over sampled rays.
+
+    Only ``train_step_single`` is overridden: each step draws ``n_rays_per_step`` rays from a
+    Dirichlet, computes f1 and f2 of the generated head on the batch for every ray and combines
+    them by LS or EPO (:func:`~skfairpareto.solvers.hypernetwork.hypernetwork_loss`). The mean
+    f1, f2 and ray residual of the step go into ``history`` per batch.
+    """
+
+    def __init__(self, module, *args, solver="ls", n_rays_per_step=4, concentration=1.0,
+                 ideal=(0.0, 0.0), scales=(1.0, 1.0), n_groups=2, class_balanced=False, gap_loss="bce", **kwargs):
+        super().__init__(module, *args, **kwargs)
+        self.solver = solver
+        self.n_rays_per_step = n_rays_per_step
+        self.concentration = concentration
+        self.ideal = ideal
+        self.scales = scales
+        self.n_groups = n_groups
+        self.class_balanced = class_balanced
+        self.gap_loss = gap_loss
+
+    def train_step_single(self, batch, **fit_params):
+        self._set_training(True)
+        Xi, yi = batch
+        X = to_tensor(Xi["X"], device=self.device)
+        groups = to_tensor(Xi["groups"], device=self.device).long()
+        y = to_tensor(yi, device=self.device)
+        hnet = self.module_
+
+        def objectives(params):
+            logits = torch.func.functional_call(hnet.target, params, (X,))
+            return objective_vector(logits, y, groups, self.n_groups, self.class_balanced, self.gap_loss)
+
+        rays = sample_rays(self.n_rays_per_step, 2, self.concentration, device=self.device)
+        loss, fs, residuals = hypernetwork_loss(
+            hnet, objectives, rays, solver=self.solver, ideal=self.ideal, scales=self.scales
+        )
+        loss.backward()
+        self.history.record_batch("f1", float(fs[:, 0].mean()))
+        self.history.record_batch("f2", float(fs[:, 1].mean()))
+        self.history.record_batch("ray_residual", float(residuals.mean()))
+        return {"loss": loss, "y_pred": None}
+
+
+class PHNParetoClassifier(BaseParetoClassifier):
+    """Accuracy-fairness front from a Pareto HyperNetwork (Navon et al., ICLR 2021).
+
+    ``fit`` first trains the accuracy-optimal head (a :class:`CBAClassifier` with ``alpha=1``,
+    as the seed paper initialises PHN), then a hypernetwork that maps a preference ray
+    ``r = (alpha, 1 - alpha)`` to the weights of a head of the same architecture, starting at
+    that head for every ray. Each training step samples rays from a Dirichlet distribution and
+    combines, per ray, the objectives ``l = ((f1 - f1*) / f1*, f2 / f2*)`` -- f1 shifted by its
+    value ``f1*`` at the accuracy-optimal start, f2 divided by its value ``f2*`` there:
+
+    * ``solver="ls"`` -- linear scalarisation ``r @ l``; ray ``alpha`` then minimises the same
+      objective as ``CBAClassifier(alpha)`` (a shift does not move a minimiser);
+    * ``solver="epo"`` -- Exact Pareto Optimal search, which steers ``l`` onto the ray
+      (``alpha * l1 = (1 - alpha) * l2``); each member records the residual of that.
+
+    ``front_`` holds the heads at ``n_rays`` evenly spaced ``alpha`` from 1 to 0, evaluated by
+    the shared base; :meth:`member_at` builds the head for any other ray without retraining.
+
+    Parameters
+    ----------
+    n_rays : int, default=11
+        Members in ``front_`` (rays evenly spaced in ``alpha``).
+    solver : {"epo", "ls"}, default="epo"
+    hnet_hidden_layer_sizes : tuple of int, default=(100,)
+        Hidden widths of the hypernetwork's ray MLP.
+    concentration : float, default=1.0
+        Dirichlet concentration of the training rays (1 = uniform on the simplex).
+    n_rays_per_step : int, default=4
+        Rays per training step.
+    lr : float, default=1e-3
+        Adam learning rate of the hypernetwork.
+    max_epochs : int, default=200
+        Hypernetwork training epochs.
+    batch_size : int, default=-1
+        ``-1`` = full batch (f2 estimated on all training data).
+    class_balanced, gap_loss, hidden_layer_sizes, dropout :
+        Objective and head architecture, as in :class:`CBAClassifier`.
+    start_max_epochs : int, default=400
+        Epochs of the accuracy-optimal start head.
+    selection, fairness_metric, validation_fraction :
+        See :class:`~skfairpareto.base.BaseParetoClassifier`.
+    device : str, default="auto"
+    random_state : int or None, default=None
+    verbose : int, default=0
+        Progress bar over training epochs when > 0.
+
+    Attributes
+    ----------
+    front_, front_results_, hypervolume_, selected_index_, classes_, groups_
+        See :class:`~skfairpareto.base.BaseParetoClassifier`; ``front_results_`` adds
+        ``ray_f1``, ``ray_f2``, ``train_f1``, ``train_f2`` and ``ray_residual``.
+    start_ : CBAClassifier
+        The accuracy-optimal head.
+    net_ : HyperNetTrainer
+        The fitted skorch net; ``net_.module_`` is the :class:`HyperNetwork`.
+    history_ : skorch.History
+        Per-epoch loss, and per-batch mean f1, f2 and ray residual.
+    objective_ideal_, objective_scales_ : ndarray of shape (2,)
+        Shift and scale of the objectives (see above).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skfairpareto import PHNParetoClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(300, 4)).astype("float32")
+    >>> s = rng.randint(0, 2, 300)
+    >>> y = (X[:, 0] + s * X[:, 1] > 0).astype(int)
+    >>> clf = PHNParetoClassifier(n_rays=5, max_epochs=20, start_max_epochs=30, random_state=0)
+    >>> clf = clf.fit(X, y, sensitive_features=s)
+    >>> len(clf.front_), clf.member_at(0.3).predict(X[:2]).shape
+    (5, (2,))
+    """
+
+    def __init__(
+        self,
+        n_rays=11,
+        *,
+        solver="epo",
+        hnet_hidden_layer_sizes=(100,),
+        concentration=1.0,
+        n_rays_per_step=4,
+        lr=1e-3,
+        max_epochs=200,
+        batch_size=-1,
+        class_balanced=False,
+        gap_loss="bce",
+        hidden_layer_sizes=(),
+        dropout=0.0,
+        start_max_epochs=400,
+        selection="knee",
+        fairness_metric="accuracy_gap",
+        validation_fraction=0.2,
+        device="auto",
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_rays = n_rays
+        self.solver = solver
+        self.hnet_hidden_layer_sizes = hnet_hidden_layer_sizes
+        self.concentration = concentration
+        self.n_rays_per_step = n_rays_per_step
+        self.lr = lr
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.class_balanced = class_balanced
+        self.gap_loss = gap_loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.dropout = dropout
+        self.start_max_epochs = start_max_epochs
+        self.selection = selection
+        self.fairness_metric = fairness_metric
+        self.validation_fraction = validation_fraction
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _member_params(self):
+        return dict(
+            class_balanced=self.class_balanced,
+            gap_loss=self.gap_loss,
+            hidden_layer_sizes=self.hidden_layer_sizes,
+            dropout=self.dropout,
+            max_epochs=self.start_max_epochs,
+            device=self.device,
+            random_state=self.random_state,
+        )
+
+    def _check_params(self):
+        check_positive_int("n_rays", self.n_rays)
+        check_option("solver", self.solver, SOLVERS)
+        check_in_interval("concentration", self.concentration, 0.0, np.inf, closed="neither")
+        check_positive_int("n_rays_per_step", self.n_rays_per_step)
+        check_in_interval("lr", self.lr, 0.0, np.inf, closed="neither")
+        check_positive_int("max_epochs", self.max_epochs)
+        check_positive_int("start_max_epochs", self.start_max_epochs)
+        if self.batch_size != -1:
+            check_positive_int("batch_size", self.batch_size)
+        for size in tuple(self.hnet_hidden_layer_sizes):
+            check_positive_int("hnet_hidden_layer_sizes entries", size)
+
+    def _fit_front(self, X, y01, groups, n_groups):
+        self._check_params()
+        start = CBAClassifier(alpha=1.0, **self._member_params())
+        start.fit(X, self.classes_[y01.astype(int)], sensitive_features=self.groups_[groups])
+        self.start_ = start
+        f_start = start.train_objectives_
+        self.objective_ideal_ = np.array([f_start[0], 0.0])
+        self.objective_scales_ = np.maximum(f_start, 1e-8)
+
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(_seed_everything(self.random_state))
+            head = copy.deepcopy(start.net_.module_).train(False)
+            hnet = HyperNetwork(head, 2, tuple(self.hnet_hidden_layer_sizes))
+            callbacks = [("stop_on_nan", StopOnNonFiniteLoss())]
+            if self.verbose:
+                from skorch.callbacks import ProgressBar
+
+                callbacks.append(("progress", ProgressBar()))
+            net = HyperNetTrainer(
+                hnet,
+                criterion=torch.nn.BCEWithLogitsLoss,  # unused; the loss is the solver's
+                optimizer=torch.optim.Adam,
+                lr=self.lr,
+                max_epochs=self.max_epochs,
+                batch_size=self.batch_size,
+                train_split=None,
+                iterator_train=TensorBatchLoader,
+                iterator_train__shuffle=True,
+                device=resolve_device(self.device),
+                callbacks=callbacks,
+                verbose=0,
+                solver=self.solver,
+                n_rays_per_step=self.n_rays_per_step,
+                concentration=self.concentration,
+                ideal=tuple(self.objective_ideal_),
+                scales=tuple(self.objective_scales_),
+                n_groups=n_groups,
+                class_balanced=self.class_balanced,
+                gap_loss=self.gap_loss,
+            )
+            net.fit({"X": X, "groups": groups}, y01)
+        net.module_.eval()
+        self.net_ = net
+        self.history_ = net.history
+
+        alphas = np.linspace(1.0, 0.0, self.n_rays)
+        members = [self.member_at(a) for a in alphas]
+        coords = {k: [] for k in ("alpha", "ray_f1", "ray_f2", "train_f1", "train_f2", "ray_residual")}
+        for a, m in zip(alphas, members):
+            f = m.train_objectives_ = objectives_of(
+                m.net_.module_, X, y01, groups, n_groups, self.class_balanced, net.device, self.gap_loss)
+            ray = np.array([a, 1.0 - a])
+            shifted = np.maximum((f - self.objective_ideal_) / self.objective_scales_, 1e-6)
+            for key, value in zip(coords, (a, ray[0], ray[1], f[0], f[1], ray_residual(shifted, ray))):
+                coords[key].append(value)
+        return members, coords
+
+    def member_at(self, ray):
+        """The fitted head for a preference ray, without retraining (milliseconds).
+
+        Parameters
+        ----------
+        ray : float or array-like of shape (2,)
+            ``alpha`` (accuracy weight, the ray ``(alpha, 1 - alpha)``) or the ray itself.
+
+        Returns
+        -------
+        CBAClassifier
+            An ordinary fitted classifier whose ``alpha`` is the ray's first coordinate.
+        """
+        if not hasattr(self, "net_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet; call 'fit' first.")
+        ray = np.asarray([ray, 1.0 - ray] if np.ndim(ray) == 0 else ray, dtype=float)
+        if ray.shape != (2,) or np.any(ray < 0) or not np.isclose(ray.sum(), 1.0):
+            raise ValueError(f"ray must be alpha in [0, 1] or two non-negative weights summing to 1, got {ray}")
+        hnet = self.net_.module_
+        with torch.no_grad():
+            params = hnet.generate(torch.as_tensor(ray, dtype=torch.float32, device=self.net_.device))
+        state = {k: v.detach().clone() for k, v in params.items()}
+        return CBAClassifier._from_module_state(
+            {**self._member_params(), "alpha": float(ray[0])}, state,
+            classes=self.classes_, groups=self.groups_, n_features=self.n_features_in_,
+            scales=self.objective_scales_,
+        )
+
