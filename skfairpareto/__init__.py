@@ -4,12 +4,14 @@ __version__ = "0.1.0"
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier
 from .embedding import SentenceEmbedder
+from .fapareto import FaParetoEnsemble
 from .phn import PHNParetoClassifier
 from .suhnpf import SUHNPFParetoClassifier
 
 __all__ = [
     "BaseParetoClassifier",
     "CBAClassifier",
+    "FaParetoEnsemble",
     "PHNParetoClassifier",
     "SUHNPFParetoClassifier",
     "SentenceEmbedder",

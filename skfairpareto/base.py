@@ -50,9 +50,17 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
 
     # -- template for subclasses ----------------------------------------------------------------
 
-    def _fit_front(self, X, y01, groups, n_groups):  # pragma: no cover - abstract
-        """Return ``(members, coordinates)``: fitted CBAClassifiers and a dict of per-member arrays."""
+    def _fit_front(self, X, y01, groups, n_groups, validation=None):  # pragma: no cover - abstract
+        """Return ``(members, coordinates)``: fitted CBAClassifiers and a dict of per-member arrays.
+
+        ``validation`` is ``(X_val, y01_val, groups_val)`` when a validation split exists (for
+        estimators that select during training, like the evolution), else None.
+        """
         raise NotImplementedError
+
+    def _front_order(self, coords):
+        """Order of the members in ``front_``: most accurate first (by descending ``alpha``)."""
+        return np.argsort(-np.asarray(coords["alpha"]), kind="stable")
 
     # -- validation and evaluation --------------------------------------------------------------
 
@@ -121,12 +129,15 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
             X_fit, y_fit, codes_fit = X, y01, codes
             X_val = None
 
-        members, coords = self._fit_front(X_fit, y_fit, codes_fit, len(self.groups_))
+        validation = None
+        if X_val is not None:
+            validation = (X_val, np.searchsorted(self.classes_, y_val).astype(np.float32), codes_val)
+        members, coords = self._fit_front(X_fit, y_fit, codes_fit, len(self.groups_), validation)
         if not members:
             raise RuntimeError(
                 "no front member passed certification; raise max_iter or tol (see front_results_)"
             )
-        order = np.argsort(-np.asarray(coords["alpha"]), kind="stable")
+        order = self._front_order(coords)
         self.front_ = [members[i] for i in order]
         results = {k: np.asarray(v)[order] for k, v in coords.items()}
         results.update(self._evaluate("train", X_fit, self.classes_[y_fit.astype(int)], codes_fit))
@@ -146,7 +157,7 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
         groups = self.groups_[codes]
         out: dict[str, list] = {}
         for member in self.front_:
-            scores = evaluate_predictions(y, member.predict(X), groups, self._fairness_metric_)
+            scores = evaluate_predictions(y, member.predict(X), groups, self._fairness_metric_, self.classes_[1])
             for key, value in scores.items():
                 out.setdefault(f"{prefix}_{key}", []).append(value)
         return {k: np.asarray(v) for k, v in out.items()}

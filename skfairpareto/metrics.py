@@ -42,13 +42,19 @@ def resolve_fairness_metric(metric):
     return fn
 
 
-def evaluate_predictions(y_true, y_pred, groups, fairness_metric):
-    """Error, accuracy of each group and the fairness metric (``unfairness``) of predictions."""
+def evaluate_predictions(y_true, y_pred, groups, fairness_metric, pos_label=None):
+    """Error, accuracy of each group and the fairness metric (``unfairness``) of predictions.
+
+    With ``pos_label`` the fairness metric sees 0/1 labels (1 = ``pos_label``), so fairlearn's
+    rate metrics (true positive rate, selection rate) work for any two label values.
+    """
     y_true, y_pred, groups = np.asarray(y_true), np.asarray(y_pred), np.asarray(groups)
     correct = y_true == y_pred
     out = {"error": 1.0 - correct.mean()}
     for g in np.unique(groups):
         out[f"accuracy_{g}"] = correct[groups == g].mean()
+    if pos_label is not None:
+        y_true, y_pred = (y_true == pos_label).astype(int), (y_pred == pos_label).astype(int)
     out["unfairness"] = float(fairness_metric(y_true, y_pred, sensitive_features=groups))
     return out
 

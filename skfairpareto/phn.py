@@ -204,7 +204,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         for size in tuple(self.hnet_hidden_layer_sizes):
             check_positive_int("hnet_hidden_layer_sizes entries", size)
 
-    def _fit_front(self, X, y01, groups, n_groups):
+    def _fit_front(self, X, y01, groups, n_groups, validation=None):
         self._check_params()
         start = CBAClassifier(alpha=1.0, **self._member_params())
         start.fit(X, self.classes_[y01.astype(int)], sensitive_features=self.groups_[groups])

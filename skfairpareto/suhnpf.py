@@ -142,7 +142,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
             random_state=self.random_state,
         )
 
-    def _fit_front(self, X, y01, groups, n_groups):
+    def _fit_front(self, X, y01, groups, n_groups, validation=None):
         check_positive_int("n_points", self.n_points)
         check_positive_int("max_iter", self.max_iter)
         check_in_interval("tol", self.tol, 0.0, 1.0, closed="right")

@@ -1,11 +1,8 @@
-import pickle
-
 import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np
 import pytest
-from fairlearn.metrics import MetricFrame, plot_model_comparison, selection_rate
 from sklearn import config_context
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, make_scorer
@@ -44,17 +41,6 @@ def test_front_members_are_certified_ordinary_classifiers(fitted):
         assert clone(member).get_params()["alpha"] == member.alpha
 
 
-def test_members_work_with_fairlearn(fitted):
-    est, X, y, s = fitted
-    preds = {f"alpha={a:.2f}": m.predict(X) for a, m in zip(est.front_results_["alpha"], est.front_)}
-    mf = MetricFrame(metrics={"acc": accuracy_score, "sel": selection_rate}, y_true=y,
-                     y_pred=est.front_[0].predict(X), sensitive_features=s)
-    assert mf.by_group.shape == (2, 2)
-    ax = plot_model_comparison(x_axis_metric=accuracy_score, y_axis_metric=accuracy_gap, y_true=y,
-                               y_preds=preds, sensitive_features=s, point_labels=True, show_plot=False)
-    assert ax is not None
-
-
 def test_selection_rules(fitted):
     est, X, y, s = fitted
     r = est.front_results_
@@ -68,23 +54,6 @@ def test_selection_rules(fitted):
     for bad in ("best", {"gap": 1}, 1.5):
         with pytest.raises(ValueError, match="selection"):
             est.select(bad)
-
-
-def test_score_front_hypervolume_and_plot(fitted):
-    est, X, y, s = fitted
-    table = est.score_front(X, y, sensitive_features=s)
-    assert list(table.columns[:2]) == ["alpha", "error"] and len(table) == len(est.front_)
-    assert est.hypervolume(X, y, sensitive_features=s) > 0
-    ax = est.plot_front()
-    assert ax.get_xlabel().startswith("error") and len(ax.lines) == 2
-
-
-def test_pickle_round_trip_identical(fitted):
-    est, X, y, s = fitted
-    restored = pickle.loads(pickle.dumps(est))
-    assert np.array_equal(restored.decision_function(X), est.decision_function(X))
-    for a, b in zip(restored.front_, est.front_):
-        assert np.array_equal(a.decision_function(X), b.decision_function(X))
 
 
 def test_explicit_validation_data_and_errors(fitted):

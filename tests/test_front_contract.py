@@ -1,0 +1,111 @@
+"""What every front estimator promises (shared base): ordinary members, fairlearn, pickle, plots."""
+
+import pickle
+
+import joblib
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np
+import pytest
+from fairlearn.metrics import MetricFrame, plot_model_comparison, selection_rate
+from sklearn import config_context
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, make_scorer
+from sklearn.model_selection import GridSearchCV
+
+from skfairpareto import CBAClassifier, FaParetoEnsemble, PHNParetoClassifier, SUHNPFParetoClassifier
+from skfairpareto.metrics import accuracy_gap
+
+ESTIMATORS = {
+    "suhnpf": lambda: SUHNPFParetoClassifier(n_points=4, max_epochs=60, random_state=0),
+    "phn-epo": lambda: PHNParetoClassifier(n_rays=4, max_epochs=30, start_max_epochs=60, random_state=0),
+    "phn-ls": lambda: PHNParetoClassifier(n_rays=4, solver="ls", max_epochs=30, start_max_epochs=60, random_state=0),
+    "fapareto": lambda: FaParetoEnsemble(population_size=4, n_generations=2, finetune_epochs=5,
+                                         start_max_epochs=60, random_state=0),
+}
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(1)
+    n = 500
+    X = rng.normal(size=(n, 5)).astype(np.float32)
+    s = rng.randint(0, 2, n)
+    y = (X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=0.3 + 0.9 * s) > 0).astype(int)
+    return X, np.where(y == 1, "toxic", "ok"), np.where(s == 1, "B", "A")
+
+
+@pytest.fixture(scope="module", params=list(ESTIMATORS))
+def fitted(request, data):
+    X, y, s = data
+    return ESTIMATORS[request.param]().fit(X, y, sensitive_features=s)
+
+
+def test_members_are_ordinary_classifiers(fitted, data):
+    X, y, s = data
+    r = fitted.front_results_
+    assert len(fitted.front_) >= 2 and all(isinstance(m, CBAClassifier) for m in fitted.front_)
+    assert {"alpha", "train_error", "val_error", "val_unfairness", "val_accuracy_A", "pareto_optimal"} <= set(r)
+    assert all(len(v) == len(fitted.front_) for v in r.values())
+    assert 0 < fitted.hypervolume_ < 1 and fitted.evaluation_split_ == "val"
+    for member in fitted.front_:
+        assert set(member.predict(X)) <= {"ok", "toxic"}
+        assert member.predict_proba(X).shape == (len(X), 2)
+        assert clone(member).get_params()["alpha"] == member.alpha
+    assert np.array_equal(fitted.predict(X), fitted.selected_.predict(X))
+
+
+def test_members_work_in_fairlearn(fitted, data):
+    X, y, s = data
+    mf = MetricFrame(metrics={"acc": accuracy_score, "sel": lambda a, b: selection_rate(a, b, pos_label="toxic")},
+                     y_true=y, y_pred=fitted.front_[0].predict(X), sensitive_features=s)
+    # fairlearn's plot computes metrics on numeric arrays: compare on 0/1 labels.
+    y = (y == "toxic").astype(int)
+    preds = {f"m{i}": (m.predict(X) == "toxic").astype(int) for i, m in enumerate(fitted.front_)}
+    assert mf.by_group.shape == (2, 2)
+    ax = plot_model_comparison(x_axis_metric=accuracy_score, y_axis_metric=accuracy_gap, y_true=y,
+                               y_preds=preds, sensitive_features=s, point_labels=True, show_plot=False)
+    assert ax is not None
+
+
+def test_score_front_and_plot(fitted, data):
+    X, y, s = data
+    table = fitted.score_front(X, y, sensitive_features=s)
+    assert list(table.columns[:2]) == ["alpha", "error"] and len(table) == len(fitted.front_)
+    assert fitted.hypervolume(X, y, sensitive_features=s) > 0
+    ax = fitted.plot_front()
+    assert ax.get_xlabel().startswith("error") and len(ax.lines) == 2
+
+
+@pytest.mark.parametrize("dumps, loads", [(pickle.dumps, pickle.loads),
+                                          (lambda o: o, lambda o: joblib.load(_joblib_round_trip(o)))])
+def test_persistence_round_trip_is_bit_identical(fitted, data, dumps, loads, tmp_path_factory):
+    X, _, _ = data
+    restored = loads(dumps(fitted))
+    assert np.array_equal(restored.decision_function(X), fitted.decision_function(X))
+    for a, b in zip(restored.front_, fitted.front_):
+        assert np.array_equal(a.decision_function(X), b.decision_function(X))
+
+
+def _joblib_round_trip(obj):
+    import tempfile
+
+    path = tempfile.mktemp(suffix=".joblib")
+    joblib.dump(obj, path)
+    return path
+
+
+@pytest.mark.parametrize("name", ["phn-ls", "fapareto"])
+def test_grid_search_tunes_selection_with_a_fair_scorer(name, data):
+    X, y, s = data
+
+    def fair_accuracy(y_true, y_pred, *, sensitive_features):
+        return accuracy_score(y_true, y_pred) - accuracy_gap(y_true, y_pred, sensitive_features=sensitive_features)
+
+    with config_context(enable_metadata_routing=True):
+        scorer = make_scorer(fair_accuracy).set_score_request(sensitive_features=True)
+        search = GridSearchCV(ESTIMATORS[name]().set_fit_request(sensitive_features=True),
+                              {"selection": ["most_accurate", "fairest", "knee"]}, scoring=scorer, cv=2)
+        search.fit(X, y, sensitive_features=s)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
