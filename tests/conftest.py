@@ -12,3 +12,14 @@ def biased_data():
     noise = rng.normal(scale=0.3 + 0.9 * s, size=n)
     y = (X[:, 0] + 0.5 * X[:, 1] + noise > 0).astype(int)
     return X, y, np.where(s == 1, "B", "A")
+
+
+@pytest.fixture(scope="module")
+def front_data():
+    """600 samples, groups "A"/"B" with different noise: the front estimators' test problem."""
+    rng = np.random.RandomState(0)
+    n = 600
+    X = rng.normal(size=(n, 5)).astype(np.float32)
+    s = rng.randint(0, 2, n)
+    y = (X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=0.3 + 0.9 * s) > 0).astype(int)
+    return X, y, np.where(s == 1, "B", "A")

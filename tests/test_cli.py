@@ -5,26 +5,71 @@ import sys
 import numpy as np
 import pytest
 
+from skfairpareto.benchmark import METHODS
+
 pytestmark = pytest.mark.integration
 
 
-def test_main_job_end_to_end_on_subsample(tmp_path):
-    out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "skfairpareto", "--n-samples", "300", "--alphas", "1", "0.5",
-           "--suhnpf-points", "3", "--cache-dir", str(tmp_path / "cache"), "--output-dir", str(out)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "CBAClassifier" in proc.stdout and "hypervolume" in proc.stdout
+def _run(*args, timeout=900):
+    return subprocess.run([sys.executable, "-m", "skfairpareto", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def _check_outputs(out, methods, n_texts):
     payload = json.loads((out / "results.json").read_text())
-    assert payload["n_tweets"] == 300
-    methods = [r["method"] for r in payload["rows"]]
-    assert methods.count("CBAClassifier") == 2 and "SUHNPF member" in methods
+    assert payload["n_texts"] == n_texts and set(payload["summary"]) == set(methods)
     for r in payload["rows"]:
         assert 0 <= r["accuracy"] <= 1 and np.isfinite(r["gap"])
-        assert r["gap"] == pytest.approx(abs(r["accuracy_AAE"] - r["accuracy_SAE"]))
-    assert (out / "fronts.png").stat().st_size > 1000
+        accs = [v for k, v in r.items() if k.startswith("accuracy_")]
+        assert r["gap"] == pytest.approx(max(accs) - min(accs))
+    for m, v in payload["summary"].items():
+        rows = [r for r in payload["rows"] if r["method"] == m]
+        assert v["n_points"] == len(rows) >= 1
+        assert 1 <= v["n_pareto_points"] <= v["n_points"]
+        assert 0 <= v["test_hypervolume"] <= 0.15 * 0.10
+        for cap, key in ((0.01, "best_accuracy_gap_le_1pt"), (0.02, "best_accuracy_gap_le_2pt")):
+            ok = [r["accuracy"] for r in rows if r["gap"] <= cap + 1e-12]
+            assert v[key] == (max(ok) if ok else None)
+    for m, by_alpha in payload["table3"].items():
+        assert set(by_alpha) == {"1", "0.5", "0"}
+    text = (out / "results.md").read_text()
+    assert "test HV" in text and "Table 3" in text
+    for name in ("fronts.png", "model_comparison.png"):
+        assert (out / name).stat().st_size > 1000
+    return payload
 
 
-def test_cli_rejects_bad_alpha(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "skfairpareto", "--alphas", "2"], capture_output=True, text=True)
-    assert proc.returncode != 0 and "--alphas must lie in [0, 1]" in proc.stderr
+def test_benchmark_quick_end_to_end_on_a_subsample(tmp_path):
+    out = tmp_path / "out"
+    proc = _run("benchmark", "--quick", "--n-samples", "400", "--cache-dir", str(tmp_path / "cache"),
+                "--output-dir", str(out))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "FaParetoEnsemble" in proc.stdout and "fairlearn ExponentiatedGradient" in proc.stdout
+    _check_outputs(out, METHODS, 400)
+
+
+def test_benchmark_on_user_data_file(tmp_path):
+    from skfairpareto.datasets import load_hate_speech
+
+    d = load_hate_speech()
+    rng = np.random.RandomState(0)
+    idx = rng.choice(len(d.target), 200, replace=False)
+    import pandas as pd
+
+    path = tmp_path / "mine.csv"
+    pd.DataFrame({"tweet": d.data[idx], "toxic": np.where(d.target[idx] == 1, "yes", "no"),
+                  "dialect": d.sensitive_features[idx]}).to_csv(path, index=False)
+    out = tmp_path / "out"
+    proc = _run("benchmark", "--quick", "--methods", "cba", "phn-ls", "expgrad", "--data", str(path),
+                "--text-column", "tweet", "--label-column", "toxic", "--group-column", "dialect",
+                "--cache-dir", str(tmp_path / "cache"), "--output-dir", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    payload = _check_outputs(out, ("cba", "phn-ls", "expgrad"), 200)
+    assert payload["source"] == str(path)
+
+
+def test_cli_rejects_bad_options(tmp_path):
+    proc = _run("benchmark", "--methods", "magic")
+    assert proc.returncode != 0 and "invalid choice: 'magic'" in proc.stderr
+    proc = _run("--aae-threshold", "2")
+    assert proc.returncode != 0 and "--aae-threshold must lie in [0, 1]" in proc.stderr

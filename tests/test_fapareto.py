@@ -75,13 +75,8 @@ FAST = dict(population_size=4, n_generations=3, finetune_epochs=5, start_max_epo
 
 
 @pytest.fixture(scope="module")
-def data():
-    rng = np.random.RandomState(0)
-    n = 600
-    X = rng.normal(size=(n, 5)).astype(np.float32)
-    s = rng.randint(0, 2, n)
-    y = (X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=0.3 + 0.9 * s) > 0).astype(int)
-    return X, y, np.where(s == 1, "B", "A")
+def data(front_data):
+    return front_data
 
 
 @pytest.fixture(scope="module")

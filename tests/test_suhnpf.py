@@ -15,13 +15,8 @@ FAST = dict(n_points=5, max_epochs=60, random_state=0)
 
 
 @pytest.fixture(scope="module")
-def fitted():
-    rng = np.random.RandomState(0)
-    n = 600
-    X = rng.normal(size=(n, 5)).astype(np.float32)
-    s = rng.randint(0, 2, n)
-    y = (X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=0.3 + 0.9 * s) > 0).astype(int)
-    s = np.where(s == 1, "B", "A")
+def fitted(front_data):
+    X, y, s = front_data
     return SUHNPFParetoClassifier(**FAST).fit(X, y, sensitive_features=s), X, y, s
 
 
