@@ -58,6 +58,17 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
         """
         raise NotImplementedError
 
+    def _fit_start(self, X, y01, groups):
+        """Fit and keep (``start_``) the accuracy-optimal head every front starts from.
+
+        Subclasses give ``_member_params()``, the CBAClassifier parameters of their members.
+        """
+        from .cba import CBAClassifier
+
+        self.start_ = CBAClassifier(alpha=1.0, **self._member_params())
+        self.start_.fit(X, self.classes_[y01.astype(int)], sensitive_features=self.groups_[groups])
+        return self.start_
+
     def _front_order(self, coords):
         """Order of the members in ``front_``: most accurate first (by descending ``alpha``)."""
         return np.argsort(-np.asarray(coords["alpha"]), kind="stable")
@@ -120,18 +131,16 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError(f"y_val has labels not seen in y: {sorted(unknown)}")
             codes_val, _ = check_sensitive_features(sensitive_features_val, X_val.shape[0], groups=self.groups_)
             X_fit, y_fit, codes_fit = X, y01, codes
+            validation = (X_val, np.searchsorted(self.classes_, y_val).astype(np.float32), codes_val)
         elif self.validation_fraction is not None:
             seed = self.random_state if isinstance(self.random_state, int) else 0
             tr, va = _stratified_split(X, y01, codes, self.validation_fraction, seed)
             X_fit, y_fit, codes_fit = X[tr], y01[tr], codes[tr]
-            X_val, y_val, codes_val = X[va], self.classes_[y01[va].astype(int)], codes[va]
+            validation = (X[va], y01[va], codes[va])
         else:
             X_fit, y_fit, codes_fit = X, y01, codes
-            X_val = None
+            validation = None
 
-        validation = None
-        if X_val is not None:
-            validation = (X_val, np.searchsorted(self.classes_, y_val).astype(np.float32), codes_val)
         members, coords = self._fit_front(X_fit, y_fit, codes_fit, len(self.groups_), validation)
         if not members:
             raise RuntimeError(
@@ -142,8 +151,9 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
         results = {k: np.asarray(v)[order] for k, v in coords.items()}
         results.update(self._evaluate("train", X_fit, self.classes_[y_fit.astype(int)], codes_fit))
         split = "train"
-        if X_val is not None:
-            results.update(self._evaluate("val", X_val, y_val, codes_val))
+        if validation is not None:
+            X_v, y01_v, codes_v = validation
+            results.update(self._evaluate("val", X_v, self.classes_[y01_v.astype(int)], codes_v))
             split = "val"
         points = np.column_stack([results[f"{split}_error"], results[f"{split}_unfairness"]])
         results["pareto_optimal"] = pareto_mask(points)

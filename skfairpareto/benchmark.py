@@ -242,8 +242,9 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
     return payload
 
 
-def _fmt(x, pct=True):
-    return "–" if x is None else (f"{100 * x:.2f}" if pct else f"{x:.1f}")
+def _fmt(x):
+    """A rate as a percentage with two decimals, or a dash when there is none."""
+    return "–" if x is None else f"{100 * x:.2f}"
 
 
 def _markdown(p):

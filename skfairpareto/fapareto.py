@@ -217,9 +217,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self._check_params()
         rng = np.random.RandomState(_seed_everything(self.random_state))
         gen = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
-        start = CBAClassifier(alpha=1.0, **self._member_params())
-        start.fit(X, self.classes_[y01.astype(int)], sensitive_features=self.groups_[groups])
-        self.start_ = start
+        start = self._fit_start(X, y01, groups)
         base = _state(start)
         scales = start.objective_scales_
         X_ev, y_ev, g_ev = validation if validation is not None else (X, y01, groups)

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.utils import to_tensor
+from sklearn.utils.validation import check_is_fitted
 
 from ._net import StopOnNonFiniteLoss, TensorBatchLoader, objectives_of
 from ._utils import resolve_device
@@ -16,7 +17,7 @@ from .base import BaseParetoClassifier
 from .cba import CBAClassifier, _seed_everything
 from .objectives import objective_vector
 from .solvers.epo import ray_residual
-from .solvers.hypernetwork import SOLVERS, HyperNetwork, hypernetwork_loss, sample_rays
+from .solvers.hypernetwork import SOLVERS, HyperNetwork, hypernetwork_loss, normalized_losses, sample_rays
 
 
 class HyperNetTrainer(NeuralNet):
@@ -206,9 +207,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
 
     def _fit_front(self, X, y01, groups, n_groups, validation=None):
         self._check_params()
-        start = CBAClassifier(alpha=1.0, **self._member_params())
-        start.fit(X, self.classes_[y01.astype(int)], sensitive_features=self.groups_[groups])
-        self.start_ = start
+        start = self._fit_start(X, y01, groups)
         f_start = start.train_objectives_
         self.objective_ideal_ = np.array([f_start[0], 0.0])
         self.objective_scales_ = np.maximum(f_start, 1e-8)
@@ -256,7 +255,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
             f = m.train_objectives_ = objectives_of(
                 m.net_.module_, X, y01, groups, n_groups, self.class_balanced, net.device, self.gap_loss)
             ray = np.array([a, 1.0 - a])
-            shifted = np.maximum((f - self.objective_ideal_) / self.objective_scales_, 1e-6)
+            shifted = normalized_losses(torch.as_tensor(f), self.objective_ideal_, self.objective_scales_).numpy()
             for key, value in zip(coords, (a, ray[0], ray[1], f[0], f[1], ray_residual(shifted, ray))):
                 coords[key].append(value)
         return members, coords
@@ -274,10 +273,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         CBAClassifier
             An ordinary fitted classifier whose ``alpha`` is the ray's first coordinate.
         """
-        if not hasattr(self, "net_"):
-            from sklearn.exceptions import NotFittedError
-
-            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet; call 'fit' first.")
+        check_is_fitted(self, "net_")
         ray = np.asarray([ray, 1.0 - ray] if np.ndim(ray) == 0 else ray, dtype=float)
         if ray.shape != (2,) or np.any(ray < 0) or not np.isclose(ray.sum(), 1.0):
             raise ValueError(f"ray must be alpha in [0, 1] or two non-negative weights summing to 1, got {ray}")

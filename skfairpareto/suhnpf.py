@@ -149,10 +149,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         if self.max_gap is not None:
             check_in_interval("max_gap", self.max_gap, 0.0, np.inf, closed="left")
 
-        start = CBAClassifier(alpha=1.0, **self._member_params())
-        labels = self.classes_[y01.astype(int)]
-        start.fit(X, labels, sensitive_features=self.groups_[groups])
-        self.start_ = start
+        start = self._fit_start(X, y01, groups)
         module = copy.deepcopy(start.net_.module_)  # the solver moves it; start_ stays put
         device = start.net_.device
         Xt = torch.as_tensor(X, device=device)

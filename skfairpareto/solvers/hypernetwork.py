@@ -81,6 +81,13 @@ def sample_rays(n, n_objectives, concentration, device="cpu"):
     return torch.distributions.Dirichlet(conc).sample((n,)).to(device)
 
 
+def normalized_losses(f, ideal=None, scales=None):
+    """``(f - ideal) / scales``, clamped just above 0 (EPO needs positive losses)."""
+    lo = torch.zeros_like(f) if ideal is None else torch.as_tensor(ideal, dtype=f.dtype, device=f.device)
+    sc = torch.ones_like(f) if scales is None else torch.as_tensor(scales, dtype=f.dtype, device=f.device)
+    return torch.clamp((f - lo) / sc, min=1e-6)
+
+
 def hypernetwork_loss(hnet, objectives_fn, rays, solver="ls", ideal=None, scales=None, eps=1e-4):
     """Training loss of a hypernetwork over a batch of rays, and per-ray diagnostics.
 
@@ -103,10 +110,7 @@ def hypernetwork_loss(hnet, objectives_fn, rays, solver="ls", ideal=None, scales
     total, fs, residuals = 0.0, [], []
     for ray in rays:
         f = objectives_fn(hnet.generate(ray))
-        lo = torch.zeros_like(f) if ideal is None else torch.as_tensor(ideal, dtype=f.dtype, device=f.device)
-        sc = torch.ones_like(f) if scales is None else torch.as_tensor(scales, dtype=f.dtype, device=f.device)
-        # EPO needs positive losses: clamp just above the ideal point.
-        losses = torch.clamp((f - lo) / sc, min=1e-6)
+        losses = normalized_losses(f, ideal, scales)
         if solver == "ls":
             total = total + (ray.to(losses.dtype) * losses).sum()
         else:
