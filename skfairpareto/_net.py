@@ -57,7 +57,9 @@ class TensorBatchLoader:
         ds = self.dataset
         n = len(ds)
         bs = n if self.batch_size in (-1, None) else self.batch_size
-        order = torch.randperm(n).numpy() if self.shuffle else None
+        # A full-batch gradient does not depend on sample order, so one batch is never
+        # shuffled: gathering 20k rows every epoch was a third of a linear head's fit time.
+        order = torch.randperm(n).numpy() if self.shuffle and bs < n else None
         y = ds.y if ds.y is not None else torch.zeros(n)  # skorch's placeholder for y=None
         for start in range(0, n, bs):
             if order is None and bs >= n:

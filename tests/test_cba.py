@@ -46,6 +46,23 @@ def test_reproducible_with_random_state(biased_data):
     assert np.array_equal(a, b)
 
 
+def test_warm_start_continues_from_the_previous_head(biased_data):
+    X, y, s = biased_data
+    clf = CBAClassifier(alpha=1.0, warm_start=True, **FAST).fit(X, y, sensitive_features=s)
+    scales, first = clf.objective_scales_.copy(), clf.net_
+    clf.set_params(alpha=0.2, max_epochs=15).fit(X, y, sensitive_features=s)
+    # The accuracy stage is not refitted: the same net trains 15 more epochs, same normalisers.
+    assert clf.net_ is first and len(clf.history_) == FAST["max_epochs"] + 15
+    assert np.array_equal(clf.objective_scales_, scales)
+    cold = CBAClassifier(alpha=1.0, **FAST).fit(X, y, sensitive_features=s).train_objectives_
+    assert clf.train_objectives_[1] < cold[1]  # moved toward fairness from the accuracy start
+    # Different data shape or groups: a warm start does not apply, fit starts over.
+    clf.fit(X[:, :4], y, sensitive_features=s)
+    assert clf.net_ is not first and len(clf.history_) == 2 * 15
+    clf.fit(X[:, :4], y, sensitive_features=np.where(s == "A", "C", "D"))
+    assert list(clf.groups_) == ["C", "D"] and len(clf.history_) == 2 * 15
+
+
 def test_mlp_head_and_intersectional_groups(biased_data):
     import pandas as pd
 
