@@ -5,6 +5,7 @@ from .base import BaseParetoClassifier
 from .cba import CBAClassifier
 from .embedding import SentenceEmbedder
 from .fapareto import FaParetoEnsemble
+from .persistence import load_member, save_member
 from .phn import PHNParetoClassifier
 from .suhnpf import SUHNPFParetoClassifier
 
@@ -16,4 +17,6 @@ __all__ = [
     "SUHNPFParetoClassifier",
     "SentenceEmbedder",
     "__version__",
+    "load_member",
+    "save_member",
 ]

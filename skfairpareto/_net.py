@@ -7,22 +7,36 @@ import torch
 from skorch import NeuralNetBinaryClassifier
 from skorch.callbacks import Callback
 
+from .exceptions import TrainingDivergedError
 from .objectives import objective_vector, scalarized
 
 
-class TrainingDivergedError(RuntimeError):
-    """Training produced a non-finite loss (learning rate too high, or bad data)."""
+class StopOnDivergence(Callback):
+    """Stop training with :class:`TrainingDivergedError` as soon as a batch loss diverges.
 
+    Diverged means non-finite, or above ``max_growth`` times the first batch's loss and above
+    1: Adam with an absurd learning rate keeps the loss finite while it grows by dozens of
+    orders of magnitude, which no useful fit does.
+    """
 
-class StopOnNonFiniteLoss(Callback):
-    """Stop training with a clear error as soon as a batch loss is NaN or infinite."""
+    def __init__(self, max_growth=1e6):
+        self.max_growth = max_growth
+
+    def initialize(self):
+        self.first_loss_ = None
+        return self
 
     def on_batch_end(self, net, batch=None, training=None, **kwargs):
         loss = net.history[-1, "batches", -1].get("train_loss" if training else "valid_loss")
-        if loss is not None and not np.isfinite(loss):
+        if loss is None:
+            return
+        if self.first_loss_ is None:
+            self.first_loss_ = abs(loss)
+        if not np.isfinite(loss) or abs(loss) > max(1.0, self.max_growth * self.first_loss_):
             raise TrainingDivergedError(
-                f"training diverged: the loss became {loss} in epoch {len(net.history)}; "
-                "lower the learning rate (lr) or check the input features for extreme values"
+                f"training diverged: the loss became {loss:.3g} in epoch {len(net.history)} "
+                f"(first batch: {self.first_loss_:.3g}); lower the learning rate (lr) or check "
+                "the input features for extreme values"
             )
 
 

@@ -8,14 +8,28 @@ from pathlib import Path
 
 
 def resolve_device(device) -> str:
-    """``"auto"`` -> ``"cuda"`` when a GPU is visible, else ``"cpu"``; other values pass through."""
-    if device is None or device == "auto":
-        import torch
+    """The torch device a fit uses: ``"auto"`` -> ``"cuda"`` when a GPU is visible, else ``"cpu"``.
 
+    Other values must name a torch device (``"cpu"``, ``"cuda"``, ``"cuda:1"``, ``"mps"``, a
+    ``torch.device``); an unknown name, or CUDA asked for where torch sees none, is a
+    ``ValueError`` naming ``device`` instead of an error from deep inside torch.
+    """
+    import torch
+
+    if device is None or device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    if not isinstance(device, str):
-        return str(device)
-    return device
+    try:
+        parsed = torch.device(device)
+    except (RuntimeError, TypeError) as exc:
+        raise ValueError(
+            f"device must be 'auto', 'cpu', 'cuda', 'cuda:N' or another torch device, got {device!r}"
+        ) from exc
+    if parsed.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} asks for a GPU but torch sees no CUDA device here; "
+            "use device='auto' (GPU when present) or 'cpu'"
+        )
+    return str(parsed)
 
 
 def atomic_write(path, write) -> Path:

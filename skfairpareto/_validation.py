@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -86,6 +87,34 @@ def check_sensitive_features(sensitive_features, n_samples, *, groups=None):
     if unknown:
         raise ValueError(f"sensitive_features has groups not seen in fit: {unknown[:5]}")
     return np.array([index[v] for v in labels], dtype=np.int64), np.asarray(groups)
+
+
+def check_groups_have_both_labels(y01, codes, group_names, classes, *, required):
+    """Flag groups whose samples all carry one label value.
+
+    Such a group's accuracy is its rate of predicting that one value, and its true- or
+    false-positive rate is undefined. ``required=True`` (``class_balanced`` losses, which
+    average over both classes per group) raises a ``ValueError``; otherwise a ``UserWarning``
+    names the groups and fitting goes on.
+    """
+    single = [
+        (name, y01[codes == g][0]) for g, name in enumerate(group_names)
+        if len(np.unique(y01[codes == g])) < 2
+    ]
+    if not single:
+        return
+    listing = ", ".join(f"{name!r} (all {np.asarray(classes)[int(value)].tolist()!r})" for name, value in single)
+    if required:
+        raise ValueError(
+            f"class_balanced=True needs both classes in every group; group(s) {listing} have a "
+            "single label value"
+        )
+    warnings.warn(
+        f"group(s) {listing} have a single label value: their accuracy is the rate "
+        "of predicting that value and rate-based fairness metrics are undefined for them",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def check_in_interval(name, value, low, high, *, closed="both"):

@@ -7,10 +7,11 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._net import FairObjectiveNet, StopOnNonFiniteLoss, TensorBatchLoader, objectives_of
+from ._net import FairObjectiveNet, StopOnDivergence, TensorBatchLoader, objectives_of
 from ._utils import resolve_device
 from ._validation import (
     check_binary_target,
+    check_groups_have_both_labels,
     check_in_interval,
     check_option,
     check_positive_int,
@@ -18,6 +19,9 @@ from ._validation import (
 )
 from .heads import MLPHead
 from .objectives import GAP_LOSSES
+
+
+_PREDICT_BATCH_SIZE = 8192
 
 
 def _seed_everything(random_state):
@@ -192,7 +196,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         for size in sizes:
             check_positive_int("hidden_layer_sizes entries", size)
 
-    def _make_net(self, n_features, n_groups):
+    def _make_net(self, n_features, n_groups, device=None):
         if self.module is None:
             module, module_kwargs = MLPHead, {
                 "module__hidden_layer_sizes": tuple(self.hidden_layer_sizes),
@@ -214,9 +218,12 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
             train_split=None,
             iterator_train=TensorBatchLoader,
             iterator_valid=TensorBatchLoader,
+            # Prediction streams in fixed batches whatever the training batch size, so memory
+            # beyond the output stays bounded on large inputs (and on wide MLP heads).
+            iterator_valid__batch_size=_PREDICT_BATCH_SIZE,
             iterator_train__shuffle=True,
-            device=resolve_device(self.device),
-            callbacks=[("stop_on_nan", StopOnNonFiniteLoss()), *(self.callbacks or [])],
+            device=resolve_device(self.device) if device is None else str(device),
+            callbacks=[("stop_on_divergence", StopOnDivergence()), *(self.callbacks or [])],
             verbose=self.verbose,
             alpha=1.0,
             n_groups=n_groups,
@@ -231,13 +238,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         )
         y01, self.classes_ = check_binary_target(y)
         codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
-        if self.class_balanced:
-            for g, name in enumerate(self.groups_):
-                if len(np.unique(y01[codes == g])) < 2:
-                    raise ValueError(
-                        f"class_balanced=True needs both classes in every group; group "
-                        f"{name!r} has a single label value"
-                    )
+        check_groups_have_both_labels(y01, codes, self.groups_, self.classes_, required=self.class_balanced)
         return X, y01, codes
 
     @classmethod
@@ -246,7 +247,10 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         est = cls(**params)
         est.classes_, est.groups_, est.n_features_in_ = classes, groups, n_features
         est.objective_scales_ = np.asarray(scales, dtype=float)
-        est.net_ = est._make_net(n_features, len(groups)).initialize()
+        # The member lives where its weights are: a model fitted on GPU and loaded on a CPU-only
+        # machine (skorch maps its tensors to CPU) builds CPU members even if device="cuda".
+        device = next(iter(state_dict.values())).device if state_dict else None
+        est.net_ = est._make_net(n_features, len(groups), device=device).initialize()
         est.net_.module_.load_state_dict(state_dict)
         est.net_.module_.eval()
         est.history_ = est.net_.history

@@ -10,7 +10,7 @@ from skorch import NeuralNet
 from skorch.utils import to_tensor
 from sklearn.utils.validation import check_is_fitted
 
-from ._net import StopOnNonFiniteLoss, TensorBatchLoader, objectives_of
+from ._net import StopOnDivergence, TensorBatchLoader, objectives_of
 from ._utils import resolve_device
 from ._validation import check_in_interval, check_option, check_positive_int
 from .base import BaseParetoClassifier
@@ -216,7 +216,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
             torch.manual_seed(_seed_everything(self.random_state))
             head = copy.deepcopy(start.net_.module_).train(False)
             hnet = HyperNetwork(head, 2, tuple(self.hnet_hidden_layer_sizes))
-            callbacks = [("stop_on_nan", StopOnNonFiniteLoss())]
+            callbacks = [("stop_on_divergence", StopOnDivergence())]
             if self.verbose:
                 from skorch.callbacks import ProgressBar
 

@@ -192,7 +192,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
                 [n for n, p in module.named_parameters() if p.requires_grad], point.params
             )}
             full_state = module.state_dict()
-            full_state.update(state)
+            full_state.update({k: torch.as_tensor(v, device=device) for k, v in state.items()})
             w = point.multipliers
             alpha = w[0] * scales[0] / (w[0] * scales[0] + w[1] * scales[1])
             members.append(CBAClassifier._from_module_state(

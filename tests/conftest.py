@@ -23,3 +23,24 @@ def front_data():
     s = rng.randint(0, 2, n)
     y = (X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=0.3 + 0.9 * s) > 0).astype(int)
     return X, y, np.where(s == 1, "B", "A")
+
+
+@pytest.fixture(scope="session")
+def make_estimator():
+    """Fast-to-fit instances of every public estimator by name (front ones and CBA)."""
+    from skfairpareto import CBAClassifier, FaParetoEnsemble, PHNParetoClassifier, SUHNPFParetoClassifier
+
+    defaults = {
+        "cba": (CBAClassifier, dict(alpha=0.5, max_epochs=40)),
+        "suhnpf": (SUHNPFParetoClassifier, dict(n_points=4, max_epochs=60)),
+        "phn-epo": (PHNParetoClassifier, dict(n_rays=4, max_epochs=30, start_max_epochs=60)),
+        "phn-ls": (PHNParetoClassifier, dict(n_rays=4, solver="ls", max_epochs=30, start_max_epochs=60)),
+        "fapareto": (FaParetoEnsemble, dict(population_size=4, n_generations=2, finetune_epochs=5,
+                                            start_max_epochs=60)),
+    }
+
+    def make(name, **params):
+        cls, fast = defaults[name]
+        return cls(**{**fast, "random_state": 0, **params})
+
+    return make

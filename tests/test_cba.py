@@ -13,7 +13,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skfairpareto import CBAClassifier
-from skfairpareto._net import TrainingDivergedError
+from skfairpareto.exceptions import TrainingDivergedError
 
 FAST = dict(max_epochs=40, random_state=0)
 
@@ -129,6 +129,19 @@ def test_predict_before_fit_and_wrong_width(biased_data):
     clf = CBAClassifier(**FAST).fit(X, y, sensitive_features=s)
     with pytest.raises(ValueError, match="features"):
         clf.predict(X[:, :3])
+
+
+def test_prediction_streams_in_batches_and_matches_the_linear_map(biased_data):
+    X, y, s = biased_data
+    clf = CBAClassifier(**FAST).fit(X, y, sensitive_features=s)
+    big = np.random.RandomState(1).normal(size=(20_000, X.shape[1])).astype(np.float32)
+    batches = []
+    original = clf.net_.module_.forward
+    clf.net_.module_.forward = lambda Xb, *a, **k: batches.append(len(Xb)) or original(Xb, *a, **k)
+    logits = clf.decision_function(big)
+    assert batches == [8192, 8192, 20_000 - 2 * 8192]
+    w = [p.detach().numpy() for p in clf.net_.module_.parameters()]
+    assert np.allclose(logits, big @ w[0].ravel() + w[1], atol=1e-5)
 
 
 def test_clone_pickle_and_metricframe(biased_data):

@@ -14,16 +14,10 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, make_scorer
 from sklearn.model_selection import GridSearchCV
 
-from skfairpareto import CBAClassifier, FaParetoEnsemble, PHNParetoClassifier, SUHNPFParetoClassifier
+from skfairpareto import CBAClassifier
 from skfairpareto.metrics import accuracy_gap
 
-ESTIMATORS = {
-    "suhnpf": lambda: SUHNPFParetoClassifier(n_points=4, max_epochs=60, random_state=0),
-    "phn-epo": lambda: PHNParetoClassifier(n_rays=4, max_epochs=30, start_max_epochs=60, random_state=0),
-    "phn-ls": lambda: PHNParetoClassifier(n_rays=4, solver="ls", max_epochs=30, start_max_epochs=60, random_state=0),
-    "fapareto": lambda: FaParetoEnsemble(population_size=4, n_generations=2, finetune_epochs=5,
-                                         start_max_epochs=60, random_state=0),
-}
+FRONT_ESTIMATORS = ["suhnpf", "phn-epo", "phn-ls", "fapareto"]
 
 
 @pytest.fixture(scope="module")
@@ -32,10 +26,10 @@ def data(front_data):
     return X, np.where(y == 1, "toxic", "ok"), s  # string labels: members keep any two values
 
 
-@pytest.fixture(scope="module", params=list(ESTIMATORS))
-def fitted(request, data):
+@pytest.fixture(scope="module", params=FRONT_ESTIMATORS)
+def fitted(request, data, make_estimator):
     X, y, s = data
-    return ESTIMATORS[request.param]().fit(X, y, sensitive_features=s)
+    return make_estimator(request.param).fit(X, y, sensitive_features=s)
 
 
 def test_members_are_ordinary_classifiers(fitted, data):
@@ -93,7 +87,7 @@ def _joblib_round_trip(obj):
 
 
 @pytest.mark.parametrize("name", ["phn-ls", "fapareto"])
-def test_grid_search_tunes_selection_with_a_fair_scorer(name, data):
+def test_grid_search_tunes_selection_with_a_fair_scorer(name, data, make_estimator):
     X, y, s = data
 
     def fair_accuracy(y_true, y_pred, *, sensitive_features):
@@ -101,7 +95,7 @@ def test_grid_search_tunes_selection_with_a_fair_scorer(name, data):
 
     with config_context(enable_metadata_routing=True):
         scorer = make_scorer(fair_accuracy).set_score_request(sensitive_features=True)
-        search = GridSearchCV(ESTIMATORS[name]().set_fit_request(sensitive_features=True),
+        search = GridSearchCV(make_estimator(name).set_fit_request(sensitive_features=True),
                               {"selection": ["most_accurate", "fairest", "knee"]}, scoring=scorer, cv=2)
         search.fit(X, y, sensitive_features=s)
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))

@@ -60,7 +60,7 @@ def test_demo_front_points_lie_on_front_and_reach_nonconvex_part():
         torch.set_default_dtype(torch.float32)
     accepted = res.accepted
     assert len(accepted) >= 18
-    xs = np.array([p.params[0].numpy() for p in accepted])
+    xs = np.array([p.params[0] for p in accepted])
     assert np.all(np.abs(xs[:, 1]) < 1e-2)
     assert all(p.residual < 1e-3 for p in accepted)
     # Points supported by a weighted sum: the exact LS minimisers over a fine weight grid.
@@ -84,5 +84,5 @@ def test_constrained_toy_respects_constraint():
     res = FritzJohnSolver(n_points=5, tol=1e-3).solve(f, [x], constraints=g)
     assert len(res.accepted) == 5
     for point in res.accepted:
-        assert point.params[0][0].item() >= 0.7 - 1e-3
+        assert point.params[0][0] >= 0.7 - 1e-3
         assert point.max_violation <= 1e-3

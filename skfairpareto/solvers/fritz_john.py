@@ -27,6 +27,8 @@ import numpy as np
 import torch
 from scipy.optimize import minimize
 
+from ..exceptions import TrainingDivergedError
+
 
 def min_norm_multipliers(grads: torch.Tensor) -> tuple[np.ndarray, float]:
     """Minimum-norm convex combination of the rows of ``grads`` (shape ``(k, p)``).
@@ -109,7 +111,7 @@ def fritz_john_residual(objectives, params, constraints=None, active_tol=1e-6):
 class FritzJohnPoint:
     """One traced point: parameters, objective values and its Fritz-John certificate."""
 
-    params: list
+    params: list  # numpy arrays, in the order of the solved parameters
     objectives: np.ndarray
     multipliers: np.ndarray
     residual: float
@@ -305,6 +307,11 @@ class FritzJohnSolver:
         def closure():
             opt.zero_grad()
             loss = loss_fn()
+            if not torch.isfinite(loss):
+                raise TrainingDivergedError(
+                    f"the Fritz-John solve diverged: its objective became {loss.item()}; the "
+                    "start point or the features hold extreme values"
+                )
             loss.backward()
             self._n_eval += 1
             return loss
@@ -374,7 +381,9 @@ class FritzJohnSolver:
             # iterate is a front point, but not the one this target asks for.
             slack_ok = c[0] * s2 >= -self.feasibility_tol * max(abs(eps), s2) or mu == 0.0
             snapshot = FritzJohnPoint(
-                params=[p.detach().clone() for p in params],
+                # numpy copies: the result pickles and loads on a CPU-only machine wherever
+                # the solve ran.
+                params=[p.detach().cpu().numpy().copy() for p in params],
                 objectives=fvals,
                 multipliers=self._objective_multipliers(lam, mu, s1, s2),
                 residual=residual,
@@ -390,7 +399,7 @@ class FritzJohnSolver:
             if not (feasible and slack_ok):
                 rho *= self.penalty_growth
         for p, b in zip(params, best.params):
-            p.data.copy_(b)
+            p.data.copy_(torch.as_tensor(b))
         return mu, best
 
     @staticmethod
