@@ -246,8 +246,10 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
             for i in missing:  # duplicates of texts embedded above
                 out[i] = out[first[keys[i].tobytes()]]
         if self.normalize:
-            norms = np.linalg.norm(out, axis=1, keepdims=True)
-            out /= np.maximum(norms, 1e-12)
+            # Row norms without a full-size temporary: np.linalg.norm squares the whole matrix,
+            # which made peak memory twice the output (measured: +58 MB at 40k texts).
+            norms = np.sqrt(np.einsum("ij,ij->i", out, out))
+            out /= np.maximum(norms, 1e-12)[:, None]
         return out
 
     def __sklearn_tags__(self):
