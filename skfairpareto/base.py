@@ -178,7 +178,8 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
         err, unf = r[f"{split}_error"], r[f"{split}_unfairness"]
         if isinstance(selection, dict):
             ok = np.flatnonzero(unf <= selection["max_unfairness"])
-            return int(ok[np.argmin(err[ok])]) if len(ok) else int(np.argmin(unf))
+            # Most accurate within the bound, the fairer of equally accurate members.
+            return int(ok[np.lexsort((unf[ok], err[ok]))[0]]) if len(ok) else int(np.argmin(unf))
         if selection == "most_accurate":
             return int(np.lexsort((unf, err))[0])
         if selection == "fairest":

@@ -344,8 +344,9 @@ class FritzJohnSolver:
                 n_cons = int(constraints(params).numel())
         nu = np.zeros(n_cons)  # multipliers of the user's constraints
 
-        def all_constraints(p):
-            c = (objectives(p)[1] - eps).reshape(1) / s2
+        def all_constraints(p, f=None):
+            f = objectives(p) if f is None else f
+            c = (f[1] - eps).reshape(1) / s2
             if constraints is not None:
                 c = torch.cat([c, constraints(p).reshape(-1)])
             return c
@@ -356,20 +357,23 @@ class FritzJohnSolver:
 
             def loss():
                 f = objectives(params)
-                c = all_constraints(params)
+                c = all_constraints(params, f)  # one forward pass per evaluation
                 m = mults.to(c.dtype).to(c.device)
                 return f[0] / s1 + (torch.relu(m + rho * c).pow(2) - m.pow(2)).sum() / (2 * rho)
 
             self._lbfgs(params, loss)
             with torch.no_grad():
-                c = all_constraints(params).double().cpu().numpy()
-                fvals = objectives(params).double().cpu().numpy()
+                f = objectives(params)
+                c = all_constraints(params, f).double().cpu().numpy()
+                fvals = f.double().cpu().numpy()
             mu = max(0.0, mu + rho * c[0])
             nu = np.maximum(0.0, nu + rho * c[1:])
+            def scaled_objectives(p):
+                f = objectives(p)
+                return f / torch.as_tensor([s1, s2], dtype=f.dtype, device=f.device)
+
             lam, residual, _ = fritz_john_residual(
-                lambda p: objectives(p) / torch.as_tensor([s1, s2], dtype=torch.float32).to(
-                    objectives(p).device
-                ),
+                scaled_objectives,
                 params,
                 lambda p: all_constraints(p),
                 active_tol=self.feasibility_tol,
