@@ -58,11 +58,19 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
         """
         raise NotImplementedError
 
-    def _fit_start(self, X, y01, groups):
-        """Fit and keep (``start_``) the accuracy-optimal head every front starts from.
+    #: CBAClassifier parameters of the members, each read from the named attribute of this
+    #: estimator (member parameter -> own attribute); subclasses extend it.
+    _MEMBER_PARAM_SOURCES = {
+        name: name
+        for name in ("class_balanced", "gap_loss", "hidden_layer_sizes", "dropout", "device", "random_state")
+    }
 
-        Subclasses give ``_member_params()``, the CBAClassifier parameters of their members.
-        """
+    def _member_params(self):
+        """The CBAClassifier parameters of every member (and of the start head)."""
+        return {member: getattr(self, own) for member, own in self._MEMBER_PARAM_SOURCES.items()}
+
+    def _fit_start(self, X, y01, groups):
+        """Fit and keep (``start_``) the accuracy-optimal head every front starts from."""
         from .cba import CBAClassifier
 
         self.start_ = CBAClassifier(alpha=1.0, **self._member_params())

@@ -290,7 +290,6 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
             torch.manual_seed(seed)
             if warm:
                 net, scales = self.net_, self.objective_scales_
-                net.module_.train()
                 net.set_params(alpha=float(self.alpha), scales=tuple(scales), max_epochs=self.max_epochs)
                 net.initialize_optimizer()
                 net.partial_fit(data, y01)

@@ -184,17 +184,9 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _member_params(self):
-        return dict(
-            class_balanced=self.class_balanced,
-            gap_loss=self.gap_loss,
-            hidden_layer_sizes=self.hidden_layer_sizes,
-            dropout=self.dropout,
-            lr=self.lr,
-            max_epochs=self.start_max_epochs,
-            device=self.device,
-            random_state=self.random_state,
-        )
+    _MEMBER_PARAM_SOURCES = {
+        **BaseParetoClassifier._MEMBER_PARAM_SOURCES, "lr": "lr", "max_epochs": "start_max_epochs",
+    }
 
     def _check_params(self):
         check_positive_int("population_size", self.population_size)

@@ -181,16 +181,8 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _member_params(self):
-        return dict(
-            class_balanced=self.class_balanced,
-            gap_loss=self.gap_loss,
-            hidden_layer_sizes=self.hidden_layer_sizes,
-            dropout=self.dropout,
-            max_epochs=self.start_max_epochs,
-            device=self.device,
-            random_state=self.random_state,
-        )
+    # ``lr`` and ``max_epochs`` are the hypernetwork's; members take the start head's epochs.
+    _MEMBER_PARAM_SOURCES = {**BaseParetoClassifier._MEMBER_PARAM_SOURCES, "max_epochs": "start_max_epochs"}
 
     def _check_params(self):
         check_positive_int("n_rays", self.n_rays)

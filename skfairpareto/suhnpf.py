@@ -130,19 +130,10 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _member_params(self):
-        return dict(
-            class_balanced=self.class_balanced,
-            gap_loss=self.gap_loss,
-            hidden_layer_sizes=self.hidden_layer_sizes,
-            dropout=self.dropout,
-            lr=self.lr,
-            weight_decay=self.weight_decay,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
-            device=self.device,
-            random_state=self.random_state,
-        )
+    _MEMBER_PARAM_SOURCES = {
+        **BaseParetoClassifier._MEMBER_PARAM_SOURCES,
+        **{name: name for name in ("lr", "weight_decay", "max_epochs", "batch_size")},
+    }
 
     def _fit_front(self, X, y01, groups, n_groups, validation=None):
         check_positive_int("n_points", self.n_points)

@@ -344,6 +344,10 @@ class FritzJohnSolver:
                 n_cons = int(constraints(params).numel())
         nu = np.zeros(n_cons)  # multipliers of the user's constraints
 
+        def scaled_objectives(p):
+            f = objectives(p)
+            return f / torch.as_tensor([s1, s2], dtype=f.dtype, device=f.device)
+
         def all_constraints(p, f=None):
             f = objectives(p) if f is None else f
             c = (f[1] - eps).reshape(1) / s2
@@ -368,15 +372,8 @@ class FritzJohnSolver:
                 fvals = f.double().cpu().numpy()
             mu = max(0.0, mu + rho * c[0])
             nu = np.maximum(0.0, nu + rho * c[1:])
-            def scaled_objectives(p):
-                f = objectives(p)
-                return f / torch.as_tensor([s1, s2], dtype=f.dtype, device=f.device)
-
             lam, residual, _ = fritz_john_residual(
-                scaled_objectives,
-                params,
-                lambda p: all_constraints(p),
-                active_tol=self.feasibility_tol,
+                scaled_objectives, params, all_constraints, active_tol=self.feasibility_tol
             )
             violation = max(float(c[0]) * s2 / max(abs(eps), s2), float(c[1:].max(initial=-np.inf)))
             record(residual, fvals)
