@@ -52,6 +52,20 @@ def save_member(member, path):
     Returns
     -------
     Path
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, pathlib
+    >>> from skfairpareto import CBAClassifier, load_member, save_member
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(100, 3)).astype("float32")
+    >>> s = rng.randint(0, 2, 100)
+    >>> clf = CBAClassifier(max_epochs=20, random_state=0).fit(X, X[:, 0] > 0, sensitive_features=s)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_member(clf, pathlib.Path(folder) / "member.safetensors")
+    ...     same = load_member(path)
+    >>> bool(np.array_equal(same.predict_proba(X), clf.predict_proba(X)))
+    True
     """
     from safetensors.torch import save
     from sklearn.utils.validation import check_is_fitted
@@ -98,6 +112,10 @@ def load_member(path, *, module=None, device="cpu"):
     Returns
     -------
     CBAClassifier
+
+    Examples
+    --------
+    See :func:`save_member`.
     """
     from safetensors import SafetensorError, safe_open
     from safetensors.torch import load
