@@ -15,9 +15,8 @@ from ._utils import atomic_write, resolve_device
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {DEFAULT_MODEL, "sentence-transformers/" + DEFAULT_MODEL}
-_CHUNK = 2048  # texts encoded (and cached) per call of SentenceTransformer.encode; measured with
-# a short max_seq_length, memory beyond the output grew 26 -> 44 MB from 10k to 80k texts at 2048
-# and 60 MB at 40k already at 8192 (native allocations kept per chunk)
+_CHUNK = 2048  # texts encoded (and cached) per call of SentenceTransformer.encode: bounds the
+# working set and checkpoints the cache; 8192 held more of the encoder's working set (measured)
 _KEY_BYTES = 16  # truncated SHA-256 of a text: collisions are astronomically unlikely
 
 _models: dict = {}
@@ -166,6 +165,14 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         Width of the output matrix.
     model_fingerprint_ : str
         Hash of the model's architecture and weights, the cache's key.
+
+    Notes
+    -----
+    Texts stream through the encoder in chunks of 2,048, so the memory held is the model, the
+    output matrix and one chunk's working set. With glibc's default malloc settings the process
+    RSS still creeps up on very large inputs (memory freed by the encoder is kept by malloc, not
+    by this class); starting Python with ``MALLOC_MMAP_THRESHOLD_=131072`` keeps it flat at about
+    20 % more embedding time. See ``docs/reliability.md``.
 
     Examples
     --------

@@ -63,3 +63,25 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="batch_size"):
         SentenceEmbedder(batch_size=0).fit()
     assert emb.transform([]).shape == (0, 384)
+
+
+def test_streams_in_chunks_and_checkpoints_each(tweets, tmp_path, monkeypatch):
+    """The encoder never sees more than one chunk, and each chunk lands in the cache."""
+    import skfairpareto.embedding as embedding
+
+    whole = SentenceEmbedder().fit().transform(tweets[:100])
+    monkeypatch.setattr(embedding, "_CHUNK", 40)
+    emb = SentenceEmbedder(cache_dir=tmp_path).fit()
+    st, _ = _load_model(emb.model, emb.device_)
+    seen = []
+    original = type(st).encode
+
+    def counting(self, sentences, **kw):
+        seen.append(len(sentences))
+        return original(self, sentences, **kw)
+
+    monkeypatch.setattr(type(st), "encode", counting)
+    out = emb.transform(tweets[:100])
+    assert seen == [40, 40, 20]
+    assert len(list((tmp_path / emb.model_fingerprint_).glob("*.npz"))) == 3
+    assert np.allclose(out, whole, atol=1e-5)
