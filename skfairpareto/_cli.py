@@ -35,6 +35,8 @@ def _parser():
         p.add_argument("--label-column", default="label")
         p.add_argument("--group-column", default="group")
         p.add_argument("--gap-loss", default="expected_error", choices=("expected_error", "bce"))
+        p.add_argument("--validation-fraction", type=float, default=None,
+                       help="held out of the training split by the front estimators (default: none)")
         p.add_argument("--device", default="auto")
         p.add_argument("--cache-dir", default=None,
                        help="embedding cache (default: $SKFAIRPARETO_CACHE or ~/.cache/skfairpareto)")
@@ -50,12 +52,14 @@ def main(argv=None):
         parser.error("--n-samples must be at least 20")
     if not 0.0 <= args.aae_threshold <= 1.0:
         parser.error("--aae-threshold must lie in [0, 1]")
+    if args.validation_fraction is not None and not 0.0 < args.validation_fraction < 1.0:
+        parser.error("--validation-fraction must lie in (0, 1)")
     from .benchmark import run_benchmark
 
     run_benchmark(methods=tuple(args.methods), quick=args.quick, n_samples=args.n_samples, seed=args.seed,
                   aae_threshold=args.aae_threshold, data=args.data, text_column=args.text_column,
                   label_column=args.label_column, group_column=args.group_column, gap_loss=args.gap_loss,
-                  device=args.device, cache_dir=args.cache_dir, output_dir=args.output_dir,
+                  validation_fraction=args.validation_fraction, device=args.device, cache_dir=args.cache_dir, output_dir=args.output_dir,
                   verbose=0 if args.quiet else 1)
     return 0
 

@@ -62,10 +62,11 @@ def test_benchmark_on_user_data_file(tmp_path):
     out = tmp_path / "out"
     proc = _run("benchmark", "--quick", "--methods", "cba", "phn-ls", "expgrad", "--data", str(path),
                 "--text-column", "tweet", "--label-column", "toxic", "--group-column", "dialect",
-                "--cache-dir", str(tmp_path / "cache"), "--output-dir", str(out), "--quiet")
+                "--validation-fraction", "0.25", "--cache-dir", str(tmp_path / "cache"),
+                "--output-dir", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr[-3000:]
     payload = _check_outputs(out, ("cba", "phn-ls", "expgrad"), 200)
-    assert payload["source"] == str(path)
+    assert payload["source"] == str(path) and payload["validation_fraction"] == 0.25
 
 
 def test_cli_rejects_bad_options(tmp_path):
@@ -73,3 +74,5 @@ def test_cli_rejects_bad_options(tmp_path):
     assert proc.returncode != 0 and "invalid choice: 'magic'" in proc.stderr
     proc = _run("--aae-threshold", "2")
     assert proc.returncode != 0 and "--aae-threshold must lie in [0, 1]" in proc.stderr
+    proc = _run("--validation-fraction", "1.5")
+    assert proc.returncode != 0 and "--validation-fraction must lie in (0, 1)" in proc.stderr

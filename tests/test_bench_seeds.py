@@ -1,0 +1,28 @@
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_seeds.py"
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("bench_seeds", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_aggregates_seeds_it_is_given(tmp_path, capsys):
+    hv = {0: {"cba": 0.006, "expgrad": 0.005}, 1: {"cba": 0.004, "expgrad": 0.005}}
+    for seed, values in hv.items():
+        folder = tmp_path / f"seed-{seed}"
+        folder.mkdir()
+        summary = {m: {"test_hypervolume": v} for m, v in values.items()}
+        (folder / "results.json").write_text(json.dumps({"summary": summary}))
+    out = _load().main(["--seeds", "0", "1", "--methods", "cba", "expgrad", "--output-dir", str(tmp_path), "--reuse"])
+    assert out["cba"]["mean"] == pytest.approx(0.005) and out["cba"]["std"] == pytest.approx(0.0014142, rel=1e-4)
+    assert out["cba"]["seeds_at_least_expgrad"] == 1 and out["expgrad"]["seeds_at_least_expgrad"] == 2
+    assert json.loads((tmp_path / "seeds.json").read_text())["summary"]["cba"]["per_seed"] == {"0": 0.006, "1": 0.004}
+    assert "cba | 0.00500 | 0.00141 | 0.00600 | 0.00400 | 1/2" in capsys.readouterr().out
