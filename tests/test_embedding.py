@@ -7,6 +7,19 @@ from skfairpareto.embedding import EmbeddingCache, SentenceEmbedder, _load_model
 pytestmark = pytest.mark.integration
 
 
+def _count_encode_calls(st, monkeypatch):
+    """Record how many texts each call of the model's ``encode`` gets."""
+    seen = []
+    original = type(st).encode
+
+    def counting(self, sentences, **kw):
+        seen.append(len(sentences))
+        return original(self, sentences, **kw)
+
+    monkeypatch.setattr(type(st), "encode", counting)
+    return seen
+
+
 @pytest.fixture(scope="module")
 def tweets():
     return list(load_hate_speech().data[:300])
@@ -27,14 +40,7 @@ def test_cache_reuses_embeds_only_missing_and_rebuilds_corrupt(tweets, tmp_path,
     emb = SentenceEmbedder(cache_dir=tmp_path).fit()
     first = emb.transform(tweets[:100])
     st, _ = _load_model(emb.model, emb.device_)
-    seen = []
-    original = type(st).encode
-
-    def counting(self, sentences, **kw):
-        seen.append(len(sentences))
-        return original(self, sentences, **kw)
-
-    monkeypatch.setattr(type(st), "encode", counting)
+    seen = _count_encode_calls(st, monkeypatch)
     again = emb.transform(tweets[50:150])  # 50 cached, 50 new
     assert seen == [50]
     assert np.array_equal(again[:50], first[50:])
@@ -73,14 +79,7 @@ def test_streams_in_chunks_and_checkpoints_each(tweets, tmp_path, monkeypatch):
     monkeypatch.setattr(embedding, "_CHUNK", 40)
     emb = SentenceEmbedder(cache_dir=tmp_path).fit()
     st, _ = _load_model(emb.model, emb.device_)
-    seen = []
-    original = type(st).encode
-
-    def counting(self, sentences, **kw):
-        seen.append(len(sentences))
-        return original(self, sentences, **kw)
-
-    monkeypatch.setattr(type(st), "encode", counting)
+    seen = _count_encode_calls(st, monkeypatch)
     out = emb.transform(tweets[:100])
     assert seen == [40, 40, 20]
     assert len(list((tmp_path / emb.model_fingerprint_).glob("*.npz"))) == 3
