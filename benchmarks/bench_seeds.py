@@ -36,9 +36,8 @@ def main(argv=None):
     for seed in args.seeds:
         folder = out / f"seed-{seed}"
         done = folder / "results.json"
-        if args.reuse and done.exists() and set(args.methods) <= set(json.loads(done.read_text())["summary"]):
-            results = json.loads(done.read_text())
-        else:
+        results = json.loads(done.read_text()) if args.reuse and done.exists() else None
+        if results is None or not set(args.methods) <= set(results["summary"]):
             results = run_benchmark(methods=tuple(args.methods), quick=args.quick, seed=seed,
                                     output_dir=folder, verbose=0)
         per_seed[seed] = {m: results["summary"][m]["test_hypervolume"] for m in args.methods}

@@ -59,8 +59,8 @@ def main(argv=None):
     run_benchmark(methods=tuple(args.methods), quick=args.quick, n_samples=args.n_samples, seed=args.seed,
                   aae_threshold=args.aae_threshold, data=args.data, text_column=args.text_column,
                   label_column=args.label_column, group_column=args.group_column, gap_loss=args.gap_loss,
-                  validation_fraction=args.validation_fraction, device=args.device, cache_dir=args.cache_dir, output_dir=args.output_dir,
-                  verbose=0 if args.quiet else 1)
+                  validation_fraction=args.validation_fraction, device=args.device, cache_dir=args.cache_dir,
+                  output_dir=args.output_dir, verbose=0 if args.quiet else 1)
     return 0
 
 

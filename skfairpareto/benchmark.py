@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ._utils import atomic_write
+from ._validation import check_in_interval
 from .metrics import accuracy_gap, evaluate_predictions, hypervolume, pareto_mask
 
 OUR_METHODS = ("cba", "suhnpf", "phn-ls", "phn-epo", "fapareto")
@@ -181,6 +182,8 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise ValueError(f"unknown method(s) {unknown}; choose from {list(METHODS)}")
+    if validation_fraction is not None:  # before minutes of embedding, and for any methods
+        check_in_interval("validation_fraction", validation_fraction, 0.0, 1.0, closed="neither")
     say = print if verbose else (lambda *a, **k: None)
     s = _settings(quick)
     if data is None:

@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 
-from skfairpareto.benchmark import METHODS
+from skfairpareto.benchmark import METHODS, run_benchmark
 
 pytestmark = pytest.mark.integration
 
@@ -76,3 +76,9 @@ def test_cli_rejects_bad_options(tmp_path):
     assert proc.returncode != 0 and "--aae-threshold must lie in [0, 1]" in proc.stderr
     proc = _run("--validation-fraction", "1.5")
     assert proc.returncode != 0 and "--validation-fraction must lie in (0, 1)" in proc.stderr
+
+
+def test_run_benchmark_rejects_a_bad_validation_fraction_before_any_work(tmp_path):
+    with pytest.raises(ValueError, match=r"validation_fraction must be a number in \(0.0, 1.0\), got 1.5"):
+        run_benchmark(methods=("expgrad",), validation_fraction=1.5, output_dir=tmp_path, verbose=0)
+    assert not any(tmp_path.iterdir())
