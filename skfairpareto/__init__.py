@@ -3,6 +3,14 @@ __version__ = "0.1.0"
 
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier
+from .criteria import (
+    DemographicParity,
+    EqualizedOdds,
+    ErrorRateParity,
+    FairnessCriterion,
+    FalsePositiveRateParity,
+    TruePositiveRateParity,
+)
 from .embedding import SentenceEmbedder
 from .fapareto import FaParetoEnsemble
 from .persistence import load_member, save_member
@@ -12,6 +20,12 @@ from .suhnpf import SUHNPFParetoClassifier
 __all__ = [
     "BaseParetoClassifier",
     "CBAClassifier",
+    "DemographicParity",
+    "EqualizedOdds",
+    "ErrorRateParity",
+    "FairnessCriterion",
+    "FalsePositiveRateParity",
+    "TruePositiveRateParity",
     "FaParetoEnsemble",
     "PHNParetoClassifier",
     "SUHNPFParetoClassifier",

@@ -19,6 +19,7 @@ def default_cache_dir() -> Path:
 
 def _parser():
     from .benchmark import METHODS
+    from .criteria import CRITERIA
 
     parser = argparse.ArgumentParser(prog="skfairpareto", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
@@ -34,7 +35,10 @@ def _parser():
         p.add_argument("--text-column", default="text")
         p.add_argument("--label-column", default="label")
         p.add_argument("--group-column", default="group")
-        p.add_argument("--gap-loss", default="expected_error", choices=("expected_error", "bce"))
+        p.add_argument("--constraints", default="error_rate_parity", choices=sorted(CRITERIA),
+                       help="fairness criterion our fronts train for and every model is scored by")
+        p.add_argument("--gap-loss", default="expected_error", choices=("expected_error", "bce"),
+                       help="surrogate of error_rate_parity (bce: the seed paper's loss gap)")
         p.add_argument("--validation-fraction", type=float, default=None,
                        help="held out of the training split by the front estimators (default: none)")
         p.add_argument("--device", default="auto")
@@ -58,7 +62,7 @@ def main(argv=None):
 
     run_benchmark(methods=tuple(args.methods), quick=args.quick, n_samples=args.n_samples, seed=args.seed,
                   aae_threshold=args.aae_threshold, data=args.data, text_column=args.text_column,
-                  label_column=args.label_column, group_column=args.group_column, gap_loss=args.gap_loss,
+                  label_column=args.label_column, group_column=args.group_column, constraints=args.constraints, gap_loss=args.gap_loss,
                   validation_fraction=args.validation_fraction, device=args.device, cache_dir=args.cache_dir,
                   output_dir=args.output_dir, verbose=0 if args.quiet else 1)
     return 0

@@ -8,36 +8,43 @@ from skorch import NeuralNetBinaryClassifier
 from skorch.callbacks import Callback
 
 from .exceptions import TrainingDivergedError
-from .objectives import objective_vector, scalarized
+from .objectives import scalarized
 
 
 class StopOnDivergence(Callback):
-    """Stop training with :class:`TrainingDivergedError` as soon as a batch loss diverges.
+    """Stop training with :class:`TrainingDivergedError` as soon as a batch diverges.
 
-    Diverged means non-finite, or above ``max_growth`` times the first batch's loss and above
-    1: Adam with an absurd learning rate keeps the loss finite while it grows by dozens of
-    orders of magnitude, which no useful fit does.
+    Diverged means that the batch loss, or an objective the net records per batch (``f1``,
+    ``f2``), is non-finite or above ``max_growth`` times its first value and above 1: Adam with
+    an absurd learning rate keeps the loss finite while it grows by dozens of orders of
+    magnitude, which no useful fit does. The objectives are watched too because a scalarised
+    loss can stay small while one objective explodes (EPO may put all weight on the other one).
     """
+
+    KEYS = ("train_loss", "f1", "f2")
 
     def __init__(self, max_growth=1e6):
         self.max_growth = max_growth
 
     def initialize(self):
-        self.first_loss_ = None
+        self.first_ = {}
         return self
 
     def on_batch_end(self, net, batch=None, training=None, **kwargs):
-        loss = net.history[-1, "batches", -1].get("train_loss" if training else "valid_loss")
-        if loss is None:
-            return
-        if self.first_loss_ is None:
-            self.first_loss_ = abs(loss)
-        if not np.isfinite(loss) or abs(loss) > max(1.0, self.max_growth * self.first_loss_):
-            raise TrainingDivergedError(
-                f"training diverged: the loss became {loss:.3g} in epoch {len(net.history)} "
-                f"(first batch: {self.first_loss_:.3g}); lower the learning rate (lr) or check "
-                "the input features for extreme values"
-            )
+        record = net.history[-1, "batches", -1]
+        keys = self.KEYS if training else ("valid_loss",)
+        for key in keys:
+            value = record.get(key)
+            if value is None:
+                continue
+            first = self.first_.setdefault(key, abs(value))
+            if not np.isfinite(value) or abs(value) > max(1.0, self.max_growth * first):
+                what = "the loss" if key.endswith("loss") else f"the objective {key}"
+                raise TrainingDivergedError(
+                    f"training diverged: {what} became {value:.3g} in epoch {len(net.history)} "
+                    f"(first batch: {first:.3g}); lower the learning rate (lr) or check "
+                    "the input features for extreme values"
+                )
 
 
 class TensorBatchLoader:
@@ -87,36 +94,24 @@ class FairObjectiveNet(NeuralNetBinaryClassifier):
     """A skorch binary classifier trained on ``alpha * f1/s1 + (1 - alpha) * f2/s2``.
 
     X is a dict ``{"X": features, "groups": int codes}``; the module ignores ``groups`` and
-    :meth:`get_loss` reads it to compute the fairness gap f2. Per batch, the raw f1 and f2 are
-    recorded in ``history`` beside ``train_loss``. Only ``get_loss`` is overridden: the training
-    loop, callbacks, devices and optimisers stay skorch's own.
+    :meth:`get_loss` reads it to compute f1 and f2 with ``fairness_criterion`` (a
+    :class:`~skfairpareto.criteria.FairnessCriterion` bound to the groups). Per batch, the raw
+    f1 and f2 are recorded in ``history`` beside ``train_loss``. Only ``get_loss`` is
+    overridden: the training loop, callbacks, devices and optimisers stay skorch's own.
     """
 
-    def __init__(
-        self,
-        module,
-        *args,
-        alpha=1.0,
-        scales=(1.0, 1.0),
-        n_groups=2,
-        class_balanced=False,
-        gap_loss="bce",
-        **kwargs,
-    ):
+    def __init__(self, module, *args, alpha=1.0, scales=(1.0, 1.0), fairness_criterion=None, **kwargs):
         super().__init__(module, *args, **kwargs)
         self.alpha = alpha
         self.scales = scales
-        self.n_groups = n_groups
-        self.class_balanced = class_balanced
-        self.gap_loss = gap_loss
+        self.fairness_criterion = fairness_criterion
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         if not isinstance(X, dict) or "groups" not in X:
             # No groups (e.g. scoring on plain features): the accuracy surrogate alone.
             return super().get_loss(y_pred, y_true, X=X, training=training)
         groups = X["groups"].to(y_pred.device).long()
-        f = objective_vector(y_pred, y_true.to(y_pred.device), groups, self.n_groups, self.class_balanced,
-                             self.gap_loss)
+        f = self.fairness_criterion.objectives(y_pred, y_true.to(y_pred.device), groups)
         if training:
             self.history.record_batch("f1", f[0].item())
             self.history.record_batch("f2", f[1].item())
@@ -125,17 +120,10 @@ class FairObjectiveNet(NeuralNetBinaryClassifier):
         return scalarized(f, self.alpha, self.scales)
 
 
-def objectives_of(module, X, y, groups, n_groups, class_balanced=False, device="cpu", gap_loss="bce"):
-    """f1 and f2 of a trained module on whole arrays, as floats (no gradient)."""
+def objectives_of(module, X, y, groups, criterion, device="cpu"):
+    """f1 and f2 (``criterion``'s) of a trained module on whole arrays, as floats (no gradient)."""
     module.eval()
     with torch.no_grad():
         logits = module(torch.as_tensor(X, device=device))
-        f = objective_vector(
-            logits,
-            torch.as_tensor(y, device=device),
-            torch.as_tensor(groups, device=device),
-            n_groups,
-            class_balanced,
-            gap_loss,
-        )
+        f = criterion.objectives(logits, torch.as_tensor(y, device=device), torch.as_tensor(groups, device=device))
     return f.cpu().numpy().astype(float)

@@ -89,12 +89,12 @@ def check_sensitive_features(sensitive_features, n_samples, *, groups=None):
     return np.array([index[v] for v in labels], dtype=np.int64), np.asarray(groups)
 
 
-def check_groups_have_both_labels(y01, codes, group_names, classes, *, required):
-    """Flag groups whose samples all carry one label value.
+def check_groups_have_both_labels(y01, codes, group_names, classes):
+    """Warn about groups whose samples all carry one label value.
 
     Such a group's accuracy is its rate of predicting that one value, and its true- or
-    false-positive rate is undefined. ``required=True`` (``class_balanced`` losses, which
-    average over both classes per group) raises a ``ValueError``; otherwise a ``UserWarning``
+    false-positive rate is undefined. A criterion that needs the missing class raises first
+    (:meth:`skfairpareto.criteria.FairnessCriterion.load_data`); otherwise a ``UserWarning``
     names the groups and fitting goes on.
     """
     single = [
@@ -104,11 +104,6 @@ def check_groups_have_both_labels(y01, codes, group_names, classes, *, required)
     if not single:
         return
     listing = ", ".join(f"{name!r} (all {np.asarray(classes)[int(value)].tolist()!r})" for name, value in single)
-    if required:
-        raise ValueError(
-            f"class_balanced=True needs both classes in every group; group(s) {listing} have a "
-            "single label value"
-        )
     warnings.warn(
         f"group(s) {listing} have a single label value: their accuracy is the rate "
         "of predicting that value and rate-based fairness metrics are undefined for them",

@@ -10,6 +10,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_binary_target, check_in_interval, check_sensitive_features
+from .criteria import resolve_criterion
 from .metrics import evaluate_predictions, hypervolume, pareto_mask, resolve_fairness_metric
 
 _NAMED_SELECTIONS = ("knee", "most_accurate", "fairest")
@@ -61,8 +62,7 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
     #: CBAClassifier parameters of the members, each read from the named attribute of this
     #: estimator (member parameter -> own attribute); subclasses extend it.
     _MEMBER_PARAM_SOURCES = {
-        name: name
-        for name in ("class_balanced", "gap_loss", "hidden_layer_sizes", "dropout", "device", "random_state")
+        name: name for name in ("constraints", "hidden_layer_sizes", "dropout", "device", "random_state")
     }
 
     def _member_params(self):
@@ -120,12 +120,14 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
         self
         """
         self._check_selection(self.selection)
-        self._fairness_metric_ = resolve_fairness_metric(self.fairness_metric)
+        criterion = resolve_criterion(self.constraints)
+        self._fairness_metric_ = resolve_fairness_metric(self.fairness_metric, criterion)
         if self.validation_fraction is not None:
             check_in_interval("validation_fraction", self.validation_fraction, 0.0, 1.0, closed="neither")
         X, y = validate_data(self, X, y, dtype=np.float32, ensure_all_finite=True, ensure_min_samples=2)
         y01, self.classes_ = check_binary_target(y)
         codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
+        self.criterion_ = criterion.load_data(y01, codes, n_groups=len(self.groups_), group_names=self.groups_)
 
         if X_val is not None or y_val is not None or sensitive_features_val is not None:
             if X_val is None or y_val is None or sensitive_features_val is None:

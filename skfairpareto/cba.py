@@ -13,12 +13,11 @@ from ._validation import (
     check_binary_target,
     check_groups_have_both_labels,
     check_in_interval,
-    check_option,
     check_positive_int,
     check_sensitive_features,
 )
+from .criteria import resolve_criterion
 from .heads import MLPHead
-from .objectives import GAP_LOSSES
 
 
 _PREDICT_BATCH_SIZE = 8192
@@ -31,6 +30,10 @@ def _seed_everything(random_state):
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(0, 2**31 - 1))
     return int(random_state)
+
+
+def _criterion_key(criterion):
+    return type(criterion), repr(sorted(criterion.get_params().items()))
 
 
 class _HeadClassifierMixin:
@@ -62,7 +65,8 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
     """Binary classifier trained on ``alpha * f1 + (1 - alpha) * f2`` (the CBA seed paper, Eq. 6).
 
     ``f1`` is the mean binary cross-entropy and ``f2`` the squared gap between the sensitive
-    groups' mean losses (see :mod:`skfairpareto.objectives`). Training follows the seed paper:
+    groups' expected rates of the fairness criterion named by ``constraints`` (accuracy parity
+    by default; see :mod:`skfairpareto.criteria`). Training follows the seed paper:
     the head is first fitted for accuracy alone (``alpha = 1``); for ``alpha < 1`` it then
     continues on the scalarised objective, with both objectives divided by their values at that
     accuracy-optimal start so that evenly spaced ``alpha`` spread over the whole trade-off.
@@ -75,13 +79,12 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
     ----------
     alpha : float in [0, 1], default=1.0
         Weight of the accuracy objective; ``1`` is accuracy only, ``0`` fairness only.
-    class_balanced : bool, default=False
-        Measure each group's loss as the mean of its positives' and negatives' mean losses, so f2
-        targets balanced-accuracy parity instead of accuracy parity.
-    gap_loss : {"bce", "expected_error"}, default="bce"
-        Per-sample loss whose group means f2 compares: the cross-entropy (the seed paper) or
-        the expected error ``1 - p(y | x)``, whose gap tracks the accuracy gap far more closely
-        (see :func:`skfairpareto.objectives.objective_vector`).
+    constraints : str or criterion object, default="error_rate_parity"
+        The fairness criterion f2 trains for, as fairlearn names it: ``"error_rate_parity"``,
+        ``"true_positive_rate_parity"``, ``"false_positive_rate_parity"``,
+        ``"equalized_odds"`` or ``"demographic_parity"``; or the matching
+        ``fairlearn.reductions`` object, or a :class:`~skfairpareto.criteria.FairnessCriterion`
+        (for example ``ErrorRateParity(gap_loss="bce")``, the seed paper's loss gap).
     hidden_layer_sizes : tuple of int, default=()
         Hidden layers of the head; ``()`` is a linear head (logistic regression).
     dropout : float, default=0.0
@@ -119,6 +122,8 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
     classes_ : ndarray of shape (2,)
     groups_ : ndarray
         Names of the sensitive groups seen in ``fit``.
+    criterion_ : FairnessCriterion
+        The criterion ``constraints`` names, bound to the groups.
     n_features_in_ : int
     net_ : FairObjectiveNet
         The fitted skorch net.
@@ -146,8 +151,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         self,
         alpha=1.0,
         *,
-        class_balanced=False,
-        gap_loss="bce",
+        constraints="error_rate_parity",
         hidden_layer_sizes=(),
         dropout=0.0,
         module=None,
@@ -164,8 +168,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         verbose=0,
     ):
         self.alpha = alpha
-        self.class_balanced = class_balanced
-        self.gap_loss = gap_loss
+        self.constraints = constraints
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.module = module
@@ -185,7 +188,6 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
 
     def _check_params(self):
         check_in_interval("alpha", self.alpha, 0.0, 1.0)
-        check_option("gap_loss", self.gap_loss, GAP_LOSSES)
         check_in_interval("dropout", self.dropout, 0.0, 1.0, closed="left")
         check_in_interval("lr", self.lr, 0.0, np.inf, closed="neither")
         check_in_interval("weight_decay", self.weight_decay, 0.0, np.inf, closed="left")
@@ -196,7 +198,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         for size in sizes:
             check_positive_int("hidden_layer_sizes entries", size)
 
-    def _make_net(self, n_features, n_groups, device=None):
+    def _make_net(self, n_features, device=None):
         if self.module is None:
             module, module_kwargs = MLPHead, {
                 "module__hidden_layer_sizes": tuple(self.hidden_layer_sizes),
@@ -226,9 +228,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
             callbacks=[("stop_on_divergence", StopOnDivergence()), *(self.callbacks or [])],
             verbose=self.verbose,
             alpha=1.0,
-            n_groups=n_groups,
-            class_balanced=self.class_balanced,
-            gap_loss=self.gap_loss,
+            fairness_criterion=self.criterion_,
         )
 
     def _validate_fit_data(self, X, y, sensitive_features):
@@ -238,7 +238,9 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         )
         y01, self.classes_ = check_binary_target(y)
         codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
-        check_groups_have_both_labels(y01, codes, self.groups_, self.classes_, required=self.class_balanced)
+        self.criterion_ = resolve_criterion(self.constraints).load_data(
+            y01, codes, n_groups=len(self.groups_), group_names=self.groups_)
+        check_groups_have_both_labels(y01, codes, self.groups_, self.classes_)
         return X, y01, codes
 
     @classmethod
@@ -247,10 +249,12 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         est = cls(**params)
         est.classes_, est.groups_, est.n_features_in_ = classes, groups, n_features
         est.objective_scales_ = np.asarray(scales, dtype=float)
+        est.criterion_ = resolve_criterion(est.constraints).load_data(None, None, n_groups=len(groups),
+                                                                      group_names=groups)
         # The member lives where its weights are: a model fitted on GPU and loaded on a CPU-only
         # machine (skorch maps its tensors to CPU) builds CPU members even if device="cuda".
         device = next(iter(state_dict.values())).device if state_dict else None
-        est.net_ = est._make_net(n_features, len(groups), device=device).initialize()
+        est.net_ = est._make_net(n_features, device=device).initialize()
         est.net_.module_.load_state_dict(state_dict)
         est.net_.module_.eval()
         est.history_ = est.net_.history
@@ -276,28 +280,29 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         """
         # What a warm start continues from, read before validation resets the fitted state.
         previous = (
-            (self.n_features_in_, self.classes_, self.groups_)
+            (self.n_features_in_, self.classes_, self.groups_, _criterion_key(self.criterion_))
             if self.warm_start and hasattr(self, "net_") else None
         )
         self._check_params()
         X, y01, groups = self._validate_fit_data(X, y, sensitive_features)
+        # The normalisers belong to the data and the criterion: any change starts over.
         warm = previous is not None and previous[0] == X.shape[1] and all(
-            np.array_equal(a, b) for a, b in zip(previous[1:], (self.classes_, self.groups_))
-        )
+            np.array_equal(a, b) for a, b in zip(previous[1:3], (self.classes_, self.groups_))
+        ) and previous[3] == _criterion_key(self.criterion_)
         data = {"X": X, "groups": groups}
         seed = _seed_everything(self.random_state)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             if warm:
                 net, scales = self.net_, self.objective_scales_
-                net.set_params(alpha=float(self.alpha), scales=tuple(scales), max_epochs=self.max_epochs)
+                net.set_params(alpha=float(self.alpha), scales=tuple(scales), max_epochs=self.max_epochs,
+                               fairness_criterion=self.criterion_)
                 net.initialize_optimizer()
                 net.partial_fit(data, y01)
             else:
-                net = self._make_net(X.shape[1], len(self.groups_))
+                net = self._make_net(X.shape[1])
                 net.fit(data, y01)
-                start = objectives_of(net.module_, X, y01, groups, len(self.groups_), self.class_balanced,
-                                      net.device, self.gap_loss)
+                start = objectives_of(net.module_, X, y01, groups, self.criterion_, net.device)
                 scales = np.maximum(start, 1e-8) if self.normalize_objectives else np.ones(2)
                 if self.alpha < 1.0:
                     net.set_params(alpha=float(self.alpha), scales=tuple(scales))
@@ -307,9 +312,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         self.net_ = net
         self.history_ = net.history
         self.objective_scales_ = scales
-        self.train_objectives_ = objectives_of(
-            net.module_, X, y01, groups, len(self.groups_), self.class_balanced, device, self.gap_loss
-        )
+        self.train_objectives_ = objectives_of(net.module_, X, y01, groups, self.criterion_, device)
         return self
 
     def __sklearn_tags__(self):

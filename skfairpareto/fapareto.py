@@ -91,12 +91,13 @@ class FaParetoEnsemble(BaseParetoClassifier):
         Standard deviation of the Gaussian perturbation.
     finetune_epochs : int, default=10
         Full-batch epochs of each fine-tune.
-    fairness_metric : str or callable, default="true_positive_rate_difference"
-        The fairness objective (FaPareto's ΔTPR by default); any name
-        :func:`~skfairpareto.metrics.resolve_fairness_metric` accepts or a callable with
+    fairness_metric : str, callable or None, default=None
+        The fairness objective of the evolution; ``None`` is the fairlearn metric of
+        ``constraints`` (FaPareto's ΔTPR is ``constraints="true_positive_rate_parity"``); any
+        name :func:`~skfairpareto.metrics.resolve_fairness_metric` accepts or a callable with
         fairlearn's signature.
-    class_balanced, gap_loss, hidden_layer_sizes, dropout, lr :
-        Surrogate objective, head and optimiser of every fine-tune, as in
+    constraints, hidden_layer_sizes, dropout, lr :
+        Fairness criterion of the surrogate, head and optimiser of every fine-tune, as in
         :class:`CBAClassifier`.
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
@@ -148,9 +149,8 @@ class FaParetoEnsemble(BaseParetoClassifier):
         mutation_rate=0.1,
         mutation_scale=0.05,
         finetune_epochs=10,
-        fairness_metric="true_positive_rate_difference",
-        class_balanced=False,
-        gap_loss="bce",
+        fairness_metric=None,
+        constraints="error_rate_parity",
         hidden_layer_sizes=(),
         dropout=0.0,
         lr=0.05,
@@ -171,8 +171,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.mutation_scale = mutation_scale
         self.finetune_epochs = finetune_epochs
         self.fairness_metric = fairness_metric
-        self.class_balanced = class_balanced
-        self.gap_loss = gap_loss
+        self.constraints = constraints
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.lr = lr

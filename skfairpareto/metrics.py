@@ -14,14 +14,22 @@ def accuracy_gap(y_true, y_pred, *, sensitive_features):
 _ALIASES = {"accuracy_gap": accuracy_gap, "accuracy_score_difference": accuracy_gap}
 
 
-def resolve_fairness_metric(metric):
+def resolve_fairness_metric(metric, criterion=None):
     """A fairness metric ``f(y_true, y_pred, *, sensitive_features) -> float`` from a name or callable.
 
     Names: ``"accuracy_gap"`` (= ``"accuracy_score_difference"``), or any of fairlearn's
     ``*_difference`` / ``*_ratio`` metrics, e.g. ``"true_positive_rate_difference"`` (FaPareto's
     ΔTPR), ``"equalized_odds_difference"``, ``"demographic_parity_difference"``. Lower is
-    fairer, so ratios (higher is fairer) are turned into ``1 - ratio``.
+    fairer, so ratios (higher is fairer) are turned into ``1 - ratio``. ``None`` is the fairlearn
+    metric of ``criterion`` (a :class:`~skfairpareto.criteria.FairnessCriterion`): what it trains
+    for is what is measured.
     """
+    if metric is None:
+        if criterion is None or criterion.metric is None:
+            name = "" if criterion is None else f" ({type(criterion).__name__} names none)"
+            raise ValueError(f"fairness_metric=None needs a criterion with a fairlearn metric{name}; "
+                             "pass fairness_metric explicitly")
+        metric = criterion.metric
     if callable(metric):
         return metric
     if metric in _ALIASES:

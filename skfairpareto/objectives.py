@@ -1,6 +1,7 @@
-"""Differentiable training objectives (torch): accuracy surrogate f1, CBA and the fairness gap f2.
+"""Differentiable building blocks of the objectives (torch): f1, CBA and group gaps.
 
-Notation (DESIGN.md section 2): per-sample losses ``BCE_i``, integer group codes ``g_i`` in
+The fairness criteria of :mod:`skfairpareto.criteria` compose these. Notation
+(docs/design.md): per-sample losses ``BCE_i``, integer group codes ``g_i`` in
 ``[0, n_groups)``, group counts ``N_g`` and ``N`` samples.
 
 * ``f1 = mean_i BCE_i`` -- overall accuracy surrogate.
@@ -12,6 +13,7 @@ Notation (DESIGN.md section 2): per-sample losses ``BCE_i``, integer group codes
   targets balanced-accuracy parity instead of accuracy parity.
 
 Groups absent from a mini-batch are left out of f2 for that batch rather than counted as zero.
+Which rate f2 compares is the criterion's choice (:mod:`skfairpareto.criteria`).
 """
 
 from __future__ import annotations
@@ -71,16 +73,25 @@ def group_mean_losses(losses, groups, n_groups, y=None, class_balanced=False):
     return means, n_cells > 0
 
 
+def pairwise_squared_gap(rates, present):
+    """Mean over pairs of present groups of the squared difference of their rates, per column.
+
+    ``rates`` and ``present`` have shape ``(n_groups, n_rates)`` (a 1-d input is one column);
+    returns shape ``(n_rates,)``. A column with fewer than two present groups gives 0 (with the
+    graph kept, so a batch holding one group still back-propagates).
+    """
+    if rates.ndim == 1:
+        rates, present = rates[:, None], present[:, None]
+    diffs = rates[:, None, :] - rates[None, :, :]
+    upper = torch.triu(torch.ones(rates.shape[0], rates.shape[0], dtype=torch.bool, device=rates.device), 1)
+    pair = (present[:, None, :] & present[None, :, :] & upper[:, :, None]).to(rates.dtype)
+    return (diffs.pow(2) * pair).sum((0, 1)) / pair.sum((0, 1)).clamp_min(1)
+
+
 def f2_loss(losses, groups, n_groups, y=None, class_balanced=False):
-    """Fairness gap: mean squared pairwise difference of the groups' mean losses (Eq. 4)."""
+    """Fairness gap of a per-sample loss: mean squared pairwise difference of the group means (Eq. 4)."""
     means, present = group_mean_losses(losses, groups, n_groups, y, class_balanced)
-    diffs = means[:, None] - means[None, :]
-    pair = present[:, None] & present[None, :]
-    pair = torch.triu(pair, diagonal=1)
-    n_pairs = pair.sum()
-    if n_pairs == 0:
-        return losses.sum() * 0.0  # one group in this batch: no gap to measure, keep the graph
-    return (diffs.pow(2) * pair).sum() / n_pairs
+    return pairwise_squared_gap(means, present)[0]
 
 
 def per_sample_expected_error(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -91,25 +102,6 @@ def per_sample_expected_error(logits: torch.Tensor, y: torch.Tensor) -> torch.Te
     """
     sign = 2.0 * y.to(logits.dtype) - 1.0
     return torch.sigmoid(-sign * logits)
-
-
-GAP_LOSSES = ("bce", "expected_error")
-
-
-def objective_vector(logits, y, groups, n_groups, class_balanced=False, gap_loss="bce"):
-    """``torch.stack([f1, f2])`` for a batch: the two objectives every front is traced over.
-
-    ``gap_loss`` is the per-sample loss whose group means f2 compares: ``"bce"`` (the seed
-    paper's Eq. 4) or ``"expected_error"`` (:func:`per_sample_expected_error`, closer to the
-    accuracy gap). f1 is always the mean BCE.
-    """
-    if gap_loss not in GAP_LOSSES:
-        raise ValueError(f"gap_loss must be one of {list(GAP_LOSSES)}, got {gap_loss!r}")
-    losses = per_sample_bce(logits, y)
-    gap_losses = losses if gap_loss == "bce" else per_sample_expected_error(logits, y)
-    return torch.stack(
-        [f1_loss(losses), f2_loss(gap_losses, groups, n_groups, y, class_balanced)]
-    )
 
 
 def scalarized(objectives, alpha, scales=(1.0, 1.0)):

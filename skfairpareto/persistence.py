@@ -18,7 +18,7 @@ import torch
 
 from ._utils import atomic_write
 
-FORMAT = "skfairpareto-member/1"
+FORMAT = "skfairpareto-member/2"  # 2: the fairness criterion replaced gap_loss and class_balanced
 _KEY = "skfairpareto"
 # Constructor parameters that are Python objects, not data: never written to the file.
 _OBJECT_PARAMS = ("module", "optimizer", "callbacks")
@@ -71,6 +71,7 @@ def save_member(member, path):
     from sklearn.utils.validation import check_is_fitted
 
     from .cba import CBAClassifier
+    from .criteria import criterion_to_spec
 
     if not isinstance(member, CBAClassifier):
         raise TypeError(f"save_member takes a fitted CBAClassifier (a front_ member), got {type(member).__name__}")
@@ -80,6 +81,7 @@ def save_member(member, path):
     for key in _OBJECT_PARAMS:
         params.pop(key)
     params["hidden_layer_sizes"] = list(params["hidden_layer_sizes"])
+    params["constraints"] = criterion_to_spec(params["constraints"])
     try:
         json.dumps(params)
     except TypeError as exc:
@@ -122,6 +124,7 @@ def load_member(path, *, module=None, device="cpu"):
 
     from ._utils import resolve_device
     from .cba import CBAClassifier
+    from .criteria import criterion_from_spec
 
     path = Path(path)
     try:
@@ -145,6 +148,7 @@ def load_member(path, *, module=None, device="cpu"):
         raise ValueError(f"{path} holds the default head; do not pass module")
     params = dict(metadata["params"], module=module)
     params["hidden_layer_sizes"] = tuple(params["hidden_layer_sizes"])
+    params["constraints"] = criterion_from_spec(params["constraints"])
     target = torch.device(resolve_device(device))
     return CBAClassifier._from_module_state(
         params,

@@ -15,7 +15,6 @@ from ._utils import resolve_device
 from ._validation import check_in_interval, check_option, check_positive_int
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier, _seed_everything
-from .objectives import objective_vector
 from .solvers.epo import ray_residual
 from .solvers.hypernetwork import SOLVERS, HyperNetwork, hypernetwork_loss, normalized_losses, sample_rays
 
@@ -30,16 +29,14 @@ class HyperNetTrainer(NeuralNet):
     """
 
     def __init__(self, module, *args, solver="ls", n_rays_per_step=4, concentration=1.0,
-                 ideal=(0.0, 0.0), scales=(1.0, 1.0), n_groups=2, class_balanced=False, gap_loss="bce", **kwargs):
+                 ideal=(0.0, 0.0), scales=(1.0, 1.0), fairness_criterion=None, **kwargs):
         super().__init__(module, *args, **kwargs)
         self.solver = solver
         self.n_rays_per_step = n_rays_per_step
         self.concentration = concentration
         self.ideal = ideal
         self.scales = scales
-        self.n_groups = n_groups
-        self.class_balanced = class_balanced
-        self.gap_loss = gap_loss
+        self.fairness_criterion = fairness_criterion
 
     def train_step_single(self, batch, **fit_params):
         self._set_training(True)
@@ -51,7 +48,7 @@ class HyperNetTrainer(NeuralNet):
 
         def objectives(params):
             logits = torch.func.functional_call(hnet.target, params, (X,))
-            return objective_vector(logits, y, groups, self.n_groups, self.class_balanced, self.gap_loss)
+            return self.fairness_criterion.objectives(logits, y, groups)
 
         rays = sample_rays(self.n_rays_per_step, 2, self.concentration, device=self.device)
         loss, fs, residuals = hypernetwork_loss(
@@ -101,8 +98,8 @@ class PHNParetoClassifier(BaseParetoClassifier):
         Hypernetwork training epochs.
     batch_size : int, default=-1
         ``-1`` = full batch (f2 estimated on all training data).
-    class_balanced, gap_loss, hidden_layer_sizes, dropout :
-        Objective and head architecture, as in :class:`CBAClassifier`.
+    constraints, hidden_layer_sizes, dropout :
+        Fairness criterion and head architecture, as in :class:`CBAClassifier`.
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
     selection, fairness_metric, validation_fraction :
@@ -151,13 +148,12 @@ class PHNParetoClassifier(BaseParetoClassifier):
         lr=1e-3,
         max_epochs=200,
         batch_size=-1,
-        class_balanced=False,
-        gap_loss="bce",
+        constraints="error_rate_parity",
         hidden_layer_sizes=(),
         dropout=0.0,
         start_max_epochs=400,
         selection="knee",
-        fairness_metric="accuracy_gap",
+        fairness_metric=None,
         validation_fraction=0.2,
         device="auto",
         random_state=None,
@@ -171,8 +167,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.lr = lr
         self.max_epochs = max_epochs
         self.batch_size = batch_size
-        self.class_balanced = class_balanced
-        self.gap_loss = gap_loss
+        self.constraints = constraints
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.start_max_epochs = start_max_epochs
@@ -233,9 +228,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
                 concentration=self.concentration,
                 ideal=tuple(self.objective_ideal_),
                 scales=tuple(self.objective_scales_),
-                n_groups=n_groups,
-                class_balanced=self.class_balanced,
-                gap_loss=self.gap_loss,
+                fairness_criterion=self.criterion_,
             )
             net.fit({"X": X, "groups": groups}, y01)
         net.module_.eval()
@@ -246,8 +239,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         members = [self.member_at(a) for a in alphas]
         coords = {k: [] for k in ("alpha", "ray_f1", "ray_f2", "train_f1", "train_f2", "ray_residual")}
         for a, m in zip(alphas, members):
-            f = m.train_objectives_ = objectives_of(
-                m.net_.module_, X, y01, groups, n_groups, self.class_balanced, net.device, self.gap_loss)
+            f = m.train_objectives_ = objectives_of(m.net_.module_, X, y01, groups, self.criterion_, net.device)
             ray = np.array([a, 1.0 - a])
             shifted = normalized_losses(torch.as_tensor(f), self.objective_ideal_, self.objective_scales_).numpy()
             for key, value in zip(coords, (a, ray[0], ray[1], f[0], f[1], ray_residual(shifted, ray))):

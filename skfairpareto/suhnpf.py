@@ -10,7 +10,6 @@ import torch
 from ._validation import check_in_interval, check_positive_int
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier, _seed_everything
-from .objectives import objective_vector
 from .solvers import FritzJohnSolver
 
 
@@ -20,7 +19,8 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     Like the CBA seed paper, ``fit`` first trains the accuracy-optimal head (a
     :class:`CBAClassifier` with ``alpha=1``, through skorch). From there
     :class:`~skfairpareto.solvers.FritzJohnSolver` traces the front of f1 (mean cross-entropy)
-    against f2 (squared gap of the groups' mean losses) by continuation on ``f2 <= eps``, each
+    against f2 (squared gap of the groups' expected rates of the ``constraints`` criterion) by
+    continuation on ``f2 <= eps``, each
     point warm-started from its neighbour and accepted only when its FJ residual is below
     ``tol``. The targets are evenly spaced in the loss gap ``sqrt(f2)``, from the accuracy-optimal
     head's gap down to the smallest reachable one (or ``max_gap``). Fritz-John points need not
@@ -41,12 +41,11 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     max_iter : int, default=30
         Augmented-Lagrangian iterations per point.
     max_gap : float or None, default=None
-        Upper bound on the groups' mean-loss gap of every member (an inequality constraint);
-        the front is traced only where it holds.
-    class_balanced : bool, default=False
-        Balanced-accuracy parity instead of accuracy parity in f2.
-    gap_loss : {"bce", "expected_error"}, default="bce"
-        Per-sample loss whose group gap f2 measures (see :class:`CBAClassifier`).
+        Upper bound on ``sqrt(f2)`` of every member (for two groups and one rate, the gap of the
+        groups' expected rates; an inequality constraint): the front is traced only where it
+        holds.
+    constraints : str or criterion object, default="error_rate_parity"
+        The fairness criterion f2 measures (see :class:`CBAClassifier`).
     keep_uncertified : bool, default=False
         Keep points whose residual exceeds ``tol`` (flagged) instead of dropping them.
     hidden_layer_sizes, dropout, lr, weight_decay, max_epochs, batch_size :
@@ -55,8 +54,9 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         bundled data, 200 and 400 epochs gave the same certified front, 3 s apart).
     selection : float, str or dict, default="knee"
         Which member ``predict`` uses (see :class:`~skfairpareto.base.BaseParetoClassifier`).
-    fairness_metric : str or callable, default="accuracy_gap"
-        Evaluation fairness metric (a fairlearn metric name or callable).
+    fairness_metric : str, callable or None, default=None
+        Evaluation fairness metric (a fairlearn metric name or callable); ``None`` is the
+        fairlearn metric of ``constraints``.
     validation_fraction : float or None, default=0.2
         Share of the training data held out to evaluate and select members.
     device : str, default="auto"
@@ -94,8 +94,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         tol=1e-3,
         max_iter=30,
         max_gap=None,
-        class_balanced=False,
-        gap_loss="bce",
+        constraints="error_rate_parity",
         keep_uncertified=False,
         hidden_layer_sizes=(),
         dropout=0.0,
@@ -104,7 +103,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         max_epochs=200,
         batch_size=-1,
         selection="knee",
-        fairness_metric="accuracy_gap",
+        fairness_metric=None,
         validation_fraction=0.2,
         device="auto",
         random_state=None,
@@ -114,8 +113,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         self.tol = tol
         self.max_iter = max_iter
         self.max_gap = max_gap
-        self.class_balanced = class_balanced
-        self.gap_loss = gap_loss
+        self.constraints = constraints
         self.keep_uncertified = keep_uncertified
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
@@ -154,8 +152,10 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         gt = torch.as_tensor(groups, device=device)
         params = [p for p in module.parameters() if p.requires_grad]
 
+        criterion = self.criterion_
+
         def objectives(_params):
-            return objective_vector(module(Xt), yt, gt, n_groups, self.class_balanced, self.gap_loss)
+            return criterion.objectives(module(Xt), yt, gt)
 
         constraints = None
         if self.max_gap is not None:

@@ -12,7 +12,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skfairpareto import CBAClassifier
+from skfairpareto import CBAClassifier, ErrorRateParity
 from skfairpareto.exceptions import TrainingDivergedError
 
 FAST = dict(max_epochs=40, random_state=0)
@@ -89,7 +89,8 @@ def test_mlp_head_and_intersectional_groups(biased_data):
         ({"alpha": 1.5}, "ok", None, None, ValueError, "alpha must be a number in \\[0.0, 1.0\\]"),
         ({"alpha": "high"}, "ok", None, None, ValueError, "alpha must be"),
         ({"lr": -1}, "ok", None, None, ValueError, "lr must be"),
-        ({"class_balanced": True}, "ok", None, "one_per_group", ValueError, "single label value"),
+        ({"constraints": ErrorRateParity(class_balanced=True)}, "ok", None, "one_per_group", ValueError,
+         "single label value"),
     ],
 )
 def test_bad_input_raises_clear_errors(biased_data, kwargs, sensitive, X_mod, y_mod, error, match):

@@ -20,8 +20,12 @@ def _check_outputs(out, methods, n_texts):
     assert payload["n_texts"] == n_texts and set(payload["summary"]) == set(methods)
     for r in payload["rows"]:
         assert 0 <= r["accuracy"] <= 1 and np.isfinite(r["gap"])
-        accs = [v for k, v in r.items() if k.startswith("accuracy_")]
-        assert r["gap"] == pytest.approx(max(accs) - min(accs))
+        rates = {kind: [v for k, v in r.items() if k.startswith(f"{kind}_")] for kind in ("accuracy", "fpr")}
+        if payload["constraints"] == "error_rate_parity":
+            assert r["gap"] == pytest.approx(max(rates["accuracy"]) - min(rates["accuracy"]))
+        elif payload["constraints"] == "false_positive_rate_parity":
+            assert r["gap"] == pytest.approx(max(rates["fpr"]) - min(rates["fpr"]))
+        assert len(rates["fpr"]) == len(payload["groups"])
     for m, v in payload["summary"].items():
         rows = [r for r in payload["rows"] if r["method"] == m]
         assert v["n_points"] == len(rows) >= 1
@@ -33,7 +37,8 @@ def _check_outputs(out, methods, n_texts):
     for m, by_alpha in payload["table3"].items():
         assert set(by_alpha) == {"1", "0.5", "0"}
     text = (out / "results.md").read_text()
-    assert "test HV" in text and "Table 3" in text
+    assert "test HV" in text and "Table 3" in text and f"criterion `{payload['constraints']}`" in text
+    assert "FPR AAE" in text or payload["table3"] == {}
     for name in ("fronts.png", "model_comparison.png"):
         assert (out / name).stat().st_size > 1000
     return payload
@@ -60,13 +65,16 @@ def test_benchmark_on_user_data_file(tmp_path):
     pd.DataFrame({"tweet": d.data[idx], "toxic": np.where(d.target[idx] == 1, "yes", "no"),
                   "dialect": d.sensitive_features[idx]}).to_csv(path, index=False)
     out = tmp_path / "out"
-    proc = _run("benchmark", "--quick", "--methods", "cba", "phn-ls", "expgrad", "--data", str(path),
+    proc = _run("benchmark", "--quick", "--methods", "cba", "phn-ls", "expgrad", "threshold", "--data", str(path),
+                "--constraints", "false_positive_rate_parity",
                 "--text-column", "tweet", "--label-column", "toxic", "--group-column", "dialect",
                 "--validation-fraction", "0.25", "--cache-dir", str(tmp_path / "cache"),
                 "--output-dir", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    payload = _check_outputs(out, ("cba", "phn-ls", "expgrad"), 200)
+    payload = _check_outputs(out, ("cba", "phn-ls", "expgrad", "threshold"), 200)
     assert payload["source"] == str(path) and payload["validation_fraction"] == 0.25
+    assert payload["fairness_metric"] == "false_positive_rate_difference"
+    assert payload["reference_point"] == [0.15, 0.5]
 
 
 def test_cli_rejects_bad_options(tmp_path):

@@ -71,7 +71,7 @@ def test_pymoo_survival_and_tournament_prefer_the_front():
 
 
 FAST = dict(population_size=4, n_generations=3, finetune_epochs=5, start_max_epochs=40,
-            fairness_metric="accuracy_gap", random_state=0)
+            random_state=0)
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,10 @@ import numpy as np
 import pytest
 import torch
 
+from skfairpareto.criteria import ErrorRateParity
+
 from skfairpareto.objectives import (
-    cba_loss, cba_terms, f1_loss, f2_loss, group_mean_losses, objective_vector, per_sample_bce, scalarized,
+    cba_loss, cba_terms, f1_loss, f2_loss, group_mean_losses, per_sample_bce, scalarized,
 )
 
 LOSSES = torch.tensor([1.0, 2.0, 3.0, 4.0, 6.0])
@@ -19,7 +21,7 @@ def test_cba_matches_hand_computation():
     terms = cba_terms(LOSSES, GROUPS, 2)
     assert terms.tolist() == pytest.approx([2 / 5 * 6, 3 / 5 * 10])
     assert cba_loss(LOSSES, GROUPS, 2).item() == pytest.approx(2.4 + 6.0)
-    # For two groups both terms are (N0 N1 / N) * group mean (DESIGN.md section 2).
+    # For two groups both terms are (N0 N1 / N) * group mean (docs/design.md).
     means = torch.tensor([2.0, 5.0])
     assert terms.tolist() == pytest.approx((3 * 2 / 5 * means).tolist())
 
@@ -61,7 +63,8 @@ def test_class_balanced_averages_positives_and_negatives_equally():
 def test_gradients_flow_through_both_objectives():
     logits = torch.tensor([0.3, -1.0, 2.0, 0.5], requires_grad=True)
     y = torch.tensor([1.0, 0.0, 1.0, 0.0])
-    f = objective_vector(logits, y, torch.tensor([0, 0, 1, 1]), 2)
+    f = ErrorRateParity(gap_loss="bce").load_data(None, None, n_groups=2).objectives(
+        logits, y, torch.tensor([0, 0, 1, 1]))
     for i in range(2):
         (g,) = torch.autograd.grad(f[i], logits, retain_graph=True)
         assert torch.isfinite(g).all() and g.abs().sum() > 0
@@ -78,7 +81,7 @@ def test_scalarized_endpoints():
 
 
 def test_expected_error_gap_loss():
-    from skfairpareto.objectives import objective_vector, per_sample_expected_error
+    from skfairpareto.objectives import per_sample_expected_error
 
     logits = torch.tensor([2.0, -1.0, 0.0, 3.0], requires_grad=True)
     y = torch.tensor([1.0, 1.0, 0.0, 0.0])
@@ -86,10 +89,10 @@ def test_expected_error_gap_loss():
     expected = torch.tensor([1 / (1 + np.exp(2.0)), 1 / (1 + np.exp(-1.0)), 0.5, 1 / (1 + np.exp(-3.0))])
     assert torch.allclose(err, expected.float())
     groups = torch.tensor([0, 0, 1, 1])
-    f = objective_vector(logits, y, groups, 2, gap_loss="expected_error")
+    f = ErrorRateParity().load_data(None, None, n_groups=2).objectives(logits, y, groups)
     gap = (err[:2].mean() - err[2:].mean()) ** 2
     assert torch.isclose(f[1], gap)
     f[1].backward()
     assert torch.all(torch.isfinite(logits.grad))
     with pytest.raises(ValueError, match="gap_loss must be one of"):
-        objective_vector(logits, y, groups, 2, gap_loss="hinge")
+        ErrorRateParity(gap_loss="hinge").load_data(None, None, n_groups=2)

@@ -15,7 +15,7 @@ import torch
 from sklearn.exceptions import NotFittedError
 from skorch import NeuralNet
 
-from skfairpareto import load_member, save_member
+from skfairpareto import ErrorRateParity, load_member, save_member
 from skfairpareto.exceptions import TrainingDivergedError
 
 ALL = ["cba", "suhnpf", "phn-epo", "phn-ls", "fapareto"]
@@ -59,9 +59,13 @@ def _bad(case, X, y, s):
     elif case == "three classes":
         y = np.arange(len(y)) % 3
     elif case == "single-label group, class_balanced":
-        return X, (s == "A").astype(int), s, {"class_balanced": True}
+        return X, (s == "A").astype(int), s, {"constraints": ErrorRateParity(class_balanced=True)}
+    elif case == "no positives in a group, TPR parity":
+        return X, np.where(s == "A", 0, y), s, {"constraints": "true_positive_rate_parity"}
+    elif case == "unknown constraints":
+        return X, y, s, {"constraints": "fairness_through_vibes"}
     elif case == "unknown gap_loss":
-        return X, y, s, {"gap_loss": "hinge"}
+        return X, y, s, {"constraints": ErrorRateParity(gap_loss="hinge")}
     elif case == "unknown device":
         return X, y, s, {"device": "tpu9"}
     return X, y, s, {}
@@ -79,6 +83,10 @@ BAD_INPUT = {
     "one class": "single class",
     "three classes": "Only binary classification",
     "single-label group, class_balanced": "single label value",
+    "no positives in a group, TPR parity":
+        "constraints='true_positive_rate_parity' compares the groups' true positive rate, but group\\(s\\) 'A' "
+        "\\(no positives\\)",
+    "unknown constraints": "unknown constraints 'fairness_through_vibes'",
     "unknown gap_loss": "gap_loss must be one of",
     "unknown device": "device must be 'auto', 'cpu', 'cuda'",
 }

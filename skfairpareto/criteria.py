@@ -1,0 +1,389 @@
+"""Fairness criteria as differentiable objectives: one class per fairlearn constraint.
+
+fairlearn's reductions describe each fairness constraint by a ``Moment`` class; here each
+criterion is a small object that turns a head's logits into the two objectives every front is
+traced over (docs/estimators.md, "Fairness criteria"):
+
+* ``f1`` -- the mean binary cross-entropy (overall accuracy surrogate);
+* ``f2`` -- for every rate the criterion compares, the mean over pairs of groups of the squared
+  difference of the groups' *expected* rates, summed over the rates.
+
+With ``p_i = sigmoid(z_i)`` the expected rates of group ``g`` are
+
+=============================  =====================================================  ====================================
+criterion (``constraints=``)   rate(s) per group                                      fairlearn metric
+=============================  =====================================================  ====================================
+``error_rate_parity``          ``mean_{i in g} [y_i (1 - p_i) + (1 - y_i) p_i]``      ``accuracy_score_difference``
+``true_positive_rate_parity``  ``mean_{i in g, y_i = 1} p_i``                         ``true_positive_rate_difference``
+``false_positive_rate_parity`` ``mean_{i in g, y_i = 0} p_i``                         ``false_positive_rate_difference``
+``equalized_odds``             both of the above                                      ``equalized_odds_difference``
+``demographic_parity``         ``mean_{i in g} p_i``                                  ``demographic_parity_difference``
+=============================  =====================================================  ====================================
+
+At saturated logits (``p`` in {0, 1}) every expected rate is the hard rate, so :meth:`gap`
+equals fairlearn's metric on the hard predictions, for any number of groups; for two groups and
+one rate ``sqrt(f2)`` does too. Groups (or cells, such as a group's positives) absent from a
+mini-batch are left out of that batch's ``f2``; a group that lacks a cell in the whole training
+data is an error (:meth:`FairnessCriterion.load_data`).
+
+A criterion is passed to an estimator as ``constraints=``: a fairlearn name, one of these
+objects, a ``fairlearn.reductions`` constraint object, or a user subclass of
+:class:`FairnessCriterion` (implement :meth:`~FairnessCriterion.populations` and
+:meth:`~FairnessCriterion.per_sample`, or :meth:`~FairnessCriterion.rates` directly). Nothing
+here knows of text; the estimators hold the data.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+
+from .objectives import group_mean_losses, pairwise_squared_gap, per_sample_bce, per_sample_expected_error
+
+
+class FairnessCriterion(BaseEstimator):
+    """Base of the differentiable fairness criteria.
+
+    A criterion compares ``len(rate_names)`` rates across groups. Each rate is the mean of a
+    per-sample value (:meth:`per_sample`) over one *population* of a group's samples (its
+    positives, its negatives, or all of them; :meth:`populations`). Subclasses set the class
+    attributes and implement those two methods; everything else -- per-group rates, ``f2``, the
+    fairlearn-style :meth:`gap` and the checks -- is shared.
+
+    Attributes
+    ----------
+    n_groups_ : int
+        Number of groups, set by :meth:`load_data`.
+    group_names_ : ndarray of shape (n_groups_,)
+        Names of the groups, for error messages.
+    """
+
+    #: fairlearn's name of the constraint (the ``constraints=`` string); None for user criteria.
+    name = None
+    #: fairlearn metric that measures the criterion on hard predictions (``fairness_metric=None``).
+    metric = None
+    #: Names of the rates compared across groups, one per column of :meth:`rates`.
+    rate_names = ()
+
+    # -- what a subclass defines -----------------------------------------------------------------
+
+    def populations(self, y):
+        """Boolean masks of shape ``(n_samples, len(rate_names))``: the samples each rate averages.
+
+        Parameters
+        ----------
+        y : torch.Tensor of shape (n_samples,)
+            0/1 labels.
+        """
+        raise NotImplementedError
+
+    def per_sample(self, logits, y):
+        """Per-sample values whose population means are the rates, shape ``(n_samples, n_rates)``.
+
+        The default is the predicted probability of the positive class in every column.
+
+        Parameters
+        ----------
+        logits : torch.Tensor of shape (n_samples,)
+        y : torch.Tensor of shape (n_samples,)
+        """
+        return torch.sigmoid(logits)[:, None].expand(-1, len(self.rate_names))
+
+    # -- shared ----------------------------------------------------------------------------------
+
+    def load_data(self, y, groups, *, n_groups, group_names=None):
+        """Bind the criterion to the training data's groups and check every group's populations.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,) or None
+            0/1 training labels; ``None`` binds the number of groups without checking.
+        groups : array-like of shape (n_samples,) or None
+            Integer group codes in ``[0, n_groups)``.
+        n_groups : int
+            Number of groups.
+        group_names : array-like of shape (n_groups,) or None
+            Names used in error messages; default the codes.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ValueError
+            When a group has no sample in a population a rate needs (for example no positives
+            under ``true_positive_rate_parity``); the message names the group and the criterion.
+        """
+        if not isinstance(n_groups, Integral) or n_groups < 1:
+            raise ValueError(f"n_groups must be a positive integer, got {n_groups!r}")
+        self.n_groups_ = int(n_groups)
+        self.group_names_ = np.asarray(range(n_groups) if group_names is None else group_names)
+        if y is None:
+            return self
+        y_t = torch.as_tensor(np.asarray(y, dtype=np.float64))
+        g_t = torch.as_tensor(np.asarray(groups, dtype=np.int64))
+        masks = self.populations(y_t)
+        counts = torch.zeros(self.n_groups_, masks.shape[1], dtype=torch.float64).index_add(
+            0, g_t, masks.to(torch.float64))
+        empty = (counts == 0).nonzero().tolist()
+        if empty:
+            g, r = empty[0]
+            names = self.group_names_.tolist()
+            listing = ", ".join(f"{names[g]!r} ({self._population_name(r)})" for g, r in empty)
+            raise ValueError(
+                f"constraints={self._label()!r} compares the groups' {self.rate_names[r]}, but "
+                f"group(s) {listing} have no such samples in the training data; choose another "
+                "criterion, or merge or drop those groups"
+            )
+        return self
+
+    def _label(self):
+        return self.name or type(self).__name__
+
+    def _population_name(self, column):
+        return {"true positive rate": "no positives", "false positive rate": "no negatives"}.get(
+            self.rate_names[column], "no samples")
+
+    def _check_bound(self):
+        if not hasattr(self, "n_groups_"):
+            raise RuntimeError(f"{type(self).__name__}.load_data(...) must be called first")
+
+    def rates(self, logits, y, groups):
+        """Per-group rates and a mask of those present, both of shape ``(n_groups, n_rates)``.
+
+        Parameters
+        ----------
+        logits, y, groups : torch.Tensor of shape (n_samples,)
+            Logits, 0/1 labels and integer group codes.
+        """
+        self._check_bound()
+        values = self.per_sample(logits, y)
+        weights = self.populations(y).to(values.dtype)
+        shape = (self.n_groups_, values.shape[1])
+        sums = values.new_zeros(shape).index_add(0, groups, values * weights)
+        counts = values.new_zeros(shape).index_add(0, groups, weights)
+        return sums / counts.clamp_min(1), counts > 0
+
+    def f2(self, logits, y, groups):
+        """The fairness objective: summed over rates, the mean squared pairwise group gap."""
+        rates, present = self.rates(logits, y, groups)
+        return pairwise_squared_gap(rates, present).sum()
+
+    def objectives(self, logits, y, groups):
+        """``torch.stack([f1, f2])`` for a batch: f1 the mean cross-entropy, f2 :meth:`f2`."""
+        y = y.to(logits.dtype)
+        return torch.stack([per_sample_bce(logits, y).mean(), self.f2(logits, y, groups)])
+
+    def gap(self, logits, y, groups):
+        """fairlearn-style difference: the largest, over rates, of max minus min over groups.
+
+        At saturated logits it equals the criterion's fairlearn metric on the hard predictions;
+        on probabilities (``logits = logit(p)``) it is the difference of expected rates, how a
+        randomised classifier is scored.
+        """
+        with torch.no_grad():
+            rates, present = self.rates(logits, y.to(logits.dtype), groups)
+            hi = torch.where(present, rates, torch.full_like(rates, -np.inf)).max(0).values
+            lo = torch.where(present, rates, torch.full_like(rates, np.inf)).min(0).values
+            spread = torch.where(present.sum(0) > 1, hi - lo, torch.zeros_like(hi))
+        return float(spread.max())
+
+
+class ErrorRateParity(FairnessCriterion):
+    """Equal error rates (accuracy parity) across groups -- fairlearn's ``ErrorRateParity``.
+
+    Parameters
+    ----------
+    gap_loss : {"expected_error", "bce"}, default="expected_error"
+        Per-sample loss whose group means are compared: the expected error ``1 - p(y | x)``
+        (whose group means are the expected error rates, so its gap is the accuracy gap at
+        saturated logits), or the cross-entropy of the CBA seed paper's Eq. 4, whose gap does not
+        equalise accuracy (kept for the reproduction; docs/estimators.md).
+    class_balanced : bool, default=False
+        Average each group's positives and negatives with equal weight (balanced-accuracy
+        parity, the paper's other reading); needs both classes in every group.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skfairpareto.criteria import ErrorRateParity
+    >>> crit = ErrorRateParity().load_data(None, None, n_groups=2)
+    >>> logits = torch.tensor([10.0, -10.0, 10.0, 10.0])   # group 1 errs once in two
+    >>> round(crit.gap(logits, torch.tensor([1.0, 0.0, 1.0, 0.0]), torch.tensor([0, 0, 1, 1])), 3)
+    0.5
+    """
+
+    name = "error_rate_parity"
+    metric = "accuracy_score_difference"
+    rate_names = ("error rate",)
+    GAP_LOSSES = ("expected_error", "bce")
+
+    def __init__(self, *, gap_loss="expected_error", class_balanced=False):
+        self.gap_loss = gap_loss
+        self.class_balanced = class_balanced
+
+    def load_data(self, y, groups, *, n_groups, group_names=None):
+        if self.gap_loss not in self.GAP_LOSSES:
+            raise ValueError(f"gap_loss must be one of {list(self.GAP_LOSSES)}, got {self.gap_loss!r}")
+        super().load_data(y, groups, n_groups=n_groups, group_names=group_names)
+        if self.class_balanced and y is not None:
+            y, groups = np.asarray(y), np.asarray(groups)
+            names = self.group_names_.tolist()
+            single = [names[g] for g in range(self.n_groups_) if len(np.unique(y[groups == g])) < 2]
+            if single:
+                raise ValueError(
+                    f"constraints={self.name!r} with class_balanced=True needs both classes in "
+                    f"every group; group(s) {single} have a single label value"
+                )
+        return self
+
+    def populations(self, y):
+        return torch.ones(len(y), 1, dtype=torch.bool, device=y.device)
+
+    def per_sample(self, logits, y):
+        if self.gap_loss == "bce":
+            return per_sample_bce(logits, y)[:, None]
+        return per_sample_expected_error(logits, y)[:, None]
+
+    def rates(self, logits, y, groups):
+        if not self.class_balanced:
+            return super().rates(logits, y, groups)
+        self._check_bound()
+        means, present = group_mean_losses(self.per_sample(logits, y)[:, 0], groups, self.n_groups_, y,
+                                           class_balanced=True)
+        return means[:, None], present[:, None]
+
+
+class _RateParity(FairnessCriterion):
+    """Criteria whose rates are mean predicted probabilities over label populations."""
+
+    #: Label value each rate's population holds (None: every sample).
+    _labels = ()
+
+    def populations(self, y):
+        cols = [torch.ones_like(y, dtype=torch.bool) if v is None else y == v for v in self._labels]
+        return torch.stack(cols, dim=1)
+
+
+class TruePositiveRateParity(_RateParity):
+    """Equal true-positive rates (equal opportunity) -- fairlearn's ``TruePositiveRateParity``.
+
+    Every group needs positives in the training data.
+    """
+
+    name = "true_positive_rate_parity"
+    metric = "true_positive_rate_difference"
+    rate_names = ("true positive rate",)
+    _labels = (1,)
+
+
+class FalsePositiveRateParity(_RateParity):
+    """Equal false-positive rates -- fairlearn's ``FalsePositiveRateParity``.
+
+    About the harm of wrongly flagging a group's negatives; every group needs negatives.
+    """
+
+    name = "false_positive_rate_parity"
+    metric = "false_positive_rate_difference"
+    rate_names = ("false positive rate",)
+    _labels = (0,)
+
+
+class EqualizedOdds(_RateParity):
+    """Equal true- and false-positive rates -- fairlearn's ``EqualizedOdds``.
+
+    ``f2`` is the sum of the TPR and FPR terms; :meth:`gap` the larger of the two differences,
+    fairlearn's ``equalized_odds_difference``. Every group needs positives and negatives.
+    """
+
+    name = "equalized_odds"
+    metric = "equalized_odds_difference"
+    rate_names = ("true positive rate", "false positive rate")
+    _labels = (1, 0)
+
+
+class DemographicParity(_RateParity):
+    """Equal selection rates -- fairlearn's ``DemographicParity``."""
+
+    name = "demographic_parity"
+    metric = "demographic_parity_difference"
+    rate_names = ("selection rate",)
+    _labels = (None,)
+
+
+CRITERIA = {c.name: c for c in (ErrorRateParity, TruePositiveRateParity, FalsePositiveRateParity,
+                                EqualizedOdds, DemographicParity)}
+#: ThresholdOptimizer's ``constraints`` string of each criterion, where it has one.
+THRESHOLD_OPTIMIZER_CONSTRAINTS = {
+    "true_positive_rate_parity": "true_positive_rate_parity",
+    "false_positive_rate_parity": "false_positive_rate_parity",
+    "equalized_odds": "equalized_odds",
+    "demographic_parity": "demographic_parity",
+}
+# fairlearn.reductions class name -> criterion name (the classes are named alike).
+_FAIRLEARN_NAMES = {cls.__name__: name for name, cls in CRITERIA.items()}
+
+
+def resolve_criterion(constraints):
+    """A fresh, unbound criterion object from a ``constraints`` value.
+
+    Parameters
+    ----------
+    constraints : str, FairnessCriterion or fairlearn.reductions constraint
+        A name of :data:`CRITERIA`, a criterion object (cloned, so the caller's object is never
+        bound to data), or one of fairlearn's ``ErrorRateParity``, ``TruePositiveRateParity``,
+        ``FalsePositiveRateParity``, ``EqualizedOdds`` or ``DemographicParity`` objects. A
+        fairlearn object's bounds are not used: a front spans every trade-off (deploy a bounded
+        member with ``selection={"max_unfairness": bound}``).
+
+    Returns
+    -------
+    FairnessCriterion
+
+    Examples
+    --------
+    >>> from fairlearn.reductions import TruePositiveRateParity
+    >>> from skfairpareto.criteria import resolve_criterion
+    >>> resolve_criterion(TruePositiveRateParity()).name
+    'true_positive_rate_parity'
+    """
+    from sklearn.base import clone
+
+    if isinstance(constraints, str):
+        if constraints not in CRITERIA:
+            raise ValueError(
+                f"unknown constraints {constraints!r}; use one of {sorted(CRITERIA)}, a fairlearn "
+                "constraint object or a skfairpareto.criteria.FairnessCriterion"
+            )
+        return CRITERIA[constraints]()
+    if isinstance(constraints, FairnessCriterion):
+        return clone(constraints)
+    for cls in type(constraints).__mro__:
+        if cls.__module__.startswith("fairlearn.") and cls.__name__ in _FAIRLEARN_NAMES:
+            return CRITERIA[_FAIRLEARN_NAMES[cls.__name__]]()
+    raise ValueError(
+        f"constraints must be one of {sorted(CRITERIA)}, a matching fairlearn.reductions object or a "
+        f"FairnessCriterion, got {constraints!r} of type {type(constraints).__name__}"
+    )
+
+
+def criterion_to_spec(constraints):
+    """A JSON-able description of a ``constraints`` value (how :func:`save_member` stores it)."""
+    crit = resolve_criterion(constraints)
+    if type(crit) is not CRITERIA.get(crit.name):
+        raise ValueError(
+            f"a user criterion ({type(crit).__qualname__}) cannot be exported as data; pickle the "
+            "member instead, or export it trained with a built-in criterion"
+        )
+    return {"name": crit.name, "params": crit.get_params()}
+
+
+def criterion_from_spec(spec):
+    """The ``constraints`` value :func:`criterion_to_spec` described: the name when the criterion
+    has its default options, else the object."""
+    cls = CRITERIA[spec["name"]]
+    return spec["name"] if spec["params"] == cls().get_params() else cls(**spec["params"])

@@ -1,0 +1,32 @@
+"""The benchmark's scoring: fairlearn's metrics on hard predictions, expected rates otherwise."""
+
+import numpy as np
+import pytest
+from fairlearn import metrics as fm
+
+from skfairpareto.benchmark import score_predictions
+from skfairpareto.criteria import CRITERIA
+
+
+@pytest.mark.parametrize("name", sorted(CRITERIA))
+def test_hard_predictions_are_scored_by_fairlearns_metric(name):
+    rng = np.random.RandomState(0)
+    y, pred = rng.randint(0, 2, 400), rng.randint(0, 2, 400)
+    groups = rng.choice(["AAE", "SAE", "other"], 400)
+    scores = score_predictions(y, pred, groups, CRITERIA[name]())
+    metric = getattr(fm, CRITERIA[name].metric)
+    assert scores["gap"] == pytest.approx(metric(y, pred, sensitive_features=groups), abs=1e-12)
+    assert scores["accuracy"] == pytest.approx((y == pred).mean())
+    for g in ("AAE", "SAE", "other"):
+        cell = (groups == g) & (y == 0)
+        assert scores[f"fpr_{g}"] == pytest.approx(pred[cell].mean())
+
+
+def test_randomised_predictions_are_scored_by_expected_rates():
+    y = np.array([1, 1, 0, 0, 1, 0])
+    groups = np.array(["a", "a", "a", "b", "b", "b"])
+    p = np.array([0.8, 0.6, 0.5, 0.1, 0.9, 0.3])
+    scores = score_predictions(y, p, groups, CRITERIA["true_positive_rate_parity"]())
+    assert scores["gap"] == pytest.approx(0.9 - 0.7)
+    assert scores["accuracy"] == pytest.approx(np.mean([0.8, 0.6, 0.5, 0.9, 0.9, 0.7]))
+    assert scores["fpr_b"] == pytest.approx(0.2)
