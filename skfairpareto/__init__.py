@@ -13,6 +13,7 @@ from .criteria import (
 )
 from .embedding import SentenceEmbedder
 from .fapareto import FaParetoEnsemble
+from .features import TextFeatures
 from .persistence import load_member, save_member
 from .phn import PHNParetoClassifier
 from .suhnpf import SUHNPFParetoClassifier
@@ -30,6 +31,7 @@ __all__ = [
     "PHNParetoClassifier",
     "SUHNPFParetoClassifier",
     "SentenceEmbedder",
+    "TextFeatures",
     "__version__",
     "load_member",
     "save_member",

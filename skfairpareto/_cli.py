@@ -8,18 +8,14 @@ a table, ``results.json``, ``results.md`` and plots in the output folder.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from pathlib import Path
-
-
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("SKFAIRPARETO_CACHE", Path.home() / ".cache" / "skfairpareto"))
 
 
 def _parser():
     from .benchmark import METHODS
     from .criteria import CRITERIA
+    from .embedding import BACKENDS
+    from .features import FEATURE_SETS
 
     parser = argparse.ArgumentParser(prog="skfairpareto", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command")
@@ -39,6 +35,10 @@ def _parser():
                        help="fairness criterion our fronts train for and every model is scored by")
         p.add_argument("--gap-loss", default="expected_error", choices=("expected_error", "bce"),
                        help="surrogate of error_rate_parity (bce: the seed paper's loss gap)")
+        p.add_argument("--features", default="hybrid", choices=sorted(FEATURE_SETS),
+                       help="hybrid: MiniLM embeddings beside the SVD of TF-IDF n-grams (default); minilm; lexical")
+        p.add_argument("--backend", default="auto", choices=BACKENDS,
+                       help="embedding inference: auto (int8 ONNX on CPU, fp16 on GPU), torch, onnx-int8")
         p.add_argument("--validation-fraction", type=float, default=None,
                        help="held out of the training split by the front estimators (default: none)")
         p.add_argument("--device", default="auto")
@@ -52,19 +52,19 @@ def _parser():
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.n_samples is not None and args.n_samples < 20:
-        parser.error("--n-samples must be at least 20")
-    if not 0.0 <= args.aae_threshold <= 1.0:
-        parser.error("--aae-threshold must lie in [0, 1]")
-    if args.validation_fraction is not None and not 0.0 < args.validation_fraction < 1.0:
-        parser.error("--validation-fraction must lie in (0, 1)")
-    from .benchmark import run_benchmark
+    from .benchmark import check_benchmark_options, run_benchmark
 
-    run_benchmark(methods=tuple(args.methods), quick=args.quick, n_samples=args.n_samples, seed=args.seed,
-                  aae_threshold=args.aae_threshold, data=args.data, text_column=args.text_column,
-                  label_column=args.label_column, group_column=args.group_column, constraints=args.constraints, gap_loss=args.gap_loss,
-                  validation_fraction=args.validation_fraction, device=args.device, cache_dir=args.cache_dir,
-                  output_dir=args.output_dir, verbose=0 if args.quiet else 1)
+    options = dict(methods=tuple(args.methods), quick=args.quick, n_samples=args.n_samples, seed=args.seed,
+                   aae_threshold=args.aae_threshold, data=args.data, text_column=args.text_column,
+                   label_column=args.label_column, group_column=args.group_column, constraints=args.constraints,
+                   gap_loss=args.gap_loss, features=args.features, backend=args.backend,
+                   validation_fraction=args.validation_fraction, device=args.device, cache_dir=args.cache_dir,
+                   output_dir=args.output_dir, verbose=0 if args.quiet else 1)
+    try:  # run_benchmark is the one validator of its options; its errors become usage errors
+        check_benchmark_options(**options)
+    except ValueError as exc:
+        parser.error(str(exc))
+    run_benchmark(**options)
     return 0
 
 

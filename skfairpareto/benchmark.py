@@ -159,7 +159,8 @@ def score_predictions(y, p, groups, criterion):
     """
     import torch
 
-    y, p, groups = np.asarray(y, dtype=float), np.asarray(p, dtype=float), np.asarray(groups)
+    # Clipped: a mixture's expected prediction can stray past 1 by rounding, and logit(1 + 1e-16) is NaN.
+    y, p, groups = np.asarray(y, dtype=float), np.clip(np.asarray(p, dtype=float), 0.0, 1.0), np.asarray(groups)
     correct = y * p + (1 - y) * (1 - p)
     names, codes = np.unique(groups, return_inverse=True)
     out = {"accuracy": float(correct.mean())}
@@ -179,10 +180,47 @@ def _nearest(rows, alpha):
     return min(rows, key=lambda r: abs(r["coordinate"] - alpha))
 
 
+def check_benchmark_options(*, methods=METHODS, n_samples=None, aae_threshold=0.5, constraints="error_rate_parity",
+                            gap_loss="expected_error", reference_point=None, features="hybrid", backend="auto",
+                            validation_fraction=None, **_):
+    """Check :func:`run_benchmark`'s options before any work; returns the criterion and reference point.
+
+    Raises a ``ValueError`` naming the first bad option (the command line turns it into a usage
+    error). Options it does not know are ignored.
+    """
+    from .embedding import BACKENDS
+    from .features import FEATURE_SETS
+
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise ValueError(f"unknown method(s) {unknown}; choose from {list(METHODS)}")
+    if n_samples is not None and (not isinstance(n_samples, int) or n_samples < 20):
+        raise ValueError(f"n_samples must be an integer of at least 20, got {n_samples!r}")
+    check_in_interval("aae_threshold", aae_threshold, 0.0, 1.0, closed="right")
+    criterion = resolve_criterion(constraints)
+    if criterion.name == "error_rate_parity":
+        criterion.set_params(gap_loss=gap_loss)
+    elif gap_loss != "expected_error":
+        raise ValueError(f"gap_loss applies to error_rate_parity only, not to constraints={criterion.name!r}")
+    criterion.load_data(None, None, n_groups=2)  # checks the criterion's own options
+    if features not in FEATURE_SETS:
+        raise ValueError(f"features must be one of {sorted(FEATURE_SETS)}, got {features!r}")
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {list(BACKENDS)}, got {backend!r}")
+    if reference_point is None:
+        reference_point = REFERENCE_POINTS[criterion.name]
+    if np.shape(reference_point) != (2,) or not np.all(np.asarray(reference_point, float) > 0):
+        raise ValueError(f"reference_point must be two positive numbers (error, gap), got {reference_point!r}")
+    if validation_fraction is not None:
+        check_in_interval("validation_fraction", validation_fraction, 0.0, 1.0, closed="neither")
+    return criterion, tuple(float(v) for v in reference_point)
+
+
 def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_threshold=0.5, data=None,
                   text_column="text", label_column="label", group_column="group", constraints="error_rate_parity",
-                  gap_loss="expected_error", reference_point=None, validation_fraction=None, device="auto",
-                  cache_dir=None, output_dir="skfairpareto-output", verbose=1):
+                  gap_loss="expected_error", reference_point=None, features="hybrid", backend="auto",
+                  validation_fraction=None, device="auto", cache_dir=None, output_dir="skfairpareto-output",
+                  verbose=1):
     """Run the benchmark and return its results (also written to ``output_dir``).
 
     Parameters
@@ -213,6 +251,13 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
     reference_point : (float, float) or None
         Hypervolume reference point (error, gap); default :data:`REFERENCE_POINTS` of the
         criterion.
+    features : {"hybrid", "minilm", "lexical"}
+        What every method (ours and fairlearn's) is trained on
+        (:class:`~skfairpareto.features.TextFeatures`, fitted on the training split only):
+        sentence embeddings beside the SVD of TF-IDF n-grams (the default: it won the
+        five-seed comparison of docs/features.md), the embeddings alone, or the n-grams alone.
+    backend : {"auto", "torch", "onnx-int8"}
+        Inference backend of the sentence embeddings (:class:`SentenceEmbedder`).
     validation_fraction : float or None
         Passed to the front estimators. ``None`` (default) trains them on the whole training
         split, the data fairlearn's mitigators get; a fraction holds that share out to select
@@ -234,21 +279,13 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
     from sklearn.model_selection import train_test_split
     from tqdm.auto import tqdm
 
-    from ._cli import default_cache_dir
-    from .embedding import SentenceEmbedder
+    from .embedding import SentenceEmbedder, get_cache_home
+    from .features import FEATURE_SETS, TextFeatures
 
-    unknown = [m for m in methods if m not in METHODS]
-    if unknown:
-        raise ValueError(f"unknown method(s) {unknown}; choose from {list(METHODS)}")
-    criterion = resolve_criterion(constraints)
-    if criterion.name == "error_rate_parity":
-        criterion.set_params(gap_loss=gap_loss)
-    elif gap_loss != "expected_error":
-        raise ValueError(f"gap_loss applies to error_rate_parity only, not to constraints={criterion.name!r}")
-    criterion.load_data(None, None, n_groups=2)  # checks the options before any work
-    reference_point = tuple(REFERENCE_POINTS[criterion.name] if reference_point is None else reference_point)
-    if validation_fraction is not None:  # before minutes of embedding, and for any methods
-        check_in_interval("validation_fraction", validation_fraction, 0.0, 1.0, closed="neither")
+    criterion, reference_point = check_benchmark_options(
+        methods=methods, n_samples=n_samples, aae_threshold=aae_threshold, constraints=constraints,
+        gap_loss=gap_loss, reference_point=reference_point, features=features, backend=backend,
+        validation_fraction=validation_fraction)
     say = print if verbose else (lambda *a, **k: None)
     s = _settings(quick)
     if data is None:
@@ -268,10 +305,20 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
         texts, y, groups, strata = texts[keep], y[keep], groups[keep], strata[keep]
     say(f"{len(y)} texts ({source}); groups {dict(zip(*np.unique(groups, return_counts=True)))}")
     t0 = time.perf_counter()
-    X = SentenceEmbedder(device=device, cache_dir=cache_dir or default_cache_dir(), verbose=verbose).fit_transform(texts)
+    embedder = dict(backend=backend, device=device, cache_dir=get_cache_home(cache_dir), verbose=verbose)
+    if FEATURE_SETS[features]["embedding"]:  # the whole corpus at once: one progress bar, cached
+        SentenceEmbedder(**embedder).fit_transform(texts)
     embed_seconds = time.perf_counter() - t0
     say(f"embedded in {embed_seconds:.1f} s")
     tr, te = train_test_split(np.arange(len(y)), test_size=0.2, stratify=strata, random_state=seed)
+    t0 = time.perf_counter()
+    # Fitted on the training split only; every method, ours and fairlearn's, gets these features.
+    # 512 SVD components (docs/features.md), fewer on a small subsample: at most half the texts.
+    featurizer = TextFeatures(**FEATURE_SETS[features], **embedder, n_components=min(512, len(tr) // 2),
+                              random_state=seed)
+    X_tr, X_te = featurizer.fit_transform(texts[tr]), featurizer.transform(texts[te])
+    featurize_seconds = time.perf_counter() - t0
+    say(f"{features} features ({X_tr.shape[1]} columns) in {featurize_seconds:.1f} s beyond the embeddings")
     labels = np.unique(y)
     if len(labels) != 2:
         raise ValueError(f"the benchmark needs binary labels, got {len(labels)} values: {labels[:5]}")
@@ -283,16 +330,16 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
     for method in tqdm(methods, desc="methods", disable=not verbose):
         t0 = time.perf_counter()
         if method in OUR_METHODS:
-            members, est = _fit_ours(method, s, X[tr], y[tr], groups[tr], device, seed, constraints,
+            members, est = _fit_ours(method, s, X_tr, y[tr], groups[tr], device, seed, criterion,
                                      validation_fraction)
             models = [(a, lambda Z, G, m=m: m.predict(Z)) for a, m in members]
             if method == "suhnpf":
                 n_certified = int(np.sum(est.front_results_["certified"]))
         else:
-            models = _fit_peer(method, s, X[tr], y[tr], groups[tr], seed, criterion)
+            models = _fit_peer(method, s, X_tr, y[tr], groups[tr], seed, criterion)
         seconds[method] = time.perf_counter() - t0
         for i, (coordinate, model) in enumerate(models):
-            p = np.asarray(model(X[te], groups[te]), dtype=float)
+            p = np.asarray(model(X_te, groups[te]), dtype=float)
             predictions.setdefault(method, {})[f"{method}:{i}"] = (draw.random_sample(len(p)) < p).astype(int)
             rows.append({"method": method, "coordinate": None if coordinate is None else float(coordinate),
                          **score_predictions(y[te], p, groups[te], criterion)})
@@ -317,7 +364,9 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
     payload = {"source": source, "positive_label": str(positive_label), "n_texts": int(len(y)),
                "n_test": int(len(te)), "seed": seed, "quick": quick, "constraints": criterion.name,
                "fairness_metric": criterion.metric, "gap_loss": gap_loss,
-               "validation_fraction": validation_fraction, "embed_seconds": embed_seconds,
+               "validation_fraction": validation_fraction, "features": features, "n_features": int(X_tr.shape[1]),
+               "embedding_backend": getattr(featurizer.embedder_, "backend_", None), "embed_seconds": embed_seconds,
+               "featurize_seconds": featurize_seconds,
                "reference_point": list(reference_point), "groups": group_names, "rows": rows,
                "summary": summary, "table3": table3}
     markdown = _markdown(payload)

@@ -81,9 +81,11 @@ def test_cli_rejects_bad_options(tmp_path):
     proc = _run("benchmark", "--methods", "magic")
     assert proc.returncode != 0 and "invalid choice: 'magic'" in proc.stderr
     proc = _run("--aae-threshold", "2")
-    assert proc.returncode != 0 and "--aae-threshold must lie in [0, 1]" in proc.stderr
+    assert proc.returncode != 0 and "aae_threshold must be a number in (0.0, 1.0], got 2.0" in proc.stderr
     proc = _run("--validation-fraction", "1.5")
-    assert proc.returncode != 0 and "--validation-fraction must lie in (0, 1)" in proc.stderr
+    assert proc.returncode != 0 and "validation_fraction must be a number in (0.0, 1.0)" in proc.stderr
+    proc = _run("--constraints", "equalized_odds", "--gap-loss", "bce")
+    assert proc.returncode != 0 and "gap_loss applies to error_rate_parity only" in proc.stderr
 
 
 def test_run_benchmark_rejects_a_bad_validation_fraction_before_any_work(tmp_path):

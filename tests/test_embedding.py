@@ -26,7 +26,7 @@ def tweets():
 
 
 def test_embeds_bundled_tweets_like_sentence_transformers(tweets):
-    emb = SentenceEmbedder().fit(tweets)
+    emb = SentenceEmbedder(backend="torch").fit(tweets)
     out = emb.transform(tweets)
     assert out.shape == (300, 384) and out.dtype == np.float32
     assert np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
@@ -37,14 +37,14 @@ def test_embeds_bundled_tweets_like_sentence_transformers(tweets):
 
 
 def test_cache_reuses_embeds_only_missing_and_rebuilds_corrupt(tweets, tmp_path, monkeypatch):
-    emb = SentenceEmbedder(cache_dir=tmp_path).fit()
+    emb = SentenceEmbedder(backend="torch", cache_dir=tmp_path).fit()
     first = emb.transform(tweets[:100])
     st, _ = _load_model(emb.model, emb.device_)
     seen = _count_encode_calls(st, monkeypatch)
     again = emb.transform(tweets[50:150])  # 50 cached, 50 new
     assert seen == [50]
     assert np.array_equal(again[:50], first[50:])
-    shards = sorted((tmp_path / emb.model_fingerprint_).glob("*.npz"))
+    shards = sorted((tmp_path / emb.cache_key_).glob("*.npz"))
     assert len(shards) == 2
     shards[0].write_bytes(shards[0].read_bytes()[:500])  # truncate one shard
     with pytest.warns(RuntimeWarning, match="corrupt"):
@@ -61,7 +61,7 @@ def test_cache_shards_store_no_pickle(tmp_path):
 
 
 def test_bad_inputs():
-    emb = SentenceEmbedder().fit()
+    emb = SentenceEmbedder(backend="torch").fit()
     with pytest.raises(TypeError, match="single string"):
         emb.transform("just one")
     with pytest.raises(TypeError, match="element 1"):
@@ -75,12 +75,43 @@ def test_streams_in_chunks_and_checkpoints_each(tweets, tmp_path, monkeypatch):
     """The encoder never sees more than one chunk, and each chunk lands in the cache."""
     import skfairpareto.embedding as embedding
 
-    whole = SentenceEmbedder().fit().transform(tweets[:100])
+    whole = SentenceEmbedder(backend="torch").fit().transform(tweets[:100])
     monkeypatch.setattr(embedding, "_CHUNK", 40)
-    emb = SentenceEmbedder(cache_dir=tmp_path).fit()
+    emb = SentenceEmbedder(backend="torch", cache_dir=tmp_path).fit()
     st, _ = _load_model(emb.model, emb.device_)
     seen = _count_encode_calls(st, monkeypatch)
     out = emb.transform(tweets[:100])
     assert seen == [40, 40, 20]
-    assert len(list((tmp_path / emb.model_fingerprint_).glob("*.npz"))) == 3
+    assert len(list((tmp_path / emb.cache_key_).glob("*.npz"))) == 3
     assert np.allclose(out, whole, atol=1e-5)
+
+
+@pytest.fixture(scope="module")
+def onnx_cache(tmp_path_factory):
+    return tmp_path_factory.mktemp("onnx-cache")
+
+
+def test_int8_backend_matches_torch_on_real_tweets(tweets, onnx_cache):
+    fast = SentenceEmbedder(backend="onnx-int8", cache_dir=onnx_cache).fit()
+    ref = SentenceEmbedder(backend="torch").fit()
+    a, b = fast.transform(tweets), ref.transform(tweets)
+    assert a.shape == b.shape == (300, 384) and a.dtype == b.dtype == np.float32
+    cosine = np.einsum("ij,ij->i", a, b)  # both unit-norm
+    assert cosine.mean() >= 0.98 and cosine.min() > 0.9
+    assert fast.backend_ == "onnx-int8" and fast.onnx_quality_["passed"]
+    assert fast.cache_key_ != ref.cache_key_ and fast.cache_key_.startswith(ref.model_fingerprint_)
+    assert SentenceEmbedder(cache_dir=onnx_cache).fit().backend_ == "onnx-int8"  # what "auto" picks here
+    # Pickles without its ONNX Runtime session and rebuilds it on demand.
+    import pickle
+
+    assert np.array_equal(pickle.loads(pickle.dumps(fast)).transform(tweets[:5]), a[:5])
+
+
+def test_a_corrupt_exported_model_is_detected_and_rebuilt(onnx_cache):
+    from skfairpareto.embedding import onnx_int8_model
+
+    path, meta = onnx_int8_model(cache_dir=onnx_cache)
+    path.write_bytes(path.read_bytes()[:1000])
+    with pytest.warns(RuntimeWarning, match="is corrupt"):
+        again, meta2 = onnx_int8_model(cache_dir=onnx_cache)
+    assert again == path and meta2["sha256"] == meta["sha256"] and path.stat().st_size > 1000
