@@ -8,7 +8,7 @@ from skorch import NeuralNetBinaryClassifier
 from skorch.callbacks import Callback
 
 from .exceptions import TrainingDivergedError
-from .objectives import scalarized
+from .objectives import scalarized, with_weight_decay
 
 
 class StopOnDivergence(Callback):
@@ -100,11 +100,13 @@ class FairObjectiveNet(NeuralNetBinaryClassifier):
     overridden: the training loop, callbacks, devices and optimisers stay skorch's own.
     """
 
-    def __init__(self, module, *args, alpha=1.0, scales=(1.0, 1.0), fairness_criterion=None, **kwargs):
+    def __init__(self, module, *args, alpha=1.0, scales=(1.0, 1.0), fairness_criterion=None, weight_decay=0.0,
+                 **kwargs):
         super().__init__(module, *args, **kwargs)
         self.alpha = alpha
         self.scales = scales
         self.fairness_criterion = fairness_criterion
+        self.weight_decay = weight_decay
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         if not isinstance(X, dict) or "groups" not in X:
@@ -112,6 +114,7 @@ class FairObjectiveNet(NeuralNetBinaryClassifier):
             return super().get_loss(y_pred, y_true, X=X, training=training)
         groups = X["groups"].to(y_pred.device).long()
         f = self.fairness_criterion.objectives(y_pred, y_true.to(y_pred.device), groups)
+        f = with_weight_decay(f, self.module_.parameters(), self.weight_decay)
         if training:
             self.history.record_batch("f1", f[0].item())
             self.history.record_batch("f2", f[1].item())
@@ -120,10 +123,11 @@ class FairObjectiveNet(NeuralNetBinaryClassifier):
         return scalarized(f, self.alpha, self.scales)
 
 
-def objectives_of(module, X, y, groups, criterion, device="cpu"):
-    """f1 and f2 (``criterion``'s) of a trained module on whole arrays, as floats (no gradient)."""
+def objectives_of(module, X, y, groups, criterion, device="cpu", weight_decay=0.0):
+    """f1 and f2 (``criterion``'s; f1 with the L2 penalty) of a trained module on whole arrays, as floats."""
     module.eval()
     with torch.no_grad():
         logits = module(torch.as_tensor(X, device=device))
         f = criterion.objectives(logits, torch.as_tensor(y, device=device), torch.as_tensor(groups, device=device))
+        f = with_weight_decay(f, module.parameters(), weight_decay)
     return f.cpu().numpy().astype(float)

@@ -96,9 +96,9 @@ class FaParetoEnsemble(BaseParetoClassifier):
         ``constraints`` (FaPareto's ΔTPR is ``constraints="true_positive_rate_parity"``); any
         name :func:`~skfairpareto.metrics.resolve_fairness_metric` accepts or a callable with
         fairlearn's signature.
-    constraints, hidden_layer_sizes, dropout, lr :
-        Fairness criterion of the surrogate, head and optimiser of every fine-tune, as in
-        :class:`CBAClassifier`.
+    constraints, hidden_layer_sizes, dropout, lr, weight_decay :
+        Fairness criterion of the surrogate, head, optimiser and L2 penalty of every fine-tune,
+        as in :class:`CBAClassifier`.
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
     selection, validation_fraction :
@@ -154,6 +154,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         hidden_layer_sizes=(),
         dropout=0.0,
         lr=0.05,
+        weight_decay=3e-5,
         start_max_epochs=400,
         selection="knee",
         validation_fraction=0.2,
@@ -175,6 +176,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.lr = lr
+        self.weight_decay = weight_decay
         self.start_max_epochs = start_max_epochs
         self.selection = selection
         self.validation_fraction = validation_fraction
@@ -184,7 +186,8 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.verbose = verbose
 
     _MEMBER_PARAM_SOURCES = {
-        **BaseParetoClassifier._MEMBER_PARAM_SOURCES, "lr": "lr", "max_epochs": "start_max_epochs",
+        **BaseParetoClassifier._MEMBER_PARAM_SOURCES, "lr": "lr", "weight_decay": "weight_decay",
+        "max_epochs": "start_max_epochs",
     }
 
     def _check_params(self):

@@ -104,6 +104,18 @@ def per_sample_expected_error(logits: torch.Tensor, y: torch.Tensor) -> torch.Te
     return torch.sigmoid(-sign * logits)
 
 
+def with_weight_decay(objectives, params, weight_decay):
+    """``objectives`` (``[f1, f2]``) with ``weight_decay / 2 * sum ||p||^2`` added to f1.
+
+    The L2 penalty belongs to the accuracy objective, so the scalarisation weighs it by
+    ``alpha`` like the rest of f1: at ``alpha = 0`` nothing shrinks the head to a constant.
+    """
+    if not weight_decay:
+        return objectives
+    penalty = 0.5 * weight_decay * sum(p.pow(2).sum() for p in params)
+    return objectives + torch.stack([penalty.to(objectives.dtype), objectives.new_zeros(())])
+
+
 def scalarized(objectives, alpha, scales=(1.0, 1.0)):
     """Seed paper's Eq. 6 on normalised objectives: ``alpha * f1/s1 + (1 - alpha) * f2/s2``."""
     return alpha * objectives[0] / scales[0] + (1.0 - alpha) * objectives[1] / scales[1]

@@ -15,6 +15,7 @@ from ._utils import resolve_device
 from ._validation import check_in_interval, check_option, check_positive_int
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier, _seed_everything
+from .objectives import with_weight_decay
 from .solvers.epo import ray_residual
 from .solvers.hypernetwork import SOLVERS, HyperNetwork, hypernetwork_loss, normalized_losses, sample_rays
 
@@ -29,8 +30,9 @@ class HyperNetTrainer(NeuralNet):
     """
 
     def __init__(self, module, *args, solver="ls", n_rays_per_step=4, concentration=1.0,
-                 ideal=(0.0, 0.0), scales=(1.0, 1.0), fairness_criterion=None, **kwargs):
+                 ideal=(0.0, 0.0), scales=(1.0, 1.0), fairness_criterion=None, weight_decay=0.0, **kwargs):
         super().__init__(module, *args, **kwargs)
+        self.weight_decay = weight_decay
         self.solver = solver
         self.n_rays_per_step = n_rays_per_step
         self.concentration = concentration
@@ -48,7 +50,8 @@ class HyperNetTrainer(NeuralNet):
 
         def objectives(params):
             logits = torch.func.functional_call(hnet.target, params, (X,))
-            return self.fairness_criterion.objectives(logits, y, groups)
+            f = self.fairness_criterion.objectives(logits, y, groups)
+            return with_weight_decay(f, params.values(), self.weight_decay)  # L2 of the generated head
 
         rays = sample_rays(self.n_rays_per_step, 2, self.concentration, device=self.device)
         loss, fs, residuals = hypernetwork_loss(
@@ -100,6 +103,9 @@ class PHNParetoClassifier(BaseParetoClassifier):
         ``-1`` = full batch (f2 estimated on all training data).
     constraints, hidden_layer_sizes, dropout :
         Fairness criterion and head architecture, as in :class:`CBAClassifier`.
+    weight_decay : float, default=3e-5
+        L2 penalty of every generated head, part of f1 (see :class:`CBAClassifier`); the start
+        head's too.
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
     selection, fairness_metric, validation_fraction :
@@ -151,6 +157,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         constraints="error_rate_parity",
         hidden_layer_sizes=(),
         dropout=0.0,
+        weight_decay=3e-5,
         start_max_epochs=400,
         selection="knee",
         fairness_metric=None,
@@ -170,6 +177,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.constraints = constraints
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
+        self.weight_decay = weight_decay
         self.start_max_epochs = start_max_epochs
         self.selection = selection
         self.fairness_metric = fairness_metric
@@ -179,7 +187,8 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.verbose = verbose
 
     # ``lr`` and ``max_epochs`` are the hypernetwork's; members take the start head's epochs.
-    _MEMBER_PARAM_SOURCES = {**BaseParetoClassifier._MEMBER_PARAM_SOURCES, "max_epochs": "start_max_epochs"}
+    _MEMBER_PARAM_SOURCES = {**BaseParetoClassifier._MEMBER_PARAM_SOURCES, "max_epochs": "start_max_epochs",
+                             "weight_decay": "weight_decay"}
 
     def _check_params(self):
         check_positive_int("n_rays", self.n_rays)
@@ -229,6 +238,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
                 ideal=tuple(self.objective_ideal_),
                 scales=tuple(self.objective_scales_),
                 fairness_criterion=self.criterion_,
+                weight_decay=self.weight_decay,
             )
             net.fit({"X": X, "groups": groups}, y01)
         net.module_.eval()
@@ -239,7 +249,8 @@ class PHNParetoClassifier(BaseParetoClassifier):
         members = [self.member_at(a) for a in alphas]
         coords = {k: [] for k in ("alpha", "ray_f1", "ray_f2", "train_f1", "train_f2", "ray_residual")}
         for a, m in zip(alphas, members):
-            f = m.train_objectives_ = objectives_of(m.net_.module_, X, y01, groups, self.criterion_, net.device)
+            f = m.train_objectives_ = objectives_of(m.net_.module_, X, y01, groups, self.criterion_, net.device,
+                                                    self.weight_decay)
             ray = np.array([a, 1.0 - a])
             shifted = normalized_losses(torch.as_tensor(f), self.objective_ideal_, self.objective_scales_).numpy()
             for key, value in zip(coords, (a, ray[0], ray[1], f[0], f[1], ray_residual(shifted, ray))):

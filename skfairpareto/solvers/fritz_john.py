@@ -239,9 +239,11 @@ class FritzJohnSolver:
             Leaf tensors, updated in place while solving; their start value is the f1-optimal end.
         constraints : callable or None
             Extra inequality constraints ``constraints(params) -> tensor (m,)``, feasible ``<= 0``.
-        targets : array-like or None
-            Decreasing upper bounds ``eps`` on f2, one per point. ``None``: ``n_points`` evenly
-            spaced from f2 at the start down to the smallest f2 reached by minimising f2 from it.
+        targets : array-like, callable or None
+            Decreasing upper bounds ``eps`` on f2, one per point. A callable gets the objectives
+            at the polished start (below) and returns them, so targets can be placed relative
+            to where the front really begins. ``None``: ``n_points`` evenly spaced from f2 at the
+            polished start down to the smallest f2 reached by minimising f2 from it.
         scales : (float, float) or None
             Objective normalisers; default: the objectives' absolute values at the start.
         """
@@ -270,6 +272,8 @@ class FritzJohnSolver:
             for p, s in zip(params, start):
                 p.data.copy_(s)
             targets = np.linspace(f_start[1], f2_min, self.n_points)
+        elif callable(targets):
+            targets = targets(f_start)
         targets = np.asarray(targets, dtype=float)
 
         points = []
