@@ -39,6 +39,8 @@ def _parser():
                        help="hybrid: MiniLM embeddings beside the SVD of TF-IDF n-grams (default); minilm; lexical")
         p.add_argument("--backend", default="auto", choices=BACKENDS,
                        help="embedding inference: auto (int8 ONNX on CPU, fp16 on GPU), torch, onnx-int8")
+        p.add_argument("--group-aware", action="store_true",
+                       help="also fit our fronts with group_aware=True, reported apart beside ThresholdOptimizer")
         p.add_argument("--validation-fraction", type=float, default=None,
                        help="held out of the training split by the front estimators (default: none)")
         p.add_argument("--device", default="auto")
@@ -58,6 +60,7 @@ def main(argv=None):
                    aae_threshold=args.aae_threshold, data=args.data, text_column=args.text_column,
                    label_column=args.label_column, group_column=args.group_column, constraints=args.constraints,
                    gap_loss=args.gap_loss, features=args.features, backend=args.backend,
+                   group_aware=args.group_aware,
                    validation_fraction=args.validation_fraction, device=args.device, cache_dir=args.cache_dir,
                    output_dir=args.output_dir, verbose=0 if args.quiet else 1)
     try:  # run_benchmark is the one validator of its options; its errors become usage errors

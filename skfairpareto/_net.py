@@ -127,7 +127,8 @@ def objectives_of(module, X, y, groups, criterion, device="cpu", weight_decay=0.
     """f1 and f2 (``criterion``'s; f1 with the L2 penalty) of a trained module on whole arrays, as floats."""
     module.eval()
     with torch.no_grad():
-        logits = module(torch.as_tensor(X, device=device))
-        f = criterion.objectives(logits, torch.as_tensor(y, device=device), torch.as_tensor(groups, device=device))
+        groups = torch.as_tensor(groups, device=device)
+        logits = module(torch.as_tensor(X, device=device), groups=groups)
+        f = criterion.objectives(logits, torch.as_tensor(y, device=device), groups)
         f = with_weight_decay(f, module.parameters(), weight_decay)
     return f.cpu().numpy().astype(float)

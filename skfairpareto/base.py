@@ -10,6 +10,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._validation import check_binary_target, check_in_interval, check_sensitive_features
+from .cba import _require_groups
 from .criteria import resolve_criterion
 from .metrics import evaluate_predictions, hypervolume, pareto_mask, resolve_fairness_metric
 
@@ -49,6 +50,13 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
     whose fairness metric is at most ``c``; the fairest if none is).
     """
 
+    # Prediction-time groups are requested by default: a group-blind model ignores them, and
+    # otherwise every routed cross_validate or search would have to unset the request by hand.
+    __metadata_request__predict = {"sensitive_features": True}
+    __metadata_request__predict_proba = {"sensitive_features": True}
+    __metadata_request__decision_function = {"sensitive_features": True}
+    __metadata_request__score = {"sensitive_features": True}
+
     # -- template for subclasses ----------------------------------------------------------------
 
     def _fit_front(self, X, y01, groups, n_groups, validation=None):  # pragma: no cover - abstract
@@ -62,7 +70,8 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
     #: CBAClassifier parameters of the members, each read from the named attribute of this
     #: estimator (member parameter -> own attribute); subclasses extend it.
     _MEMBER_PARAM_SOURCES = {
-        name: name for name in ("constraints", "hidden_layer_sizes", "dropout", "device", "random_state")
+        name: name
+        for name in ("constraints", "hidden_layer_sizes", "dropout", "group_aware", "device", "random_state")
     }
 
     def _member_params(self):
@@ -177,7 +186,8 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
         groups = self.groups_[codes]
         out: dict[str, list] = {}
         for member in self.front_:
-            scores = evaluate_predictions(y, member.predict(X), groups, self._fairness_metric_, self.classes_[1])
+            scores = evaluate_predictions(y, member.predict(X, groups), groups, self._fairness_metric_,
+                                          self.classes_[1])
             for key, value in scores.items():
                 out.setdefault(f"{prefix}_{key}", []).append(value)
         return {k: np.asarray(v) for k, v in out.items()}
@@ -223,17 +233,26 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "front_")
         return self.front_[self.selected_index_]
 
-    def predict(self, X):
-        """Class labels from the selected member."""
-        return self.selected_.predict(X)
+    def _selected_for(self, sensitive_features):
+        member = self.selected_
+        _require_groups(self, sensitive_features)  # names this estimator, not the member
+        return member
 
-    def predict_proba(self, X):
-        """Class probabilities from the selected member."""
-        return self.selected_.predict_proba(X)
+    def predict(self, X, sensitive_features=None):
+        """Class labels from the selected member (``sensitive_features``: for group-aware fronts)."""
+        return self._selected_for(sensitive_features).predict(X, sensitive_features)
 
-    def decision_function(self, X):
-        """Positive-class logit from the selected member."""
-        return self.selected_.decision_function(X)
+    def predict_proba(self, X, sensitive_features=None):
+        """Class probabilities from the selected member (``sensitive_features``: for group-aware fronts)."""
+        return self._selected_for(sensitive_features).predict_proba(X, sensitive_features)
+
+    def decision_function(self, X, sensitive_features=None):
+        """Positive-class logit from the selected member (``sensitive_features``: for group-aware fronts)."""
+        return self._selected_for(sensitive_features).decision_function(X, sensitive_features)
+
+    def score(self, X, y, sample_weight=None, sensitive_features=None):
+        """Accuracy of the selected member (``sensitive_features``: for group-aware fronts)."""
+        return self._selected_for(sensitive_features).score(X, y, sample_weight, sensitive_features)
 
     def score_front(self, X, y, *, sensitive_features):
         """Evaluation metrics of every member on new data, as a pandas DataFrame."""

@@ -27,6 +27,10 @@ from .metrics import hypervolume, pareto_mask, resolve_fairness_metric
 OUR_METHODS = ("cba", "suhnpf", "phn-ls", "phn-epo", "fapareto")
 PEER_METHODS = ("expgrad", "gridsearch", "threshold", "adversarial")
 METHODS = OUR_METHODS + PEER_METHODS
+#: Suffix of our fronts' group-aware runs (``group_aware=True``) in results.
+AWARE = "-aware"
+#: Methods that use the group at prediction time: compared only with each other.
+GROUP_AWARE_PEERS = ("threshold",)
 #: Hypervolume reference point (error, gap) per criterion on the bundled data: a little worse than
 #: the accuracy-optimal logistic regression's gap (0.06 accuracy gap, 0.04 TPR gap, 0.45 FPR and
 #: equalized-odds gap, 0.20 selection-rate gap on the seed-0 split) and an error that spans the
@@ -74,10 +78,19 @@ def load_table(path, text_column="text", label_column="label", group_column="gro
             frame[group_column].astype(str).to_numpy())
 
 
-def _fit_ours(method, s, X, y, g, device, seed, constraints, validation_fraction):
+def is_group_aware(method):
+    """Whether a result row's method uses the group at prediction time."""
+    return method.endswith(AWARE) or method in GROUP_AWARE_PEERS
+
+
+def label(method):
+    return LABELS[method.removesuffix(AWARE)] + (", group-aware" if method.endswith(AWARE) else "")
+
+
+def _fit_ours(method, s, X, y, g, device, seed, constraints, validation_fraction, group_aware=False):
     from . import CBAClassifier, FaParetoEnsemble, PHNParetoClassifier, SUHNPFParetoClassifier
 
-    common = dict(device=device, random_state=seed, constraints=constraints)
+    common = dict(device=device, random_state=seed, constraints=constraints, group_aware=group_aware)
     fronts = dict(common, validation_fraction=validation_fraction)
     if method == "cba":
         # One warm-started sweep from the accuracy end down: the accuracy stage is fitted once,
@@ -222,8 +235,8 @@ def check_benchmark_options(*, methods=METHODS, n_samples=None, aae_threshold=0.
 def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_threshold=0.5, data=None,
                   text_column="text", label_column="label", group_column="group", constraints="error_rate_parity",
                   gap_loss="expected_error", reference_point=None, features="hybrid", backend="auto",
-                  validation_fraction=None, device="auto", cache_dir=None, output_dir="skfairpareto-output",
-                  verbose=1):
+                  group_aware=False, validation_fraction=None, device="auto", cache_dir=None,
+                  output_dir="skfairpareto-output", verbose=1):
     """Run the benchmark and return its results (also written to ``output_dir``).
 
     Parameters
@@ -261,6 +274,10 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
         five-seed comparison of docs/features.md), the embeddings alone, or the n-grams alone.
     backend : {"auto", "torch", "onnx-int8"}
         Inference backend of the sentence embeddings (:class:`SentenceEmbedder`).
+    group_aware : bool
+        Also fit each of our methods with ``group_aware=True`` (rows ``<method>-aware``). They
+        use the group at prediction time, so they are reported apart, beside
+        ``ThresholdOptimizer``, their fair peer, and drawn in a panel of their own.
     validation_fraction : float or None
         Passed to the front estimators. ``None`` (default) trains them on the whole training
         split, the data fairlearn's mitigators get; a fraction holds that share out to select
@@ -329,16 +346,17 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
     # 0/1 labels for every method (fairlearn's reductions need them); 1 = the larger label.
     positive_label, y = labels[1], (y == labels[1]).astype(int)
 
-    rows, seconds, predictions = [], {}, {}
+    rows, seconds, predictions, n_certified = [], {}, {}, {}
     draw = np.random.RandomState(seed)  # one seeded draw of randomised models, for fairlearn's plot
-    for method in tqdm(methods, desc="methods", disable=not verbose):
+    runs = list(methods) + ([m + AWARE for m in methods if m in OUR_METHODS] if group_aware else [])
+    for method in tqdm(runs, desc="methods", disable=not verbose):
         t0 = time.perf_counter()
-        if method in OUR_METHODS:
-            members, est = _fit_ours(method, s, X_tr, y[tr], groups[tr], device, seed, criterion,
-                                     validation_fraction)
-            models = [(a, lambda Z, G, m=m: m.predict(Z)) for a, m in members]
-            if method == "suhnpf":
-                n_certified = int(np.sum(est.front_results_["certified"]))
+        if method.removesuffix(AWARE) in OUR_METHODS:
+            members, est = _fit_ours(method.removesuffix(AWARE), s, X_tr, y[tr], groups[tr], device, seed,
+                                     criterion, validation_fraction, group_aware=method.endswith(AWARE))
+            models = [(a, lambda Z, G, m=m: m.predict(Z, sensitive_features=G)) for a, m in members]
+            if method.startswith("suhnpf"):
+                n_certified[method] = int(np.sum(est.front_results_["certified"]))
         else:
             models = _fit_peer(method, s, X_tr, y[tr], groups[tr], seed, criterion)
         seconds[method] = time.perf_counter() - t0
@@ -347,10 +365,10 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
             predictions.setdefault(method, {})[f"{method}:{i}"] = (draw.random_sample(len(p)) < p).astype(int)
             rows.append({"method": method, "coordinate": None if coordinate is None else float(coordinate),
                          **score_predictions(y[te], p, groups[te], criterion)})
-        say(f"{LABELS[method]}: {len(models)} model(s) in {seconds[method]:.1f} s")
+        say(f"{label(method)}: {len(models)} model(s) in {seconds[method]:.1f} s")
 
     summary = {}
-    for method in methods:
+    for method in runs:
         mine = [r for r in rows if r["method"] == method]
         pts = np.array([[1 - r["accuracy"], r["gap"]] for r in mine])
         best = {c: max((r["accuracy"] for r in mine if r["gap"] <= c + 1e-12), default=None) for c in (0.01, 0.02)}
@@ -358,12 +376,13 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
                            "n_pareto_points": int(pareto_mask(pts).sum()),
                            "test_hypervolume": hypervolume(pts, reference_point),
                            "fairest_gap": float(pts[:, 1].min()),
-                           "best_accuracy_gap_le_1pt": best[0.01], "best_accuracy_gap_le_2pt": best[0.02]}
-        if method == "suhnpf":
-            summary[method]["n_certified"] = n_certified
+                           "best_accuracy_gap_le_1pt": best[0.01], "best_accuracy_gap_le_2pt": best[0.02],
+                           "group_aware": is_group_aware(method)}
+        if method in n_certified:
+            summary[method]["n_certified"] = n_certified[method]
     group_names = sorted(np.unique(groups))
     table3 = {m: {f"{a:g}": _nearest([r for r in rows if r["method"] == m], a) for a in (1.0, 0.5, 0.0)}
-              for m in methods if m in OUR_METHODS}
+              for m in runs if m.removesuffix(AWARE) in OUR_METHODS}
 
     payload = {"source": source, "positive_label": str(positive_label), "n_texts": int(len(y)),
                "n_test": int(len(te)), "seed": seed, "quick": quick, "constraints": criterion.name,
@@ -391,18 +410,24 @@ def _fmt(x):
 
 def _markdown(p):
     metric = p["fairness_metric"]
-    lines = [f"Test split: {p['n_test']} of {p['n_texts']} texts ({p['source']}), seed {p['seed']}; "
-             f"criterion `{p['constraints']}`, gap = fairlearn's `{metric}` (randomised models: of their "
-             f"expected predictions); hypervolume of (error, gap) with reference point "
-             f"{tuple(p['reference_point'])}.", "",
-             "| method | fit s | points | Pareto points | test HV | fairest gap | best acc. % at gap <= 1 pt "
-             "| at gap <= 2 pt |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for m, v in p["summary"].items():
-        points = f"{v['n_points']}" + (f" ({v['n_certified']} certified)" if "n_certified" in v else "")
-        lines.append(f"| {LABELS[m]} | {v['fit_seconds']:.1f} | {points} | {v['n_pareto_points']} | "
-                     f"{v['test_hypervolume']:.5f} | {_fmt(v['fairest_gap'])} | "
-                     f"{_fmt(v['best_accuracy_gap_le_1pt'])} | {_fmt(v['best_accuracy_gap_le_2pt'])} |")
+    lines = [f"Test split: {p['n_test']} of {p['n_texts']} texts ({p['source']}), seed {p['seed']}, "
+             f"{p['features']} features; criterion `{p['constraints']}`, gap = fairlearn's `{metric}` "
+             f"(randomised models: of their expected predictions); hypervolume of (error, gap) with "
+             f"reference point {tuple(p['reference_point'])}."]
+    header = ["| method | fit s | points | Pareto points | test HV | fairest gap | best acc. % at gap <= 1 pt "
+              "| at gap <= 2 pt |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for aware, title in ((False, "Group-blind: the group is not an input at prediction time."),
+                         (True, "Group-aware: the group is an input at prediction time; compare these only "
+                                "with each other.")):
+        mine = {m: v for m, v in p["summary"].items() if v["group_aware"] == aware}
+        if not mine:
+            continue
+        lines += ["", title, "", *header]
+        for m, v in mine.items():
+            points = f"{v['n_points']}" + (f" ({v['n_certified']} certified)" if "n_certified" in v else "")
+            lines.append(f"| {label(m)} | {v['fit_seconds']:.1f} | {points} | {v['n_pareto_points']} | "
+                         f"{v['test_hypervolume']:.5f} | {_fmt(v['fairest_gap'])} | "
+                         f"{_fmt(v['best_accuracy_gap_le_1pt'])} | {_fmt(v['best_accuracy_gap_le_2pt'])} |")
     if p["table3"]:
         g = p["groups"]
         lines += ["", "Seed paper's Table 3 and Table 4 layout (members nearest alpha = 1, 0.5, 0; accuracy "
@@ -412,7 +437,7 @@ def _markdown(p):
                   "|---|---:|---:|---:|" + "---:|" * (2 * len(g) + 1)]
         for m, by_alpha in p["table3"].items():
             for a, r in by_alpha.items():
-                lines.append(f"| {LABELS[m]} | {a} | {r['coordinate']:.3f} | {_fmt(r['accuracy'])} | "
+                lines.append(f"| {label(m)} | {a} | {r['coordinate']:.3f} | {_fmt(r['accuracy'])} | "
                              + " | ".join(_fmt(r.get(f"accuracy_{x}")) for x in g) + f" | {_fmt(r['gap'])} | "
                              + " | ".join(_fmt(r.get(f"fpr_{x}")) for x in g) + " |")
     return "\n".join(lines) + "\n"
@@ -421,18 +446,24 @@ def _markdown(p):
 def _plots(p, predictions, y_test, groups_test, out):
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 5))
+    panels = [a for a in (False, True) if any(v["group_aware"] == a for v in p["summary"].values())]
+    fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 5), squeeze=False, sharey=True)
     markers = dict(zip(METHODS, "so^v*DPXh"))
-    for m in p["summary"]:
-        pts = np.array([[1 - r["accuracy"], r["gap"]] for r in p["rows"] if r["method"] == m])
-        front = pts[pareto_mask(pts)]
-        front = front[np.argsort(front[:, 0])]
-        ax.plot(front[:, 0], front[:, 1], marker=markers[m], linestyle="-" if len(front) > 1 else "",
-                label=LABELS[m])
-    ax.set_xlabel("test error")
-    ax.set_ylabel(f"test {p['fairness_metric']}")
-    ax.set_title(f"Fronts for {p['constraints']} (non-dominated test points of each method)", fontsize=10)
-    ax.legend(fontsize=7)
+    for ax, aware in zip(axes[0], panels):
+        for m, v in p["summary"].items():
+            if v["group_aware"] != aware:
+                continue
+            pts = np.array([[1 - r["accuracy"], r["gap"]] for r in p["rows"] if r["method"] == m])
+            front = pts[pareto_mask(pts)]
+            front = front[np.argsort(front[:, 0])]
+            ax.plot(front[:, 0], front[:, 1], marker=markers[m.removesuffix(AWARE)],
+                    linestyle="-" if len(front) > 1 else "", label=label(m))
+        ax.set_xlabel("test error")
+        ax.set_title(("group-aware: the group is an input at prediction time" if aware else
+                      "group-blind") + f" ({p['constraints']})", fontsize=10)
+        ax.legend(fontsize=7)
+    axes[0][0].set_ylabel(f"test {p['fairness_metric']}")
+    fig.suptitle("Accuracy-fairness fronts: non-dominated test points of each method", fontsize=11)
     fig.tight_layout()
     atomic_write(out / "fronts.png", lambda fh: fig.savefig(fh, format="png", dpi=120))
     plt.close(fig)
@@ -447,7 +478,7 @@ def _plots(p, predictions, y_test, groups_test, out):
     for m, preds in predictions.items():
         plot_model_comparison(y_preds=preds, y_true=y_test, sensitive_features=groups_test,
                               x_axis_metric=accuracy_score, y_axis_metric=metric, ax=ax,
-                              marker=markers[m], label=LABELS[m])
+                              marker=markers[m.removesuffix(AWARE)], label=label(m))
     ax.legend(fontsize=7)
     fig.tight_layout()
     atomic_write(out / "model_comparison.png", lambda fh: fig.savefig(fh, format="png", dpi=120))

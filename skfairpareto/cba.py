@@ -17,7 +17,7 @@ from ._validation import (
     check_sensitive_features,
 )
 from .criteria import resolve_criterion
-from .heads import MLPHead
+from .heads import GroupOffsets, MLPHead
 
 
 _PREDICT_BATCH_SIZE = 8192
@@ -36,29 +36,90 @@ def _criterion_key(criterion):
     return type(criterion), repr(sorted(criterion.get_params().items()))
 
 
+def _require_groups(estimator, sensitive_features):
+    """Raise when a group-aware ``estimator`` is asked to predict without the groups."""
+    if estimator.group_aware and sensitive_features is None:
+        raise ValueError(
+            f"this {type(estimator).__name__} is group-aware (group_aware=True): pass "
+            "sensitive_features=... to predict, predict_proba, decision_function and score (in a "
+            "Pipeline or search with metadata routing, route them: they are requested by default)"
+        )
+
+
 class _HeadClassifierMixin:
-    """Prediction for estimators whose fitted state is a skorch net over a head (``net_``)."""
+    """Prediction for estimators whose fitted state is a skorch net over a head (``net_``).
 
-    def _validate_X(self, X):
+    A group-aware model (``group_aware=True``) needs ``sensitive_features`` at prediction time;
+    a group-blind one ignores them, so one call serves both (in a search over ``group_aware``).
+    """
+
+    # Prediction-time groups are requested by default: a group-blind model ignores them, and
+    # otherwise every routed cross_validate or search would have to unset the request by hand.
+    __metadata_request__predict = {"sensitive_features": True}
+    __metadata_request__predict_proba = {"sensitive_features": True}
+    __metadata_request__decision_function = {"sensitive_features": True}
+    __metadata_request__score = {"sensitive_features": True}
+
+    def _net_input(self, X, sensitive_features):
         check_is_fitted(self, "net_")
-        return validate_data(self, X, reset=False, dtype=np.float32, ensure_all_finite=True)
+        X = validate_data(self, X, reset=False, dtype=np.float32, ensure_all_finite=True)
+        if not self.group_aware:
+            return X
+        _require_groups(self, sensitive_features)
+        codes, _ = check_sensitive_features(sensitive_features, X.shape[0], groups=self.groups_)
+        return {"X": X, "groups": codes}
 
-    def decision_function(self, X):
-        """Logit of the positive class (``classes_[1]``) for each sample."""
-        X = self._validate_X(X)
+    def decision_function(self, X, sensitive_features=None):
+        """Logit of the positive class (``classes_[1]``) for each sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features.
+        sensitive_features : array-like of shape (n_samples,) or (n_samples, n_cols), default=None
+            Groups, required by a group-aware model (``group_aware=True``); a group not seen in
+            ``fit`` is an error. Ignored by a group-blind one.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        data = self._net_input(X, sensitive_features)
         with torch.no_grad():
-            logits = self.net_.forward(X, training=False)
+            logits = self.net_.forward(data, training=False)
         return logits.detach().cpu().numpy().astype(np.float64).reshape(-1)
 
-    def predict_proba(self, X):
-        """Class probabilities, columns ordered as ``classes_``."""
-        p1 = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+    def predict_proba(self, X, sensitive_features=None):
+        """Class probabilities, columns ordered as ``classes_`` (parameters as :meth:`decision_function`)."""
+        p1 = 1.0 / (1.0 + np.exp(-self.decision_function(X, sensitive_features)))
         return np.column_stack([1.0 - p1, p1])
 
-    def predict(self, X):
-        """Predicted class labels."""
-        logits = self.decision_function(X)  # checks fitted state first
+    def predict(self, X, sensitive_features=None):
+        """Predicted class labels (parameters as :meth:`decision_function`)."""
+        logits = self.decision_function(X, sensitive_features)  # checks fitted state first
         return self.classes_[(logits > 0).astype(int)]
+
+    def score(self, X, y, sample_weight=None, sensitive_features=None):
+        """Accuracy on ``(X, y)``; a group-aware model needs ``sensitive_features``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        sensitive_features : array-like, default=None
+            Groups (see :meth:`decision_function`).
+
+        Returns
+        -------
+        float
+        """
+        from sklearn.metrics import accuracy_score
+
+        return accuracy_score(y, self.predict(X, sensitive_features), sample_weight=sample_weight)
 
 
 class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
@@ -92,6 +153,14 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
     module : torch.nn.Module class or None, default=None
         A custom head, instantiated as ``module(n_features=...)``; its ``forward(X, groups=None)``
         returns one logit per sample. ``None`` uses :class:`~skfairpareto.heads.MLPHead`.
+    group_aware : bool, default=False
+        Add one learned offset per group to the head's logit
+        (:class:`~skfairpareto.heads.GroupOffsets`), trained on the same objective. The model
+        then uses the group at prediction time: ``predict``, ``predict_proba``,
+        ``decision_function`` and ``score`` need ``sensitive_features`` (requested by default
+        under metadata routing, so Pipelines and searches pass them on). Whether that is allowed is a
+        legal and ethical question (docs/estimators.md, "Group-blind or group-aware?"); the
+        default is group-blind.
     optimizer : torch optimizer class, default=torch.optim.Adam
     lr : float, default=0.05
     weight_decay : float, default=3e-5
@@ -159,6 +228,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         hidden_layer_sizes=(),
         dropout=0.0,
         module=None,
+        group_aware=False,
         optimizer=torch.optim.Adam,
         lr=0.05,
         weight_decay=3e-5,
@@ -176,6 +246,7 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.module = module
+        self.group_aware = group_aware
         self.optimizer = optimizer
         self.lr = lr
         self.weight_decay = weight_decay
@@ -210,6 +281,9 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
             }
         else:
             module, module_kwargs = self.module, {}
+        if self.group_aware:  # the same head, wrapped with one offset per group
+            module_kwargs = {**module_kwargs, "module__head": module, "module__n_groups": len(self.groups_)}
+            module = GroupOffsets
         return FairObjectiveNet(
             module,
             module__n_features=n_features,

@@ -99,6 +99,9 @@ class FaParetoEnsemble(BaseParetoClassifier):
     constraints, hidden_layer_sizes, dropout, lr, weight_decay :
         Fairness criterion of the surrogate, head, optimiser and L2 penalty of every fine-tune,
         as in :class:`CBAClassifier`.
+    group_aware : bool, default=False
+        Give every member one learned offset per group (:class:`CBAClassifier`): prediction
+        then needs ``sensitive_features``. Compare such fronts only with group-aware peers.
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
     selection, validation_fraction :
@@ -151,6 +154,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         finetune_epochs=10,
         fairness_metric=None,
         constraints="error_rate_parity",
+        group_aware=False,
         hidden_layer_sizes=(),
         dropout=0.0,
         lr=0.05,
@@ -173,6 +177,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.finetune_epochs = finetune_epochs
         self.fairness_metric = fairness_metric
         self.constraints = constraints
+        self.group_aware = group_aware
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.lr = lr
@@ -228,8 +233,8 @@ class FaParetoEnsemble(BaseParetoClassifier):
             )
 
         def evaluate(members):
-            rows = [evaluate_predictions(labels_ev, m.predict(X_ev), names_ev, self._fairness_metric_, self.classes_[1])
-                    for m in members]
+            rows = [evaluate_predictions(labels_ev, m.predict(X_ev, names_ev), names_ev, self._fairness_metric_,
+                                         self.classes_[1]) for m in members]
             return np.array([[r["error"], r["unfairness"]] for r in rows])
 
         P = self.population_size

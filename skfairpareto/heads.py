@@ -42,3 +42,40 @@ class MLPHead(nn.Module):
 
     def forward(self, X, groups=None):  # noqa: ARG002 - groups is consumed by the loss
         return self.layers(X).squeeze(-1)
+
+
+class GroupOffsets(nn.Module):
+    """A head plus one learned offset per group, added to its logit (``group_aware=True``).
+
+    The offsets start at zero and train with the rest of the head, on the same objective, so a
+    group-aware model can shift each group's decision threshold; ``forward`` needs the groups.
+
+    Parameters
+    ----------
+    n_features : int
+        Width of the input features.
+    n_groups : int
+        Number of groups (offsets).
+    head : torch.nn.Module class, default=MLPHead
+        The group-blind head, instantiated as ``head(n_features=n_features, **head_params)``.
+    **head_params
+        Its other parameters.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skfairpareto.heads import GroupOffsets
+    >>> head = GroupOffsets(4, 3)
+    >>> head(torch.zeros(2, 4), groups=torch.tensor([0, 2])).shape
+    torch.Size([2])
+    """
+
+    def __init__(self, n_features, n_groups, head=MLPHead, **head_params):
+        super().__init__()
+        self.head = head(n_features=n_features, **head_params)
+        self.offsets = nn.Parameter(torch.zeros(n_groups))
+
+    def forward(self, X, groups=None):
+        if groups is None:
+            raise ValueError("a group-aware head needs the groups: pass sensitive_features when predicting")
+        return self.head(X) + self.offsets[groups.long()]

@@ -94,3 +94,61 @@ def hypervolume(points, reference_point):
     if len(inside) == 0:
         return 0.0
     return float(HV(ref_point=ref)(inside))
+
+
+class GroupScorer:
+    """A scorer that hands ``sensitive_features`` to its metric and, where asked, to ``predict``.
+
+    scikit-learn's ``make_scorer(...).set_score_request(sensitive_features=True)`` gives the
+    groups to the metric only; a group-aware model (``group_aware=True``) also needs them to
+    predict. This scorer passes them to ``estimator.predict`` when the estimator requests them
+    (skfairpareto's estimators do by default; others with ``set_predict_request``), so one
+    scorer serves group-blind and group-aware models in ``GridSearchCV`` and ``cross_validate``
+    (with ``sklearn.set_config(enable_metadata_routing=True)``). Make one with
+    :func:`make_group_scorer`.
+    """
+
+    def __init__(self, score_func, sign, kwargs):
+        self.score_func, self.sign, self.kwargs = score_func, sign, kwargs
+
+    def __call__(self, estimator, X, y_true, sensitive_features=None):
+        from sklearn.utils.metadata_routing import get_routing_for_object
+
+        if sensitive_features is None:
+            raise ValueError("this scorer needs sensitive_features (route them to it)")
+        wanted = get_routing_for_object(estimator).consumes("predict", ["sensitive_features"])
+        y_pred = estimator.predict(X, sensitive_features=sensitive_features) if wanted else estimator.predict(X)
+        return self.sign * self.score_func(y_true, y_pred, sensitive_features=sensitive_features, **self.kwargs)
+
+    def get_metadata_routing(self):
+        """It consumes ``sensitive_features`` when scoring."""
+        from sklearn.utils.metadata_routing import MetadataRequest
+
+        request = MetadataRequest(owner=type(self).__name__)
+        request.score.add_request(param="sensitive_features", alias=True)
+        return request
+
+
+def make_group_scorer(score_func, *, greater_is_better=True, **kwargs):
+    """A :class:`GroupScorer` from a metric ``score_func(y_true, y_pred, *, sensitive_features, **kwargs)``.
+
+    Parameters
+    ----------
+    score_func : callable
+        The metric, for example fairlearn's ``equalized_odds_difference``.
+    greater_is_better : bool, default=True
+        ``False`` negates the metric, as scikit-learn's ``make_scorer`` does.
+    **kwargs
+        Further arguments of ``score_func``.
+
+    Returns
+    -------
+    GroupScorer
+
+    Examples
+    --------
+    >>> from fairlearn.metrics import equalized_odds_difference
+    >>> from skfairpareto.metrics import make_group_scorer
+    >>> scorer = make_group_scorer(equalized_odds_difference, greater_is_better=False)
+    """
+    return GroupScorer(score_func, 1 if greater_is_better else -1, kwargs)

@@ -49,7 +49,7 @@ class HyperNetTrainer(NeuralNet):
         hnet = self.module_
 
         def objectives(params):
-            logits = torch.func.functional_call(hnet.target, params, (X,))
+            logits = torch.func.functional_call(hnet.target, params, (X,), {"groups": groups})
             f = self.fairness_criterion.objectives(logits, y, groups)
             return with_weight_decay(f, params.values(), self.weight_decay)  # L2 of the generated head
 
@@ -106,6 +106,9 @@ class PHNParetoClassifier(BaseParetoClassifier):
     weight_decay : float, default=3e-5
         L2 penalty of every generated head, part of f1 (see :class:`CBAClassifier`); the start
         head's too.
+    group_aware : bool, default=False
+        Give every member one learned offset per group (:class:`CBAClassifier`): prediction
+        then needs ``sensitive_features``. Compare such fronts only with group-aware peers.
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
     selection, fairness_metric, validation_fraction :
@@ -155,6 +158,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         max_epochs=200,
         batch_size=-1,
         constraints="error_rate_parity",
+        group_aware=False,
         hidden_layer_sizes=(),
         dropout=0.0,
         weight_decay=3e-5,
@@ -175,6 +179,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.constraints = constraints
+        self.group_aware = group_aware
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.weight_decay = weight_decay

@@ -59,6 +59,9 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         Head and training of the accuracy-optimal start, as in :class:`CBAClassifier`, except
         ``max_epochs=200``: the solver's L-BFGS polish finishes converging the start (on the
         bundled data, 200 and 400 epochs gave the same certified front, 3 s apart).
+    group_aware : bool, default=False
+        Give every member one learned offset per group (:class:`CBAClassifier`): prediction
+        then needs ``sensitive_features``. Compare such fronts only with group-aware peers.
     selection : float, str or dict, default="knee"
         Which member ``predict`` uses (see :class:`~skfairpareto.base.BaseParetoClassifier`).
     fairness_metric : str, callable or None, default=None
@@ -103,6 +106,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         max_gap=None,
         constraints="error_rate_parity",
         keep_uncertified=False,
+        group_aware=False,
         hidden_layer_sizes=(),
         dropout=0.0,
         lr=0.05,
@@ -122,6 +126,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         self.max_gap = max_gap
         self.constraints = constraints
         self.keep_uncertified = keep_uncertified
+        self.group_aware = group_aware
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.lr = lr
@@ -164,7 +169,8 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         criterion = self.criterion_
 
         def objectives(_params):
-            logits = torch.func.functional_call(shell, {n: p.float() for n, p in zip(names, params)}, (Xt,))
+            logits = torch.func.functional_call(shell, {n: p.float() for n, p in zip(names, params)}, (Xt,),
+                                                {"groups": gt})
             return with_weight_decay(criterion.objectives(logits.double(), yt, gt), params, self.weight_decay)
 
         constraints = None

@@ -65,13 +65,16 @@ def test_benchmark_on_user_data_file(tmp_path):
     pd.DataFrame({"tweet": d.data[idx], "toxic": np.where(d.target[idx] == 1, "yes", "no"),
                   "dialect": d.sensitive_features[idx]}).to_csv(path, index=False)
     out = tmp_path / "out"
-    proc = _run("benchmark", "--quick", "--methods", "cba", "phn-ls", "expgrad", "threshold", "--data", str(path),
+    proc = _run("benchmark", "--quick", "--methods", "cba", "phn-ls", "expgrad", "threshold", "--group-aware",
+                "--data", str(path),
                 "--constraints", "false_positive_rate_parity",
                 "--text-column", "tweet", "--label-column", "toxic", "--group-column", "dialect",
                 "--validation-fraction", "0.25", "--cache-dir", str(tmp_path / "cache"),
                 "--output-dir", str(out), "--quiet")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    payload = _check_outputs(out, ("cba", "phn-ls", "expgrad", "threshold"), 200)
+    payload = _check_outputs(out, ("cba", "phn-ls", "expgrad", "threshold", "cba-aware", "phn-ls-aware"), 200)
+    assert [m for m, v in payload["summary"].items() if v["group_aware"]] == ["threshold", "cba-aware", "phn-ls-aware"]
+    assert "Group-aware: the group is an input" in (out / "results.md").read_text()
     assert payload["source"] == str(path) and payload["validation_fraction"] == 0.25
     assert payload["fairness_metric"] == "false_positive_rate_difference"
     assert payload["reference_point"] == [0.15, 0.5]

@@ -68,8 +68,8 @@ class HyperNetwork(nn.Module):
         chunks = torch.split(flat, self._sizes)
         return {n: c.reshape(s) for n, c, s in zip(self._names, chunks, self._shapes)}
 
-    def forward(self, X, ray):
-        return functional_call(self.target, self.generate(ray), (X,))
+    def forward(self, X, ray, **kwargs):
+        return functional_call(self.target, self.generate(ray), (X,), kwargs)
 
 
 def sample_rays(n, n_objectives, concentration, device="cpu"):

@@ -1,0 +1,136 @@
+"""Group-aware fronts: one learned offset per group, the group required at prediction time."""
+
+import pickle
+
+import numpy as np
+import pytest
+from fairlearn.metrics import MetricFrame, accuracy_score_difference, plot_model_comparison
+from sklearn import config_context
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skfairpareto import CBAClassifier, PHNParetoClassifier, load_member, save_member
+from skfairpareto.metrics import make_group_scorer
+
+
+def _base_rates(seed, n=1500):
+    """Base rates 0.2 (A) and 0.8 (B); the features carry the label but nothing of the group."""
+    rng = np.random.RandomState(seed)
+    s = rng.randint(0, 2, n)
+    y = (rng.rand(n) < np.where(s == 1, 0.8, 0.2)).astype(int)
+    X = (rng.normal(size=(n, 4)) + 0.9 * (2 * y[:, None] - 1) * np.array([1.0, 0.5, 0.0, 0.0])).astype(np.float32)
+    return X, y, np.where(s == 1, "B", "A")
+
+
+FAST = dict(n_rays=7, solver="ls", max_epochs=60, start_max_epochs=100, validation_fraction=None, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fronts():
+    X, y, s = _base_rates(0)
+    return {aware: PHNParetoClassifier(group_aware=aware, **FAST).fit(X, y, sensitive_features=s)
+            for aware in (False, True)}
+
+
+def _sweep(aware, X, y, s, Xt, yt, st):
+    """(test error, test demographic-parity gap) of CBA heads from accuracy to fairness only."""
+    from fairlearn.metrics import demographic_parity_difference
+
+    points = []
+    for alpha in (1.0, 0.5, 0.2, 0.05, 0.0):
+        clf = CBAClassifier(alpha=alpha, group_aware=aware, constraints="demographic_parity", max_epochs=150,
+                            random_state=0).fit(X, y, sensitive_features=s)
+        pred = clf.predict(Xt, sensitive_features=st)
+        points.append((np.mean(pred != yt), demographic_parity_difference(yt, pred, sensitive_features=st)))
+    return np.array(points)
+
+
+def test_group_aware_front_reaches_a_smaller_test_gap_at_equal_error():
+    # Selection rates 0.2 and 0.8 cannot meet without the group: a blind head equalises them only
+    # by flagging everyone alike, while per-group offsets move each group's threshold.
+    data = (*_base_rates(0), *_base_rates(1))
+    blind, aware = _sweep(False, *data), _sweep(True, *data)
+    for budget in (0.30, 0.42):
+        gap = {k: pts[pts[:, 0] <= budget, 1].min() for k, pts in (("blind", blind), ("aware", aware))}
+        assert gap["aware"] < gap["blind"] - 0.05, (budget, blind, aware)
+    from skfairpareto.metrics import hypervolume
+
+    assert hypervolume(aware, (0.5, 0.7)) > hypervolume(blind, (0.5, 0.7))
+
+
+def test_prediction_needs_the_groups_and_knows_them(fronts):
+    est = fronts[True]
+    X, _, s = _base_rates(1, n=50)
+    for method in ("predict", "predict_proba", "decision_function"):
+        with pytest.raises(ValueError, match="PHNParetoClassifier is group-aware.*pass sensitive_features"):
+            getattr(est, method)(X)
+        with pytest.raises(ValueError, match="CBAClassifier is group-aware"):
+            getattr(est.front_[0], method)(X)
+    with pytest.raises(ValueError, match=r"groups not seen in fit: \['C'\]"):
+        est.predict(X, sensitive_features=np.where(s == "A", "C", s))
+    # Group-blind models ignore the groups, so one call serves both.
+    blind = fronts[False]
+    assert np.array_equal(blind.predict(X, sensitive_features=s), blind.predict(X))
+    assert len(est.front_[0].net_.module_.offsets) == 2
+    assert not any("offsets" in k for k in blind.front_[0].net_.module_.state_dict())
+
+
+def test_front_api_fairlearn_and_persistence_keep_the_offsets(fronts, tmp_path):
+    est = fronts[True]
+    X, y, s = _base_rates(1, n=200)
+    member = est.select("fairest")
+    expected = member.predict_proba(X, sensitive_features=s)
+    path = save_member(member, tmp_path / "aware.safetensors")
+    assert np.array_equal(load_member(path).predict_proba(X, sensitive_features=s), expected)
+    restored = pickle.loads(pickle.dumps(est))
+    assert np.array_equal(restored.select("fairest").predict_proba(X, sensitive_features=s), expected)
+    assert np.array_equal(restored.member_at(0.3).net_.module_.offsets.detach().numpy(),
+                          est.member_at(0.3).net_.module_.offsets.detach().numpy())
+    mf = MetricFrame(metrics=accuracy_score, y_true=y, y_pred=member.predict(X, sensitive_features=s),
+                     sensitive_features=s)
+    assert set(mf.by_group.index) == {"A", "B"}
+    preds = {f"m{i}": m.predict(X, sensitive_features=s) for i, m in enumerate(est.front_)}
+    plot_model_comparison(x_axis_metric=accuracy_score, y_axis_metric=accuracy_score_difference, y_true=y,
+                          y_preds=preds, sensitive_features=s, show_plot=False)
+    assert est.plot_front().get_ylabel().startswith("accuracy")
+    assert est.score(X, y, sensitive_features=s) == accuracy_score(y, est.predict(X, sensitive_features=s))
+
+
+def test_routing_in_a_pipeline_and_a_grid_search_with_a_fair_scorer():
+    X, y, s = _base_rates(2, n=600)
+
+    def fair_accuracy(y_true, y_pred, *, sensitive_features):
+        return accuracy_score(y_true, y_pred) - accuracy_score_difference(y_true, y_pred,
+                                                                          sensitive_features=sensitive_features)
+
+    with config_context(enable_metadata_routing=True):
+        clf = CBAClassifier(alpha=0.3, group_aware=True, max_epochs=40, random_state=0)
+        pipe = make_pipeline(StandardScaler(), clf.set_fit_request(sensitive_features=True)
+                             .set_predict_request(sensitive_features=True))
+        pipe.fit(X, y, sensitive_features=s)
+        assert pipe.predict(X, sensitive_features=s).shape == (600,)
+        with pytest.raises(ValueError, match="group-aware"):
+            pipe.predict(X)
+        search = GridSearchCV(pipe, {"cbaclassifier__group_aware": [False, True]}, cv=2,
+                              scoring=make_group_scorer(fair_accuracy))
+        search.fit(X, y, sensitive_features=s)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_group_blind_fronts_are_unchanged_by_group_aware_heads():
+    """``group_aware=False`` gives the fronts recorded before group-aware heads existed."""
+    import importlib.util
+    from pathlib import Path
+
+    folder = Path(__file__).with_name("data")
+    spec = importlib.util.spec_from_file_location("make_fronts", folder / "make_group_blind_fronts.py")
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    recorded = np.load(folder / "group_blind_fronts.npz")
+    now = make.fronts(group_aware=False)
+    assert set(now) == set(recorded.files)
+    for name, values in now.items():
+        # Bit for bit on the machine that recorded them; other CPUs may round float32 sums apart.
+        np.testing.assert_allclose(values, recorded[name], rtol=1e-6, atol=1e-6, err_msg=name)
