@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
+from numbers import Integral
 from pathlib import Path
 
 
@@ -48,3 +50,25 @@ def atomic_write(path, write) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def draw_seed(random_state) -> int:
+    """A torch seed from ``random_state``: an int as given, else one drawn from
+    :func:`sklearn.utils.check_random_state` (``None``: numpy's global generator)."""
+    from sklearn.utils import check_random_state
+
+    if isinstance(random_state, Integral) and not isinstance(random_state, bool):
+        return int(random_state)
+    return int(check_random_state(random_state).randint(0, 2**31 - 1))
+
+
+@contextmanager
+def torch_seeded(random_state):
+    """Run a block with torch's global generator seeded by ``random_state`` (see :func:`draw_seed`),
+    restoring the caller's generator state afterwards."""
+    import torch
+
+    seed = draw_seed(random_state)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield seed

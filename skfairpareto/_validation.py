@@ -42,7 +42,8 @@ def check_sensitive_features(sensitive_features, n_samples, *, groups=None):
     """Encode sensitive features as integer group codes.
 
     ``sensitive_features`` may be a 1-d array-like (one feature) or a 2-d array / DataFrame of
-    several features, whose combinations form intersectional groups (named ``"a|b"``).
+    several features, whose combinations form intersectional groups (named ``"a|b"``, with ``|``
+    and ``\\`` inside values escaped by a backslash, so names never collide).
 
     Returns ``(codes, group_names)``. With ``groups`` given (the names seen in ``fit``), values
     are encoded against them and an unseen group raises.
@@ -73,7 +74,10 @@ def check_sensitive_features(sensitive_features, n_samples, *, groups=None):
     if frame.shape[1] == 1:
         labels = frame.iloc[:, 0].astype(str).to_numpy()
     else:
-        labels = frame.astype(str).agg("|".join, axis=1).to_numpy()
+        # Escaped as fairlearn's _merge_columns does, so that different combinations of values
+        # never share a name: ("a|b", "c") is "a\\|b|c", ("a", "b|c") is "a|b\\|c".
+        escaped = frame.astype(str).apply(lambda col: col.str.replace("\\", "\\\\").str.replace("|", "\\|"))
+        labels = escaped.agg("|".join, axis=1).to_numpy()
     if groups is None:
         names, codes = np.unique(labels, return_inverse=True)
         if len(names) < 2:
@@ -133,3 +137,57 @@ def check_positive_int(name, value):
 def check_option(name, value, options):
     if value not in options:
         raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}")
+
+
+# -- parameter constraints (scikit-learn's declarative tables, checked once at the top of fit) ---
+#
+# scikit-learn's private _param_validation checks types and ranges from one table per class
+# (BaseEstimator._validate_params), as LogisticRegression and LogisticRegressionCV do; what a
+# table cannot say (the entries of a tuple, the names a criterion or device takes) is checked by
+# each class's _check_params right after, still before any data work.
+
+def _constraints():
+    from numbers import Integral, Real
+
+    import torch
+    from fairlearn.reductions import Moment
+    from sklearn.utils._param_validation import Interval, Options, StrOptions
+
+    from .criteria import CRITERIA, FairnessCriterion
+
+    positive = Interval(Real, 0, None, closed="neither")
+    non_negative = Interval(Real, 0, None, closed="left")
+    count = Interval(Integral, 1, None, closed="left")
+    return {
+        "constraints": [StrOptions(set(CRITERIA)), FairnessCriterion, Moment],
+        "hidden_layer_sizes": ["array-like"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "group_aware": ["boolean"],
+        "lr": [positive],
+        "weight_decay": [non_negative],
+        "max_epochs": [count],
+        "batch_size": [count, Options(Integral, {-1})],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }, dict(positive=positive, non_negative=non_negative, count=count)
+
+
+HEAD_CONSTRAINTS, _KINDS = _constraints()
+POSITIVE, NON_NEGATIVE, COUNT = _KINDS["positive"], _KINDS["non_negative"], _KINDS["count"]
+
+
+def check_layer_sizes(name, sizes):
+    """Raise a ValueError unless ``sizes`` is a sequence of positive integers."""
+    for size in tuple(sizes):
+        check_positive_int(f"{name} entries", size)
+
+
+def check_head_params(est):
+    """What the tables cannot say about the head parameters every estimator shares."""
+    from ._utils import resolve_device
+    from .criteria import resolve_criterion
+
+    check_layer_sizes("hidden_layer_sizes", est.hidden_layer_sizes)
+    resolve_device(est.device)
+    return resolve_criterion(est.constraints)

@@ -7,11 +7,19 @@ from numbers import Real
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._validation import check_binary_target, check_in_interval, check_sensitive_features
-from .cba import _require_groups
-from .criteria import resolve_criterion
+from ._docs import fill_doc
+from ._validation import (
+    HEAD_CONSTRAINTS,
+    check_binary_target,
+    check_head_params,
+    check_in_interval,
+    check_sensitive_features,
+)
+from .cba import _BinaryClassifierTags, _require_groups
 from .metrics import evaluate_predictions, hypervolume, pareto_mask, resolve_fairness_metric
 
 _NAMED_SELECTIONS = ("knee", "most_accurate", "fairest")
@@ -26,28 +34,34 @@ def _stratified_split(X, y, codes, fraction, seed):
     return train_test_split(idx, test_size=fraction, stratify=strata, random_state=seed)
 
 
-class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
-    """Base of the front estimators; subclasses implement :meth:`_fit_front`.
+@fill_doc
+class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator):
+    """Base of the front estimators: ``front_``, evaluation, selection and plotting.
 
-    After ``fit``:
+    A subclass builds a solver, runs it and turns its points into members: it implements
+    :meth:`_fit_front`, declares its own parameters in ``_parameter_constraints`` (this table
+    extended) and maps the parameters its members take in ``_MEMBER_PARAM_SOURCES``. Everything
+    else -- validation, the validation split, evaluation, selection, ``score_front``,
+    ``hypervolume``, plotting and prediction -- lives here once. ``pandas.DataFrame(est.front_results_)``
+    tabulates a fitted front. The parameters below are those every front estimator has; each
+    subclass documents its own as well.
 
-    * ``front_`` -- fitted :class:`~skfairpareto.CBAClassifier` members, one per trade-off,
-      ordered from the most accurate (``alpha`` near 1) to the fairest; each is an ordinary
-      classifier (``predict``, ``predict_proba``, ``classes_``, pickle, ``clone``) and its
-      ``alpha`` is the accuracy weight at which it is stationary.
-    * ``front_results_`` -- dict of arrays, one entry per member (like ``cv_results_``): trade-off
-      coordinates, surrogate objectives, and the evaluation metrics (error, per-group accuracy,
-      the fairness metric) on the training and validation data; ``pareto_optimal`` marks members
-      not dominated on the evaluation split. ``pandas.DataFrame(est.front_results_)`` tabulates.
-    * ``hypervolume_`` -- hypervolume (pymoo) of the members' (error, fairness metric) on the
-      evaluation split with reference point (1, 1), the worst values of two rates.
-    * ``selected_index_`` -- the member :meth:`predict` uses, chosen by ``selection`` on the
-      evaluation split (validation when ``validation_fraction`` or ``X_val`` is given).
+    Parameters
+    ----------
+    {{constraints}}
+    {{hidden_layer_sizes}}
+    {{dropout}}
+    {{group_aware}}
+    {{weight_decay}}
+    {{selection_parameters}}
+    {{device}}
+    {{random_state}}
+    verbose : int, default=0
+        A progress bar when > 0.
 
-    ``selection`` is a float (the member with ``alpha`` nearest to it), ``"knee"`` (the member
-    farthest below the line joining the front's two ends, in normalised coordinates),
-    ``"most_accurate"``, ``"fairest"``, or ``{"max_unfairness": c}`` (the most accurate member
-    whose fairness metric is at most ``c``; the fairest if none is).
+    Attributes
+    ----------
+    {{front_attributes}}
     """
 
     # Prediction-time groups are requested by default: a group-blind model ignores them, and
@@ -57,7 +71,19 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
     __metadata_request__decision_function = {"sensitive_features": True}
     __metadata_request__score = {"sensitive_features": True}
 
+    #: Parameters every front estimator has; subclasses extend the table with their own.
+    _parameter_constraints: dict = {
+        **{name: HEAD_CONSTRAINTS[name] for name in ("constraints", "hidden_layer_sizes", "dropout", "group_aware",
+                                                     "weight_decay", "device", "random_state", "verbose")},
+        "selection": [Interval(Real, 0, 1, closed="both"), StrOptions(set(_NAMED_SELECTIONS)), dict],
+        "fairness_metric": [None, str, callable],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+    }
+
     # -- template for subclasses ----------------------------------------------------------------
+
+    def _check_params(self):
+        """What the subclass's table cannot say; runs before any data work."""
 
     def _fit_front(self, X, y01, groups, n_groups, validation=None):  # pragma: no cover - abstract
         """Return ``(members, coordinates)``: fitted CBAClassifiers and a dict of per-member arrays.
@@ -71,7 +97,8 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
     #: estimator (member parameter -> own attribute); subclasses extend it.
     _MEMBER_PARAM_SOURCES = {
         name: name
-        for name in ("constraints", "hidden_layer_sizes", "dropout", "group_aware", "device", "random_state")
+        for name in ("constraints", "hidden_layer_sizes", "dropout", "group_aware", "weight_decay", "device",
+                     "random_state")
     }
 
     def _member_params(self):
@@ -128,11 +155,12 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
+        # Every option is checked here, before any data work.
+        self._validate_params()
         self._check_selection(self.selection)
-        criterion = resolve_criterion(self.constraints)
+        criterion = check_head_params(self)
+        self._check_params()
         self._fairness_metric_ = resolve_fairness_metric(self.fairness_metric, criterion)
-        if self.validation_fraction is not None:
-            check_in_interval("validation_fraction", self.validation_fraction, 0.0, 1.0, closed="neither")
         X, y = validate_data(self, X, y, dtype=np.float32, ensure_all_finite=True, ensure_min_samples=2)
         y01, self.classes_ = check_binary_target(y)
         codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
@@ -152,8 +180,7 @@ class BaseParetoClassifier(ClassifierMixin, BaseEstimator):
             X_fit, y_fit, codes_fit = X, y01, codes
             validation = (X_val, np.searchsorted(self.classes_, y_val).astype(np.float32), codes_val)
         elif self.validation_fraction is not None:
-            seed = self.random_state if isinstance(self.random_state, int) else 0
-            tr, va = _stratified_split(X, y01, codes, self.validation_fraction, seed)
+            tr, va = _stratified_split(X, y01, codes, self.validation_fraction, check_random_state(self.random_state))
             X_fit, y_fit, codes_fit = X[tr], y01[tr], codes[tr]
             validation = (X[va], y01[va], codes[va])
         else:

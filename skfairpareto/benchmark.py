@@ -218,7 +218,7 @@ def check_benchmark_options(*, methods=METHODS, n_samples=None, aae_threshold=0.
         criterion.set_params(gap_loss=gap_loss)
     elif gap_loss != "expected_error":
         raise ValueError(f"gap_loss applies to error_rate_parity only, not to constraints={criterion.name!r}")
-    criterion.load_data(None, None, n_groups=2)  # checks the criterion's own options
+    criterion._validate_params()  # gap_loss, set above
     if features not in FEATURE_SETS:
         raise ValueError(f"features must be one of {sorted(FEATURE_SETS)}, got {features!r}")
     if backend not in BACKENDS:

@@ -2,34 +2,28 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._docs import fill_doc
 from ._net import FairObjectiveNet, StopOnDivergence, TensorBatchLoader, objectives_of
-from ._utils import resolve_device
+from ._utils import resolve_device, torch_seeded
 from ._validation import (
+    HEAD_CONSTRAINTS,
     check_binary_target,
     check_groups_have_both_labels,
-    check_in_interval,
-    check_positive_int,
+    check_head_params,
     check_sensitive_features,
 )
 from .criteria import resolve_criterion
 from .heads import GroupOffsets, MLPHead
 
-
 _PREDICT_BATCH_SIZE = 8192
-
-
-def _seed_everything(random_state):
-    """Torch seed for a fit: an int as given, else one drawn from numpy's global RNG."""
-    if random_state is None:
-        return int(np.random.randint(0, 2**31 - 1))
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(0, 2**31 - 1))
-    return int(random_state)
 
 
 def _criterion_key(criterion):
@@ -44,6 +38,16 @@ def _require_groups(estimator, sensitive_features):
             "sensitive_features=... to predict, predict_proba, decision_function and score (in a "
             "Pipeline or search with metadata routing, route them: they are requested by default)"
         )
+
+
+class _BinaryClassifierTags:
+    """Tags of every estimator here: binary only, deterministic when seeded."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        tags.non_deterministic = self.random_state is None
+        return tags
 
 
 class _HeadClassifierMixin:
@@ -122,7 +126,8 @@ class _HeadClassifierMixin:
         return accuracy_score(y, self.predict(X, sensitive_features), sample_weight=sample_weight)
 
 
-class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
+@fill_doc
+class CBAClassifier(_HeadClassifierMixin, _BinaryClassifierTags, ClassifierMixin, BaseEstimator):
     """Binary classifier trained on ``alpha * f1 + (1 - alpha) * f2`` (the CBA seed paper, Eq. 6).
 
     ``f1`` is the mean binary cross-entropy and ``f2`` the squared gap between the sensitive
@@ -140,64 +145,39 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
     ----------
     alpha : float in [0, 1], default=1.0
         Weight of the accuracy objective; ``1`` is accuracy only, ``0`` fairness only.
-    constraints : str or criterion object, default="error_rate_parity"
-        The fairness criterion f2 trains for, as fairlearn names it: ``"error_rate_parity"``,
-        ``"true_positive_rate_parity"``, ``"false_positive_rate_parity"``,
-        ``"equalized_odds"`` or ``"demographic_parity"``; or the matching
-        ``fairlearn.reductions`` object, or a :class:`~skfairpareto.criteria.FairnessCriterion`
-        (for example ``ErrorRateParity(gap_loss="bce")``, the seed paper's loss gap).
-    hidden_layer_sizes : tuple of int, default=()
-        Hidden layers of the head; ``()`` is a linear head (logistic regression).
-    dropout : float, default=0.0
-        Dropout between hidden layers.
+    {{constraints}}
+    {{hidden_layer_sizes}}
+    {{dropout}}
     module : torch.nn.Module class or None, default=None
         A custom head, instantiated as ``module(n_features=...)``; its ``forward(X, groups=None)``
         returns one logit per sample. ``None`` uses :class:`~skfairpareto.heads.MLPHead`.
-    group_aware : bool, default=False
-        Add one learned offset per group to the head's logit
-        (:class:`~skfairpareto.heads.GroupOffsets`), trained on the same objective. The model
-        then uses the group at prediction time: ``predict``, ``predict_proba``,
-        ``decision_function`` and ``score`` need ``sensitive_features`` (requested by default
-        under metadata routing, so Pipelines and searches pass them on). Whether that is allowed is a
-        legal and ethical question (docs/estimators.md, "Group-blind or group-aware?"); the
-        default is group-blind.
+    {{group_aware}}
     optimizer : torch optimizer class, default=torch.optim.Adam
+        Optimizer of both training stages (skorch's ``optimizer``).
     lr : float, default=0.05
-    weight_decay : float, default=3e-5
-        L2 penalty ``weight_decay / 2 * ||theta||^2``, part of f1: the scalarisation weighs it by
-        ``alpha`` like the rest of the accuracy objective (at ``alpha = 1`` it is the optimizer's
-        usual L2). Without it, heads on 896-d text features overfit (3 % training vs 5 % test
-        error) and a training-set parity does not carry over to the test set; 3e-5 was best or
-        near best for every estimator on two splits not reported (docs/features.md).
+        Learning rate of the optimizer.
+    {{weight_decay}}
     max_epochs : int, default=400
         Epochs of each training stage.
-    batch_size : int, default=-1
-        Mini-batch size; ``-1`` trains on the full batch, which keeps f2's estimate unbiased.
+    {{batch_size}}
     normalize_objectives : bool, default=True
         Divide f1 and f2 by their values at the accuracy-optimal start.
     warm_start : bool, default=False
-        When the estimator is already fitted on data of the same shape and groups, continue from
-        its head instead of refitting the accuracy-optimal start: the new ``alpha`` is trained
-        for ``max_epochs`` from the previous solution, with the previous normalisers. Sweeping
-        ``alpha`` from 1 down this way (a homotopy, as SUHNPF warm-starts neighbours) fits the
-        accuracy stage once instead of once per ``alpha``.
-    device : str, default="auto"
-        Torch device; ``"auto"`` uses CUDA when available.
+        When the estimator is already fitted on data of the same shape, groups and criterion,
+        continue from its head instead of refitting the accuracy-optimal start: the new
+        ``alpha`` is trained for ``max_epochs`` from the previous solution, with the previous
+        normalisers. Sweeping ``alpha`` from 1 down this way (a homotopy, as SUHNPF warm-starts
+        neighbours) fits the accuracy stage once instead of once per ``alpha``.
+    {{device}}
     callbacks : list of skorch callbacks or None, default=None
         Extra skorch callbacks, added to the net's defaults.
-    random_state : int, RandomState or None, default=None
-        Seeds weight initialisation and batch shuffling.
+    {{random_state}}
     verbose : int, default=0
         Print skorch's per-epoch log when > 0.
 
     Attributes
     ----------
-    classes_ : ndarray of shape (2,)
-    groups_ : ndarray
-        Names of the sensitive groups seen in ``fit``.
-    criterion_ : FairnessCriterion
-        The criterion ``constraints`` names, bound to the groups.
-    n_features_in_ : int
+    {{fitted_attributes}}
     net_ : FairObjectiveNet
         The fitted skorch net.
     history_ : skorch.History
@@ -259,19 +239,17 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
-    # -- construction shared with the Pareto estimators, whose members are CBAClassifiers ------
+    _parameter_constraints: dict = {
+        **HEAD_CONSTRAINTS,
+        "alpha": [Interval(Real, 0, 1, closed="both")],
+        "module": [callable, None],
+        "optimizer": [callable],
+        "normalize_objectives": ["boolean"],
+        "warm_start": ["boolean"],
+        "callbacks": [list, None],
+    }
 
-    def _check_params(self):
-        check_in_interval("alpha", self.alpha, 0.0, 1.0)
-        check_in_interval("dropout", self.dropout, 0.0, 1.0, closed="left")
-        check_in_interval("lr", self.lr, 0.0, np.inf, closed="neither")
-        check_in_interval("weight_decay", self.weight_decay, 0.0, np.inf, closed="left")
-        check_positive_int("max_epochs", self.max_epochs)
-        if self.batch_size != -1:
-            check_positive_int("batch_size", self.batch_size)
-        sizes = tuple(self.hidden_layer_sizes)
-        for size in sizes:
-            check_positive_int("hidden_layer_sizes entries", size)
+    # -- construction shared with the Pareto estimators, whose members are CBAClassifiers ------
 
     def _make_net(self, n_features, device=None):
         if self.module is None:
@@ -360,16 +338,15 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
             (self.n_features_in_, self.classes_, self.groups_, _criterion_key(self.criterion_))
             if self.warm_start and hasattr(self, "net_") else None
         )
-        self._check_params()
+        self._validate_params()
+        check_head_params(self)
         X, y01, groups = self._validate_fit_data(X, y, sensitive_features)
         # The normalisers belong to the data and the criterion: any change starts over.
         warm = previous is not None and previous[0] == X.shape[1] and all(
             np.array_equal(a, b) for a, b in zip(previous[1:3], (self.classes_, self.groups_))
         ) and previous[3] == _criterion_key(self.criterion_)
         data = {"X": X, "groups": groups}
-        seed = _seed_everything(self.random_state)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
+        with torch_seeded(self.random_state):
             if warm:
                 net, scales = self.net_, self.objective_scales_
                 net.set_params(alpha=float(self.alpha), scales=tuple(scales), max_epochs=self.max_epochs,
@@ -393,8 +370,3 @@ class CBAClassifier(_HeadClassifierMixin, ClassifierMixin, BaseEstimator):
                                                self.weight_decay)
         return self
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        tags.non_deterministic = self.random_state is None
-        return tags

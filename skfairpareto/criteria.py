@@ -40,6 +40,7 @@ from numbers import Integral
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import StrOptions
 
 from .objectives import group_mean_losses, pairwise_squared_gap, per_sample_bce, per_sample_expected_error
 
@@ -67,6 +68,8 @@ class FairnessCriterion(BaseEstimator):
     metric = None
     #: Names of the rates compared across groups, one per column of :meth:`rates`.
     rate_names = ()
+    #: Declared options (scikit-learn's parameter tables), checked by :func:`resolve_criterion`.
+    _parameter_constraints: dict = {}
 
     # -- what a subclass defines -----------------------------------------------------------------
 
@@ -193,6 +196,9 @@ class FairnessCriterion(BaseEstimator):
         return float(spread.max())
 
 
+GAP_LOSSES = ("expected_error", "bce")
+
+
 class ErrorRateParity(FairnessCriterion):
     """Equal error rates (accuracy parity) across groups -- fairlearn's ``ErrorRateParity``.
 
@@ -220,15 +226,14 @@ class ErrorRateParity(FairnessCriterion):
     name = "error_rate_parity"
     metric = "accuracy_score_difference"
     rate_names = ("error rate",)
-    GAP_LOSSES = ("expected_error", "bce")
 
     def __init__(self, *, gap_loss="expected_error", class_balanced=False):
         self.gap_loss = gap_loss
         self.class_balanced = class_balanced
 
+    _parameter_constraints: dict = {"gap_loss": [StrOptions(set(GAP_LOSSES))], "class_balanced": ["boolean"]}
+
     def load_data(self, y, groups, *, n_groups, group_names=None):
-        if self.gap_loss not in self.GAP_LOSSES:
-            raise ValueError(f"gap_loss must be one of {list(self.GAP_LOSSES)}, got {self.gap_loss!r}")
         super().load_data(y, groups, n_groups=n_groups, group_names=group_names)
         if self.class_balanced and y is not None:
             y, groups = np.asarray(y), np.asarray(groups)
@@ -361,7 +366,9 @@ def resolve_criterion(constraints):
             )
         return CRITERIA[constraints]()
     if isinstance(constraints, FairnessCriterion):
-        return clone(constraints)
+        crit = clone(constraints)
+        crit._validate_params()  # its options fail here, before any data work
+        return crit
     for cls in type(constraints).__mro__:
         if cls.__module__.startswith("fairlearn.") and cls.__name__ in _FAIRLEARN_NAMES:
             return CRITERIA[_FAIRLEARN_NAMES[cls.__name__]]()

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import time
+from numbers import Integral, Real
 
 import numpy as np
-import torch
 from joblib import Parallel, delayed
+from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._validation import check_in_interval, check_option, check_positive_int
+from ._docs import fill_doc
+from ._utils import draw_seed, torch_seeded
+from ._validation import COUNT, HEAD_CONSTRAINTS, NON_NEGATIVE
 from .base import BaseParetoClassifier
-from .cba import CBAClassifier, _seed_everything
-from .metrics import evaluate_predictions, hypervolume, pareto_mask
-from .solvers.evolution import (
-    MERGE_METHODS,
-    gaussian_mutation,
-    merge_models,
-    rank_and_crowding_survival,
-    tournament_pairs,
-)
+from .cba import CBAClassifier
+from .metrics import evaluate_predictions
+from .solvers.evolution import MERGE_METHODS, MergeEvolution
 
 # Spread of the Gaussian step a child's preference alpha takes from its parents' mean.
 _ALPHA_JITTER = 0.1
@@ -30,8 +26,7 @@ def _finetune(params, state, alpha, scales, epochs, seed, X, y01, groups, classe
     Module-level so joblib can ship it to worker processes; seeded, so the result does not
     depend on which worker runs it.
     """
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with torch_seeded(seed):
         member = CBAClassifier._from_module_state(
             {**params, "alpha": float(alpha), "max_epochs": int(epochs)}, state,
             classes=classes, groups=group_names, n_features=X.shape[1], scales=scales,
@@ -49,6 +44,7 @@ def _state(member):
     return {k: v.detach().cpu().clone() for k, v in member.net_.module_.state_dict().items()}
 
 
+@fill_doc
 class FaParetoEnsemble(BaseParetoClassifier):
     """Accuracy-fairness front by multi-objective evolution of heads (FaPareto, Zhang et al. 2024).
 
@@ -78,7 +74,9 @@ class FaParetoEnsemble(BaseParetoClassifier):
     Parameters
     ----------
     population_size : int, default=8
+        Individuals kept per generation (at least 2).
     n_generations : int, default=10
+        Generations after the initial population.
     merge : {"ties", "average", "task_arithmetic"}, default="ties"
         Crossover by model merging (see :mod:`skfairpareto.solvers.evolution`).
     merge_scaling : float, default=1.0
@@ -91,35 +89,33 @@ class FaParetoEnsemble(BaseParetoClassifier):
         Standard deviation of the Gaussian perturbation.
     finetune_epochs : int, default=10
         Full-batch epochs of each fine-tune.
-    fairness_metric : str, callable or None, default=None
-        The fairness objective of the evolution; ``None`` is the fairlearn metric of
-        ``constraints`` (FaPareto's ΔTPR is ``constraints="true_positive_rate_parity"``); any
-        name :func:`~skfairpareto.metrics.resolve_fairness_metric` accepts or a callable with
-        fairlearn's signature.
-    constraints, hidden_layer_sizes, dropout, lr, weight_decay :
-        Fairness criterion of the surrogate, head, optimiser and L2 penalty of every fine-tune,
-        as in :class:`CBAClassifier`.
-    group_aware : bool, default=False
-        Give every member one learned offset per group (:class:`CBAClassifier`): prediction
-        then needs ``sensitive_features``. Compare such fronts only with group-aware peers.
+    {{fairness_metric}}
+        It is also the evolution's fairness objective (FaPareto's ΔTPR is
+        ``constraints="true_positive_rate_parity"``).
+    {{constraints}}
+    {{group_aware}}
+    {{hidden_layer_sizes}}
+    {{dropout}}
+    lr : float, default=0.05
+        Learning rate (Adam) of the start head and of every fine-tune.
+    {{weight_decay}}
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
-    selection, validation_fraction :
-        See :class:`~skfairpareto.base.BaseParetoClassifier`.
+    {{selection}}
+    {{validation_fraction}}
+        The evolution evaluates its population on the held-out share; without one, on its own
+        training data, where it keeps overfit members.
     n_jobs : int or None, default=None
         Parallel fine-tunes (joblib; ``None`` = 1 unless in a ``parallel_backend`` context).
-    device : str, default="auto"
-    random_state : int or None, default=None
+    {{device}}
+    {{random_state}}
     verbose : int, default=0
         Progress bar over generations when > 0.
 
     Attributes
     ----------
-    front_, front_results_, hypervolume_, selected_index_, classes_, groups_
-        See :class:`~skfairpareto.base.BaseParetoClassifier`; ``front_results_`` adds each
-        member's ``alpha`` and the ``generation`` it was born in.
-    start_ : CBAClassifier
-        The shared accuracy-optimal base.
+    {{front_attributes}}
+        ``front_results_`` adds each member's ``alpha`` and the ``generation`` it was born in.
     population_ : list of CBAClassifier
         The final population.
     history_ : list of dict
@@ -191,117 +187,62 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.verbose = verbose
 
     _MEMBER_PARAM_SOURCES = {
-        **BaseParetoClassifier._MEMBER_PARAM_SOURCES, "lr": "lr", "weight_decay": "weight_decay",
-        "max_epochs": "start_max_epochs",
+        **BaseParetoClassifier._MEMBER_PARAM_SOURCES, "lr": "lr", "max_epochs": "start_max_epochs",
     }
 
-    def _check_params(self):
-        check_positive_int("population_size", self.population_size)
-        if self.population_size < 2:
-            raise ValueError(f"population_size must be at least 2, got {self.population_size}")
-        check_positive_int("n_generations", self.n_generations)
-        check_option("merge", self.merge, MERGE_METHODS)
-        check_in_interval("merge_scaling", self.merge_scaling, 0.0, np.inf, closed="left")
-        check_in_interval("trim_ratio", self.trim_ratio, 0.0, 1.0, closed="left")
-        check_in_interval("mutation_rate", self.mutation_rate, 0.0, 1.0)
-        check_in_interval("mutation_scale", self.mutation_scale, 0.0, np.inf, closed="left")
-        check_positive_int("finetune_epochs", self.finetune_epochs)
-        check_positive_int("start_max_epochs", self.start_max_epochs)
+    _parameter_constraints: dict = {
+        **BaseParetoClassifier._parameter_constraints,
+        **{name: HEAD_CONSTRAINTS[name] for name in ("lr",)},
+        "population_size": [Interval(Integral, 2, None, closed="left")],
+        "n_generations": [COUNT],
+        "merge": [StrOptions(set(MERGE_METHODS))],
+        "merge_scaling": [NON_NEGATIVE],
+        "trim_ratio": [Interval(Real, 0, 1, closed="left")],
+        "mutation_rate": [Interval(Real, 0, 1, closed="both")],
+        "mutation_scale": [NON_NEGATIVE],
+        "finetune_epochs": [COUNT],
+        "start_max_epochs": [COUNT],
+        "n_jobs": [Integral, None],
+    }
 
     def _front_order(self, coords):
         # The archive is mutually non-dominated: ascending error is most accurate to fairest.
         return np.lexsort((coords["evolution_unfairness"], coords["evolution_error"]))
 
     def _fit_front(self, X, y01, groups, n_groups, validation=None):
-        self._check_params()
-        rng = np.random.RandomState(_seed_everything(self.random_state))
-        gen = torch.Generator().manual_seed(int(rng.randint(2**31 - 1)))
+        seed = draw_seed(self.random_state)
         start = self._fit_start(X, y01, groups)
-        base = _state(start)
-        scales = start.objective_scales_
+        evolution = MergeEvolution(
+            _state(start), self.population_size, self.n_generations, merge=self.merge,
+            merge_scaling=self.merge_scaling, trim_ratio=self.trim_ratio, mutation_rate=self.mutation_rate,
+            mutation_scale=self.mutation_scale, alpha_jitter=_ALPHA_JITTER, seed=seed,
+        )
         X_ev, y_ev, g_ev = validation if validation is not None else (X, y01, groups)
         labels_ev, names_ev = self.classes_[y_ev.astype(int)], self.groups_[g_ev]
-        params = self._member_params()
+        params, scales = self._member_params(), start.objective_scales_
         parallel = Parallel(n_jobs=self.n_jobs)
+        from tqdm.auto import tqdm
 
-        def finetune(states, alphas):
-            seeds = rng.randint(2**31 - 1, size=len(states))
-            return parallel(
-                delayed(_finetune)(params, st, a, scales, self.finetune_epochs, int(sd), X, y01, groups,
-                                   self.classes_, self.groups_)
-                for st, a, sd in zip(states, alphas, seeds)
-            )
-
-        def evaluate(members):
-            rows = [evaluate_predictions(labels_ev, m.predict(X_ev, names_ev), names_ev, self._fairness_metric_,
-                                         self.classes_[1]) for m in members]
-            return np.array([[r["error"], r["unfairness"]] for r in rows])
-
-        P = self.population_size
-        alphas = np.linspace(1.0, 0.0, P)
-        states = [gaussian_mutation(base, self.mutation_rate, self.mutation_scale, gen) for _ in range(P)]
-        archive = {"members": [], "F": np.empty((0, 2)), "alpha": [], "generation": []}
-        self.history_ = []
-
-        def update_archive(members, F, member_alphas, generation):
-            allF = np.vstack([archive["F"], F])
-            keep = np.flatnonzero(pareto_mask(allF))
-            # Of individuals with identical objective values keep the first (oldest).
-            keep = keep[np.sort(np.unique(allF[keep], axis=0, return_index=True)[1])]
-            pool = {k: archive[k] + list(v) for k, v in
-                    (("members", members), ("alpha", member_alphas), ("generation", [generation] * len(members)))}
-            for k in pool:
-                archive[k] = [pool[k][i] for i in keep]
-            archive["F"] = allF[keep]
-
-        from tqdm.auto import trange
-
-        population, pop_F = [], None
-        for generation in trange(self.n_generations + 1, desc="FaPareto generations", disable=not self.verbose):
-            t0 = time.perf_counter()
-            if generation == 0:
-                population = finetune(states, alphas)
-                pop_F = evaluate(population)
-                update_archive(population, pop_F, alphas, 0)
-            else:
-                # 1-2: fine-tune and re-evaluate every individual.
-                population = finetune([_state(m) for m in population], alphas)
-                pop_F = evaluate(population)
-                update_archive(population, pop_F, alphas, generation)
-                # 3-4: offspring from tournament pairs by merge, mutation and a short fine-tune.
-                pairs = tournament_pairs(pop_F, P, random_state=np.random.default_rng(rng.randint(2**31 - 1)))
-                child_states, child_alphas = [], []
-                for a, b in pairs:
-                    merged = merge_models(base, [_state(population[a]), _state(population[b])], self.merge,
-                                          self.merge_scaling, self.trim_ratio)
-                    child_states.append(gaussian_mutation(merged, self.mutation_rate, self.mutation_scale, gen))
-                    child_alphas.append(float(np.clip(
-                        (alphas[a] + alphas[b]) / 2 + rng.normal(0.0, _ALPHA_JITTER), 0.0, 1.0)))
-                children = finetune(child_states, child_alphas)
-                child_F = evaluate(children)
-                update_archive(children, child_F, child_alphas, generation)
-                # 5: NSGA-II survival over parents and children.
-                everyone, all_F = population + children, np.vstack([pop_F, child_F])
-                all_alphas = np.concatenate([alphas, child_alphas])
-                keep = rank_and_crowding_survival(all_F, P, random_state=np.random.default_rng(rng.randint(2**31 - 1)))
-                population, pop_F, alphas = [everyone[i] for i in keep], all_F[keep], all_alphas[keep]
-            self.history_.append({
-                "generation": generation,
-                "population_objectives": pop_F.copy(),
-                "population_alphas": np.asarray(alphas, float).copy(),
-                "hypervolume": hypervolume(archive["F"], (1.0, 1.0)),
-                "population_hypervolume": hypervolume(pop_F, (1.0, 1.0)),
-                "archive_size": len(archive["members"]),
-                "seconds": time.perf_counter() - t0,
-            })
-        self.population_ = population
+        with tqdm(total=self.n_generations + 1, desc="FaPareto generations", disable=not self.verbose) as bar:
+            while not evolution.is_done():
+                members = parallel(
+                    delayed(_finetune)(params, c.state, c.alpha, scales, self.finetune_epochs, c.seed, X, y01,
+                                       groups, self.classes_, self.groups_)
+                    for c in evolution.ask()
+                )
+                scores = [evaluate_predictions(labels_ev, m.predict(X_ev, names_ev), names_ev,
+                                               self._fairness_metric_, self.classes_[1]) for m in members]
+                evolution.tell(members, [[r["error"], r["unfairness"]] for r in scores], [_state(m) for m in members])
+                bar.update(evolution.generation - bar.n)
+        self.history_, self.population_ = evolution.history, evolution.population
+        archive = evolution.archive
         coords = {
             "alpha": np.asarray(archive["alpha"], float),
             "generation": np.asarray(archive["generation"]),
             "evolution_error": archive["F"][:, 0],
             "evolution_unfairness": archive["F"][:, 1],
         }
-        return archive["members"], coords
+        return archive["individuals"], coords
 
     def plot_history(self, axes=None):
         """Hypervolume per generation, and the population's objectives coloured by generation.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from fairlearn import metrics as fm
 
+from .solvers.pareto import hypervolume, pareto_mask  # noqa: F401 - part of this module's API
+
 
 def accuracy_gap(y_true, y_pred, *, sensitive_features):
     """Largest difference in accuracy between groups (fairlearn ``accuracy_score_difference``)."""
@@ -65,35 +67,6 @@ def evaluate_predictions(y_true, y_pred, groups, fairness_metric, pos_label=None
         y_true, y_pred = (y_true == pos_label).astype(int), (y_pred == pos_label).astype(int)
     out["unfairness"] = float(fairness_metric(y_true, y_pred, sensitive_features=groups))
     return out
-
-
-def pareto_mask(points):
-    """Boolean mask of the rows of ``points`` (to minimise) that no other row dominates (pymoo)."""
-    from pymoo.util.nds.non_dominated_sorting import NonDominatedSorting
-
-    points = np.asarray(points, dtype=float)
-    mask = np.zeros(len(points), dtype=bool)
-    if len(points):
-        mask[NonDominatedSorting().do(points, only_non_dominated_front=True)] = True
-    return mask
-
-
-def hypervolume(points, reference_point):
-    """Hypervolume dominated by ``points`` (minimised) up to ``reference_point`` (pymoo HV).
-
-    Examples
-    --------
-    >>> round(hypervolume([[0.1, 0.05]], (0.15, 0.10)), 6)
-    0.0025
-    """
-    from pymoo.indicators.hv import HV
-
-    points = np.atleast_2d(np.asarray(points, dtype=float))
-    ref = np.asarray(reference_point, dtype=float)
-    inside = points[np.all(points < ref, axis=1)]
-    if len(inside) == 0:
-        return 0.0
-    return float(HV(ref_point=ref)(inside))
 
 
 class GroupScorer:

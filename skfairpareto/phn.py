@@ -6,15 +6,17 @@ import copy
 
 import numpy as np
 import torch
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.utils import to_tensor
-from sklearn.utils.validation import check_is_fitted
 
+from ._docs import fill_doc
 from ._net import StopOnDivergence, TensorBatchLoader, objectives_of
-from ._utils import resolve_device
-from ._validation import check_in_interval, check_option, check_positive_int
+from ._utils import resolve_device, torch_seeded
+from ._validation import COUNT, HEAD_CONSTRAINTS, POSITIVE, check_layer_sizes
 from .base import BaseParetoClassifier
-from .cba import CBAClassifier, _seed_everything
+from .cba import CBAClassifier
 from .objectives import with_weight_decay
 from .solvers.epo import ray_residual
 from .solvers.hypernetwork import SOLVERS, HyperNetwork, hypernetwork_loss, normalized_losses, sample_rays
@@ -64,6 +66,7 @@ class HyperNetTrainer(NeuralNet):
         return {"loss": loss, "y_pred": None}
 
 
+@fill_doc
 class PHNParetoClassifier(BaseParetoClassifier):
     """Accuracy-fairness front from a Pareto HyperNetwork (Navon et al., ICLR 2021).
 
@@ -87,6 +90,8 @@ class PHNParetoClassifier(BaseParetoClassifier):
     n_rays : int, default=11
         Members in ``front_`` (rays evenly spaced in ``alpha``).
     solver : {"epo", "ls"}, default="epo"
+        How each sampled ray combines the objectives: Exact Pareto Optimal search or linear
+        scalarisation (above).
     hnet_hidden_layer_sizes : tuple of int, default=(100,)
         Hidden widths of the hypernetwork's ray MLP.
     concentration : float, default=1.0
@@ -99,38 +104,34 @@ class PHNParetoClassifier(BaseParetoClassifier):
         Adam learning rate of the hypernetwork.
     max_epochs : int, default=200
         Hypernetwork training epochs.
-    batch_size : int, default=-1
-        ``-1`` = full batch (f2 estimated on all training data).
-    constraints, hidden_layer_sizes, dropout :
-        Fairness criterion and head architecture, as in :class:`CBAClassifier`.
-    weight_decay : float, default=3e-5
-        L2 penalty of every generated head, part of f1 (see :class:`CBAClassifier`); the start
-        head's too.
-    group_aware : bool, default=False
-        Give every member one learned offset per group (:class:`CBAClassifier`): prediction
-        then needs ``sensitive_features``. Compare such fronts only with group-aware peers.
+    {{batch_size}}
+    {{constraints}}
+    {{group_aware}}
+    {{hidden_layer_sizes}}
+    {{dropout}}
+    {{weight_decay}}
+        The penalty is on every generated head, and on the start head.
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
-    selection, fairness_metric, validation_fraction :
-        See :class:`~skfairpareto.base.BaseParetoClassifier`.
-    device : str, default="auto"
-    random_state : int or None, default=None
+    {{selection_parameters}}
+    {{device}}
+    {{random_state}}
     verbose : int, default=0
         Progress bar over training epochs when > 0.
 
     Attributes
     ----------
-    front_, front_results_, hypervolume_, selected_index_, classes_, groups_
-        See :class:`~skfairpareto.base.BaseParetoClassifier`; ``front_results_`` adds
-        ``ray_f1``, ``ray_f2``, ``train_f1``, ``train_f2`` and ``ray_residual``.
-    start_ : CBAClassifier
-        The accuracy-optimal head.
+    {{front_attributes}}
+        ``front_results_`` adds ``ray_f1``, ``ray_f2``, ``train_f1``, ``train_f2`` and
+        ``ray_residual``.
     net_ : HyperNetTrainer
         The fitted skorch net; ``net_.module_`` is the :class:`HyperNetwork`.
     history_ : skorch.History
         Per-epoch loss, and per-batch mean f1, f2 and ray residual.
-    objective_ideal_, objective_scales_ : ndarray of shape (2,)
-        Shift and scale of the objectives (see above).
+    objective_ideal_ : ndarray of shape (2,)
+        Shift of the objectives: ``(f1*, 0)``.
+    objective_scales_ : ndarray of shape (2,)
+        Scale of the objectives: their values at the accuracy-optimal start.
 
     Examples
     --------
@@ -192,31 +193,29 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.verbose = verbose
 
     # ``lr`` and ``max_epochs`` are the hypernetwork's; members take the start head's epochs.
-    _MEMBER_PARAM_SOURCES = {**BaseParetoClassifier._MEMBER_PARAM_SOURCES, "max_epochs": "start_max_epochs",
-                             "weight_decay": "weight_decay"}
+    _MEMBER_PARAM_SOURCES = {**BaseParetoClassifier._MEMBER_PARAM_SOURCES, "max_epochs": "start_max_epochs"}
+
+    _parameter_constraints: dict = {
+        **BaseParetoClassifier._parameter_constraints,
+        **{name: HEAD_CONSTRAINTS[name] for name in ("lr", "max_epochs", "batch_size")},
+        "n_rays": [COUNT],
+        "solver": [StrOptions(set(SOLVERS))],
+        "hnet_hidden_layer_sizes": ["array-like"],
+        "concentration": [POSITIVE],
+        "n_rays_per_step": [COUNT],
+        "start_max_epochs": [COUNT],
+    }
 
     def _check_params(self):
-        check_positive_int("n_rays", self.n_rays)
-        check_option("solver", self.solver, SOLVERS)
-        check_in_interval("concentration", self.concentration, 0.0, np.inf, closed="neither")
-        check_positive_int("n_rays_per_step", self.n_rays_per_step)
-        check_in_interval("lr", self.lr, 0.0, np.inf, closed="neither")
-        check_positive_int("max_epochs", self.max_epochs)
-        check_positive_int("start_max_epochs", self.start_max_epochs)
-        if self.batch_size != -1:
-            check_positive_int("batch_size", self.batch_size)
-        for size in tuple(self.hnet_hidden_layer_sizes):
-            check_positive_int("hnet_hidden_layer_sizes entries", size)
+        check_layer_sizes("hnet_hidden_layer_sizes", self.hnet_hidden_layer_sizes)
 
     def _fit_front(self, X, y01, groups, n_groups, validation=None):
-        self._check_params()
         start = self._fit_start(X, y01, groups)
         f_start = start.train_objectives_
         self.objective_ideal_ = np.array([f_start[0], 0.0])
         self.objective_scales_ = np.maximum(f_start, 1e-8)
 
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(_seed_everything(self.random_state))
+        with torch_seeded(self.random_state):
             head = copy.deepcopy(start.net_.module_).train(False)
             hnet = HyperNetwork(head, 2, tuple(self.hnet_hidden_layer_sizes))
             callbacks = [("stop_on_divergence", StopOnDivergence())]

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import copy
+from numbers import Real
 
 import numpy as np
 import torch
+from sklearn.utils._param_validation import Interval
 
-from ._validation import check_in_interval, check_positive_int
+from ._docs import fill_doc
+from ._utils import torch_seeded
+from ._validation import COUNT, HEAD_CONSTRAINTS, NON_NEGATIVE
 from .base import BaseParetoClassifier
-from .cba import CBAClassifier, _seed_everything
+from .cba import CBAClassifier
 from .objectives import with_weight_decay
 from .solvers import FritzJohnSolver
 
 
+@fill_doc
 class SUHNPFParetoClassifier(BaseParetoClassifier):
     """Accuracy-fairness front whose members are Fritz-John points (SUHNPF, Gupta et al. 2022).
 
@@ -37,7 +42,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     ----------
     n_points : int, default=11
         Number of front points to trace.
-    tol : float, default=1e-3
+    tol : float in (0, 1], default=1e-3
         Largest accepted FJ residual (relative; see :mod:`skfairpareto.solvers.fritz_john`).
     max_iter : int, default=30
         Augmented-Lagrangian iterations per point.
@@ -45,41 +50,33 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         Upper bound on ``sqrt(f2)`` of every member (for two groups and one rate, the gap of the
         groups' expected rates; an inequality constraint): the front is traced only where it
         holds.
-    constraints : str or criterion object, default="error_rate_parity"
-        The fairness criterion f2 measures (see :class:`CBAClassifier`).
+    {{constraints}}
     keep_uncertified : bool, default=False
         Keep points whose residual exceeds ``tol`` (flagged) instead of dropping them.
-    weight_decay : float, default=3e-5
-        L2 penalty ``weight_decay / 2 * ||theta||^2``, part of f1 (see :class:`CBAClassifier`), in
-        the start head and the Fritz-John solve alike. Without it the solve converges to the
-        exact, unregularised optimum, which on 896-d text features overfits (3.0 % training vs
-        5.1 % test error) and whose training parity does not carry over to the test set: the
-        front stopped at a test gap of 2.5 points (docs/features.md).
-    hidden_layer_sizes, dropout, lr, max_epochs, batch_size :
-        Head and training of the accuracy-optimal start, as in :class:`CBAClassifier`, except
-        ``max_epochs=200``: the solver's L-BFGS polish finishes converging the start (on the
+    {{group_aware}}
+    {{hidden_layer_sizes}}
+    {{dropout}}
+    lr : float, default=0.05
+        Learning rate (Adam) of the accuracy-optimal start head.
+    {{weight_decay}}
+        In the start head and the Fritz-John solve alike: without it the solve converges to the
+        exact, unregularised optimum, and on 896-d features the front stopped at a test gap of
+        2.5 points.
+    max_epochs : int, default=200
+        Epochs of the start head; the solver's L-BFGS polish finishes converging it (on the
         bundled data, 200 and 400 epochs gave the same certified front, 3 s apart).
-    group_aware : bool, default=False
-        Give every member one learned offset per group (:class:`CBAClassifier`): prediction
-        then needs ``sensitive_features``. Compare such fronts only with group-aware peers.
-    selection : float, str or dict, default="knee"
-        Which member ``predict`` uses (see :class:`~skfairpareto.base.BaseParetoClassifier`).
-    fairness_metric : str, callable or None, default=None
-        Evaluation fairness metric (a fairlearn metric name or callable); ``None`` is the
-        fairlearn metric of ``constraints``.
-    validation_fraction : float or None, default=0.2
-        Share of the training data held out to evaluate and select members.
-    device : str, default="auto"
-    random_state : int or None, default=None
+    {{batch_size}}
+    {{selection_parameters}}
+    {{device}}
+    {{random_state}}
     verbose : int, default=0
         Progress bar over the front points when > 0.
 
     Attributes
     ----------
-    front_, front_results_, hypervolume_, selected_index_, classes_, groups_
-        See :class:`~skfairpareto.base.BaseParetoClassifier`.
-    start_ : CBAClassifier
-        The accuracy-optimal head the front starts from.
+    {{front_attributes}}
+    n_iter_ : ndarray of shape (n_points,)
+        Augmented-Lagrangian iterations each traced point took (at most ``max_iter``).
     solver_result_ : FritzJohnResult
         Every traced point and candidate, and the learned Pareto indicator network.
 
@@ -140,18 +137,22 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         self.random_state = random_state
         self.verbose = verbose
 
+    _parameter_constraints: dict = {
+        **BaseParetoClassifier._parameter_constraints,
+        **{name: HEAD_CONSTRAINTS[name] for name in ("lr", "max_epochs", "batch_size")},
+        "n_points": [COUNT],
+        "tol": [Interval(Real, 0, 1, closed="right")],
+        "max_iter": [COUNT],
+        "max_gap": [NON_NEGATIVE, None],
+        "keep_uncertified": ["boolean"],
+    }
+
     _MEMBER_PARAM_SOURCES = {
         **BaseParetoClassifier._MEMBER_PARAM_SOURCES,
-        **{name: name for name in ("lr", "weight_decay", "max_epochs", "batch_size")},
+        **{name: name for name in ("lr", "max_epochs", "batch_size")},
     }
 
     def _fit_front(self, X, y01, groups, n_groups, validation=None):
-        check_positive_int("n_points", self.n_points)
-        check_positive_int("max_iter", self.max_iter)
-        check_in_interval("tol", self.tol, 0.0, 1.0, closed="right")
-        if self.max_gap is not None:
-            check_in_interval("max_gap", self.max_gap, 0.0, np.inf, closed="left")
-
         start = self._fit_start(X, y01, groups)
         # The solver moves float64 parameters (start_ stays put): with float32 ones the FJ residual
         # of a 12k-sample front stalled near 1.5e-3, above tol. The products with X stay in
@@ -180,8 +181,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
             def constraints(_params):
                 return (objectives(_params)[1] - bound).reshape(1)
 
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(_seed_everything(self.random_state))
+        with torch_seeded(self.random_state):
             module.train(False)  # dropout off: the FJ system is about the deterministic head
             solver = FritzJohnSolver(
                 n_points=self.n_points, tol=self.tol, max_iter=self.max_iter, verbose=self.verbose
@@ -198,6 +198,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
 
             result = solver.solve(objectives, params, constraints=constraints, targets=targets, scales=scales)
         self.solver_result_ = result
+        self.n_iter_ = np.array([point.n_iter for point in result.points])
 
         members, coords = [], {k: [] for k in ("alpha", "fj_residual", "multiplier_f1",
                                                "multiplier_f2", "train_f1", "train_f2",

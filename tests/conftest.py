@@ -14,15 +14,27 @@ def biased_data():
     return X, y, np.where(s == 1, "B", "A")
 
 
+def _load_data_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).with_name("data") / "make_group_blind_fronts.py"
+    spec = importlib.util.spec_from_file_location("make_group_blind_fronts", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def data_script():
+    """tests/data/make_group_blind_fronts.py: the front test problem and the recorded fronts."""
+    return _load_data_script()
+
+
 @pytest.fixture(scope="module")
 def front_data():
     """600 samples, groups "A"/"B" with different noise: the front estimators' test problem."""
-    rng = np.random.RandomState(0)
-    n = 600
-    X = rng.normal(size=(n, 5)).astype(np.float32)
-    s = rng.randint(0, 2, n)
-    y = (X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=0.3 + 0.9 * s) > 0).astype(int)
-    return X, y, np.where(s == 1, "B", "A")
+    return _load_data_script().data()
 
 
 @pytest.fixture(scope="session")

@@ -86,7 +86,7 @@ def _joblib_round_trip(obj):
     return path
 
 
-@pytest.mark.parametrize("name", ["phn-ls", "fapareto"])
+@pytest.mark.parametrize("name", FRONT_ESTIMATORS)
 def test_grid_search_tunes_selection_with_a_fair_scorer(name, data, make_estimator):
     X, y, s = data
 

@@ -94,5 +94,7 @@ def test_expected_error_gap_loss():
     assert torch.isclose(f[1], gap)
     f[1].backward()
     assert torch.all(torch.isfinite(logits.grad))
-    with pytest.raises(ValueError, match="gap_loss must be one of"):
-        ErrorRateParity(gap_loss="hinge").load_data(None, None, n_groups=2)
+    from skfairpareto.criteria import resolve_criterion
+
+    with pytest.raises(ValueError, match="'gap_loss' parameter of ErrorRateParity must be a str among"):
+        resolve_criterion(ErrorRateParity(gap_loss="hinge"))

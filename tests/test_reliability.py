@@ -86,8 +86,8 @@ BAD_INPUT = {
     "no positives in a group, TPR parity":
         "constraints='true_positive_rate_parity' compares the groups' true positive rate, but group\\(s\\) 'A' "
         "\\(no positives\\)",
-    "unknown constraints": "unknown constraints 'fairness_through_vibes'",
-    "unknown gap_loss": "gap_loss must be one of",
+    "unknown constraints": "'constraints' parameter of .* Got 'fairness_through_vibes' instead",
+    "unknown gap_loss": "'gap_loss' parameter of ErrorRateParity must be a str among",
     "unknown device": "device must be 'auto', 'cpu', 'cuda'",
 }
 
@@ -100,22 +100,40 @@ def test_bad_input_is_a_clear_value_error(name, case, data, make_estimator):
         make_estimator(name, **params).fit(X, y, sensitive_features=s)
 
 
-UNKNOWN_OPTIONS = [
-    ("suhnpf", {"selection": "median"}, "selection must be"),
-    ("suhnpf", {"fairness_metric": "parity_of_vibes"}, "fairness_metric"),
-    ("phn-epo", {"solver": "mgda"}, "solver must be one of"),
+def _param(name, est):
+    return f"The '{name}' parameter of {est} must be"
+
+
+BAD_OPTIONS = [
+    ("cba", {"alpha": 1.5}, _param("alpha", "CBAClassifier") + r" a float in the range \[0.0, 1.0\]. Got 1.5"),
+    ("cba", {"alpha": "high"}, _param("alpha", "CBAClassifier")),
+    ("cba", {"lr": -1}, _param("lr", "CBAClassifier")),
+    ("cba", {"batch_size": 0}, _param("batch_size", "CBAClassifier")),
+    ("cba", {"warm_start": "yes"}, _param("warm_start", "CBAClassifier")),
+    ("cba", {"normalize_objectives": 3}, _param("normalize_objectives", "CBAClassifier")),
+    ("cba", {"hidden_layer_sizes": (8, 0)}, "hidden_layer_sizes entries must be a positive integer, got 0"),
+    ("suhnpf", {"selection": "median"}, _param("selection", "SUHNPFParetoClassifier")),
+    ("suhnpf", {"fairness_metric": "parity_of_vibes"}, "unknown fairness_metric 'parity_of_vibes'"),
+    ("suhnpf", {"tol": 0.0}, _param("tol", "SUHNPFParetoClassifier")),
+    ("suhnpf", {"n_points": 0}, _param("n_points", "SUHNPFParetoClassifier")),
+    ("suhnpf", {"max_gap": -1.0}, _param("max_gap", "SUHNPFParetoClassifier")),
+    ("suhnpf", {"keep_uncertified": "no"}, _param("keep_uncertified", "SUHNPFParetoClassifier")),
+    ("phn-epo", {"solver": "mgda"}, _param("solver", "PHNParetoClassifier")),
+    ("phn-epo", {"concentration": 0}, _param("concentration", "PHNParetoClassifier")),
+    ("phn-epo", {"hnet_hidden_layer_sizes": (0,)}, "hnet_hidden_layer_sizes entries must be a positive integer"),
     ("phn-epo", {"selection": {"max_gap": 0.1}}, "selection dict must be"),
-    ("fapareto", {"merge": "slerp"}, "merge must be one of"),
-    ("fapareto", {"fairness_metric": "parity_of_vibes"}, "fairness_metric"),
-    ("cba", {"alpha": "high"}, "alpha must be a number"),
+    ("fapareto", {"merge": "slerp"}, _param("merge", "FaParetoEnsemble")),
+    ("fapareto", {"population_size": 1}, _param("population_size", "FaParetoEnsemble")),
+    ("fapareto", {"mutation_rate": 1.5}, _param("mutation_rate", "FaParetoEnsemble")),
+    ("fapareto", {"validation_fraction": 1.0}, _param("validation_fraction", "FaParetoEnsemble")),
 ]
 
 
-@pytest.mark.parametrize("name, params, match", UNKNOWN_OPTIONS)
-def test_unknown_options_are_named(name, params, match, data, make_estimator):
-    X, y, s = data
+@pytest.mark.parametrize("name, params, match", BAD_OPTIONS)
+def test_bad_options_fail_before_any_data_work(name, params, match, make_estimator):
+    # No data at all: an option error must come first, before validation, embedding or training.
     with pytest.raises(ValueError, match=match):
-        make_estimator(name, **params).fit(X, y, sensitive_features=s)
+        make_estimator(name, **params).fit(None, None, sensitive_features=None)
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU-only message")

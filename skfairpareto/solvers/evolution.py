@@ -12,15 +12,20 @@ their task vectors ``tau_i = theta_i - theta_base``:
   mass, average the entries that agree with it, ``theta_base + scaling * merged``.
 
 Non-dominated sorting, rank-and-crowding survival, binary tournament selection and the
-hypervolume are pymoo's. Nothing here knows about text or scikit-learn.
+hypervolume are pymoo's; :class:`MergeEvolution` runs them as an ask/tell loop. Nothing here
+knows about text or scikit-learn.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
 import torch
+
+from .pareto import hypervolume, pareto_mask
 
 MERGE_METHODS = ("average", "task_arithmetic", "ties")
 
@@ -124,3 +129,160 @@ def tournament_pairs(F, n_pairs, random_state=None):
         _problem(), pop, n_pairs, n_parents=2, to_pop=False, random_state=random_state, algorithm=algorithm
     )
     return np.asarray(P, dtype=int)
+
+
+@dataclass
+class Candidate:
+    """One individual the evolution asks to have fine-tuned and evaluated."""
+
+    state: dict  # model weights (name -> tensor)
+    alpha: float  # preference: the accuracy weight it is fine-tuned at
+    seed: int  # seeds its fine-tune, so the result does not depend on who runs it
+
+
+class MergeEvolution:
+    """FaPareto's NSGA-II over models, as an ask/tell object (like pymoo's ``Algorithm``).
+
+    Every individual is a model (a dict of tensors) with a preference ``alpha``. Generation 0
+    is ``population_size`` Gaussian mutations of ``base`` at evenly spaced ``alpha``; each later
+    generation asks twice: to refresh the population (fine-tune and re-evaluate it), then for
+    offspring (binary tournament on rank and crowding, merge relative to ``base``, Gaussian
+    mutation, the parents' mean ``alpha`` plus a Gaussian step), and keeps ``population_size``
+    of both by NSGA-II survival. An archive keeps every non-dominated individual told.
+
+    The caller fine-tunes and evaluates what :meth:`ask` returns and hands the results to
+    :meth:`tell`: ``individuals`` (any objects; the archive returns them), their objective rows
+    ``F`` (to minimise) and their fine-tuned states, which later merges start from::
+
+        evolution = MergeEvolution(base, 8, 10, seed=0)
+        while not evolution.is_done():
+            candidates = evolution.ask()
+            individuals = [finetune(c) for c in candidates]
+            evolution.tell(individuals, evaluate(individuals), [state_of(i) for i in individuals])
+
+    Parameters
+    ----------
+    base : dict of tensors
+        The shared start every individual descends from, and the merges' reference.
+    population_size : int
+        Individuals kept per generation (at least 2).
+    n_generations : int
+        Generations after the initial one.
+    merge, merge_scaling, trim_ratio :
+        Crossover (:func:`merge_models`).
+    mutation_rate, mutation_scale :
+        Gaussian mutation (:func:`gaussian_mutation`).
+    alpha_jitter : float, default=0.1
+        Spread of the Gaussian step of a child's ``alpha`` from its parents' mean.
+    seed : int
+        Seeds every draw (a numpy RandomState, and a torch Generator seeded from it).
+
+    Attributes
+    ----------
+    generation : int
+        The generation being built.
+    population, population_F, population_alphas :
+        The current population, its objective rows and its preferences.
+    archive : dict
+        ``individuals``, ``F``, ``alpha`` and ``generation`` of the non-dominated individuals.
+    history : list of dict
+        Per finished generation: the population's objectives and preferences, the archive's and
+        the population's hypervolume (reference (1, 1)), the archive size and the seconds taken.
+    """
+
+    def __init__(self, base, population_size, n_generations, *, merge="ties", merge_scaling=1.0, trim_ratio=0.8,
+                 mutation_rate=0.1, mutation_scale=0.05, alpha_jitter=0.1, seed=0):
+        if population_size < 2:
+            raise ValueError(f"population_size must be at least 2, got {population_size}")
+        self.base, self.population_size, self.n_generations = base, population_size, n_generations
+        self.merge, self.merge_scaling, self.trim_ratio = merge, merge_scaling, trim_ratio
+        self.mutation_rate, self.mutation_scale, self.alpha_jitter = mutation_rate, mutation_scale, alpha_jitter
+        self.rng = np.random.RandomState(seed)
+        self.torch_generator = torch.Generator().manual_seed(int(self.rng.randint(2**31 - 1)))
+        self.generation, self._phase = 0, "initial"
+        self.population, self.population_F, self.population_alphas, self._states = [], None, None, []
+        self.archive = {"individuals": [], "F": np.empty((0, 2)), "alpha": [], "generation": []}
+        self.history, self._asked, self._t0 = [], None, None
+
+    def is_done(self):
+        """Whether every generation has been told."""
+        return self.generation > self.n_generations
+
+    def _candidates(self, states, alphas):
+        seeds = self.rng.randint(2**31 - 1, size=len(states))
+        return [Candidate(st, float(a), int(sd)) for st, a, sd in zip(states, alphas, seeds)]
+
+    def ask(self):
+        """The candidates to fine-tune and evaluate next (a list of :class:`Candidate`)."""
+        if self.is_done():
+            raise RuntimeError("the evolution is done; read archive and population")
+        if self._phase != "offspring":
+            self._t0 = time.perf_counter()
+        P, gen = self.population_size, self.torch_generator
+        if self._phase == "initial":
+            alphas = np.linspace(1.0, 0.0, P)
+            states = [gaussian_mutation(self.base, self.mutation_rate, self.mutation_scale, gen) for _ in range(P)]
+        elif self._phase == "refresh":
+            alphas, states = self.population_alphas, self._states
+        else:
+            pairs = tournament_pairs(self.population_F, P, random_state=np.random.default_rng(self.rng.randint(2**31 - 1)))
+            alphas, states = [], []
+            for a, b in pairs:
+                merged = merge_models(self.base, [self._states[a], self._states[b]], self.merge, self.merge_scaling,
+                                      self.trim_ratio)
+                states.append(gaussian_mutation(merged, self.mutation_rate, self.mutation_scale, gen))
+                mean = (self.population_alphas[a] + self.population_alphas[b]) / 2
+                alphas.append(float(np.clip(mean + self.rng.normal(0.0, self.alpha_jitter), 0.0, 1.0)))
+        self._asked = self._candidates(states, alphas)
+        return self._asked
+
+    def tell(self, individuals, F, states):
+        """Hand back the fine-tuned ``individuals``, their objective rows and their states."""
+        if self._asked is None or len(individuals) != len(self._asked):
+            raise ValueError(f"tell() expects one result per candidate of the last ask(), got {len(individuals)}")
+        F = np.asarray(F, dtype=float)
+        alphas = np.array([c.alpha for c in self._asked])
+        self._update_archive(list(individuals), F, alphas)
+        if self._phase == "offspring":  # NSGA-II survival over parents and children
+            everyone, all_F = self.population + list(individuals), np.vstack([self.population_F, F])
+            all_states = self._states + list(states)
+            all_alphas = np.concatenate([self.population_alphas, alphas])
+            keep = rank_and_crowding_survival(all_F, self.population_size,
+                                              random_state=np.random.default_rng(self.rng.randint(2**31 - 1)))
+            self._set_population([everyone[i] for i in keep], all_F[keep], all_alphas[keep],
+                                 [all_states[i] for i in keep])
+        else:
+            self._set_population(list(individuals), F, alphas, list(states))
+        self._asked = None
+        if self._phase == "refresh":
+            self._phase = "offspring"
+            return
+        self._finish_generation()
+
+    def _set_population(self, individuals, F, alphas, states):
+        self.population, self.population_F, self.population_alphas, self._states = individuals, F, alphas, states
+
+    def _update_archive(self, individuals, F, alphas):
+        archive = self.archive
+        allF = np.vstack([archive["F"], F])
+        keep = np.flatnonzero(pareto_mask(allF))
+        # Of individuals with identical objective values keep the first (oldest).
+        keep = keep[np.sort(np.unique(allF[keep], axis=0, return_index=True)[1])]
+        pool = {"individuals": archive["individuals"] + individuals, "alpha": archive["alpha"] + list(alphas),
+                "generation": archive["generation"] + [self.generation] * len(individuals)}
+        for key, values in pool.items():
+            archive[key] = [values[i] for i in keep]
+        archive["F"] = allF[keep]
+
+    def _finish_generation(self):
+        self.history.append({
+            "generation": self.generation,
+            "population_objectives": self.population_F.copy(),
+            "population_alphas": np.asarray(self.population_alphas, float).copy(),
+            "hypervolume": hypervolume(self.archive["F"], (1.0, 1.0)),
+            "population_hypervolume": hypervolume(self.population_F, (1.0, 1.0)),
+            "archive_size": len(self.archive["individuals"]),
+            "seconds": time.perf_counter() - self._t0,
+        })
+        self.generation += 1
+        self._phase = "refresh"

@@ -118,6 +118,7 @@ class FritzJohnPoint:
     max_violation: float
     target: float
     accepted: bool
+    n_iter: int = 0  # augmented-Lagrangian iterations the point took
 
 
 @dataclass
@@ -360,7 +361,7 @@ class FritzJohnSolver:
             return c
 
         best, best_rank = None, None
-        for _ in range(self.max_iter):
+        for iteration in range(1, self.max_iter + 1):
             mults = torch.as_tensor(np.concatenate([[mu], nu]), dtype=torch.float32)
 
             def loss():
@@ -395,6 +396,7 @@ class FritzJohnSolver:
                 max_violation=violation,
                 target=eps,
                 accepted=feasible and residual < self.tol,
+                n_iter=iteration,
             )
             rank = (snapshot.accepted and slack_ok, snapshot.accepted, -snapshot.residual)
             if best is None or rank > best_rank:

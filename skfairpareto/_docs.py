@@ -1,0 +1,101 @@
+"""Docstring entries shared by the estimators, written once (as MNE-Python's ``fill_doc`` does).
+
+A class docstring names an entry on a line of its own, ``{{name}}``, indented as the entry
+should be; :func:`fill_doc` replaces the line with the entry. Entries whose default differs
+between estimators are written in each estimator instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+DOCS = {
+    # -- parameters ---------------------------------------------------------------------------
+    "constraints": '''constraints : str or criterion object, default="error_rate_parity"
+    The fairness criterion f2 trains for, as fairlearn names it: ``"error_rate_parity"``,
+    ``"true_positive_rate_parity"``, ``"false_positive_rate_parity"``, ``"equalized_odds"`` or
+    ``"demographic_parity"``; or the matching ``fairlearn.reductions`` object, or a
+    :class:`~skfairpareto.criteria.FairnessCriterion` (for example
+    ``ErrorRateParity(gap_loss="bce")``, the seed paper's loss gap). See docs/estimators.md.''',
+    "hidden_layer_sizes": '''hidden_layer_sizes : tuple of int, default=()
+    Hidden layers of every head; ``()`` is a linear head (logistic regression).''',
+    "dropout": '''dropout : float in [0, 1), default=0.0
+    Dropout between hidden layers.''',
+    "group_aware": '''group_aware : bool, default=False
+    Add one learned offset per group to every head's logit
+    (:class:`~skfairpareto.heads.GroupOffsets`), trained on the same objective. The model then
+    uses the group at prediction time: ``predict``, ``predict_proba``, ``decision_function`` and
+    ``score`` need ``sensitive_features`` (requested by default under metadata routing, so
+    Pipelines and searches pass them on). Whether that is allowed is a legal and ethical question
+    (docs/estimators.md, "Group-blind or group-aware?"); compare such models only with
+    group-aware peers.''',
+    "weight_decay": '''weight_decay : float, default=3e-5
+    L2 penalty ``weight_decay / 2 * ||theta||^2`` of every head, part of f1, so the scalarisation
+    weighs it by ``alpha`` like the rest of the accuracy objective. Without it, heads on 896-d
+    text features overfit (3 % training vs 5 % test error) and a training-set parity does not
+    carry over to the test set; 3e-5 was best or near best for every estimator on two splits
+    not reported (docs/features.md).''',
+    "batch_size": '''batch_size : int, default=-1
+    Mini-batch size; ``-1`` trains on the full batch, which keeps f2's estimate unbiased.''',
+    "device": '''device : str or torch.device, default="auto"
+    Torch device; ``"auto"`` uses CUDA when available.''',
+    "random_state": '''random_state : int, RandomState instance or None, default=None
+    Seeds weight initialisation, sampling and splits (``check_random_state`` semantics: ``None``
+    draws from numpy's global generator).''',
+    "selection": '''selection : float, str or dict, default="knee"
+    Which member :meth:`predict` uses, chosen on the evaluation split: a float (the member with
+    ``alpha`` nearest to it), ``"knee"`` (the member farthest below the line joining the front's
+    two ends, in normalised coordinates), ``"most_accurate"``, ``"fairest"``, or
+    ``{"max_unfairness": c}`` (the most accurate member whose fairness metric is at most ``c``;
+    the fairest if none is). :meth:`select` applies another rule without refitting.''',
+    "fairness_metric": '''fairness_metric : str, callable or None, default=None
+    The fairness metric members are evaluated and selected by (a fairlearn ``*_difference`` or
+    ``*_ratio`` name, or a callable with fairlearn's signature); ``None`` is the fairlearn metric
+    of ``constraints``, so what is trained is what is measured.''',
+    "validation_fraction": '''validation_fraction : float in (0, 1) or None, default=0.2
+    Share of the training data held out (stratified by group and label) to evaluate and select
+    members; ``None`` evaluates on the training data. ``fit(X_val=..., ...)`` overrides it.''',
+    # -- attributes ---------------------------------------------------------------------------
+    "front_attributes": '''front_ : list of CBAClassifier
+    Fitted members, one per trade-off, most accurate first. Each is an ordinary classifier
+    (``predict``, ``predict_proba``, ``classes_``, pickle, ``clone``) whose ``alpha`` is the
+    accuracy weight at which it is stationary.
+front_results_ : dict of ndarray
+    One entry per member (like ``cv_results_``): trade-off coordinates, surrogate objectives,
+    and error, per-group accuracy and the fairness metric (``*_unfairness``) on the training
+    and evaluation data; ``pareto_optimal`` marks members not dominated on the evaluation split.
+hypervolume_ : float
+    Hypervolume (pymoo) of the members' (error, fairness metric) on the evaluation split, with
+    reference point (1, 1).
+selected_index_ : int
+    Index in ``front_`` of the member :meth:`predict` uses.
+evaluation_split_ : {"train", "val"}
+    The split members were evaluated and selected on.
+{{fitted_attributes}}
+start_ : CBAClassifier
+    The accuracy-optimal head the front starts from.''',
+    "fitted_attributes": '''classes_ : ndarray of shape (2,)
+    The two class labels.
+groups_ : ndarray
+    Names of the sensitive groups seen in ``fit``.
+criterion_ : FairnessCriterion
+    The criterion ``constraints`` names, bound to the groups.
+n_features_in_ : int
+    Number of features seen in ``fit``.''',
+}
+# Entries that always come together.
+DOCS["selection_parameters"] = "\n".join(DOCS[k] for k in ("selection", "fairness_metric", "validation_fraction"))
+
+_PLACEHOLDER = re.compile(r"^( *)\{\{(\w+)\}\}$", flags=re.M)
+
+
+def fill_doc(obj):
+    """Replace the ``{{name}}`` lines of ``obj.__doc__`` with the entries of :data:`DOCS`."""
+
+    def entry(match):
+        indent, name = match.groups()
+        return "\n".join(indent + line if line else line for line in DOCS[name].splitlines())
+
+    while _PLACEHOLDER.search(obj.__doc__):  # entries may hold entries
+        obj.__doc__ = _PLACEHOLDER.sub(entry, obj.__doc__)
+    return obj
