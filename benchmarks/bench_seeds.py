@@ -1,15 +1,18 @@
 """Test hypervolume over several splits: the benchmark per seed, then mean and spread per method.
 
-Usage: python benchmarks/bench_seeds.py [--seeds 0 1 2 3 4] [--methods ...] [--output-dir DIR]
-[--reuse]
+Usage: python benchmarks/bench_seeds.py [--seeds 0 1 2 3 4] [--methods ...] [--constraints NAME]
+[--features hybrid|minilm|lexical] [--group-aware] [--output-dir DIR] [--reuse]
 
 One split's hypervolume moves a lot with the split (the test split holds about 1,500 AAE
 tweets, so a group's accuracy carries about 0.7 points of sampling noise), so comparisons
 between methods are made on the mean over seeds. Each seed runs
 :func:`skfairpareto.benchmark.run_benchmark` into ``DIR/seed-K``; with ``--reuse`` a seed whose
 ``results.json`` is already there (from the same methods) is read instead of refitted. Prints a
-table (mean, standard deviation, per-seed values, and on how many seeds each method's
-hypervolume is at least ExponentiatedGradient's) and writes ``DIR/seeds.json``.
+table -- per method the mean and standard deviation of the test hypervolume, its ratio to
+ExponentiatedGradient's mean (to ThresholdOptimizer's for group-aware methods), the per-seed
+values, on how many seeds it is at least that peer's, the mean fairest gap and mean fit time,
+and on how many seeds some member has a gap of at most 1 point at 93 % accuracy or more -- and
+writes ``DIR/seeds.json``.
 """
 
 import argparse
@@ -18,15 +21,24 @@ from pathlib import Path
 
 import numpy as np
 
-from skfairpareto.benchmark import METHODS, OUR_METHODS, run_benchmark
+from skfairpareto.benchmark import METHODS, OUR_METHODS, is_group_aware, run_benchmark
 
 DEFAULT_METHODS = (*OUR_METHODS, "expgrad")
+
+
+def _peer(method, methods):
+    """The fairlearn method a method is compared with: ThresholdOptimizer for group-aware ones."""
+    peer = "threshold" if is_group_aware(method) else "expgrad"
+    return peer if peer in methods and peer != method else None
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(DEFAULT_METHODS))
+    parser.add_argument("--constraints", default="error_rate_parity")
+    parser.add_argument("--features", default="hybrid")
+    parser.add_argument("--group-aware", action="store_true")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--output-dir", default="seeds-benchmark")
     parser.add_argument("--reuse", action="store_true", help="read seeds already run in --output-dir")
@@ -39,27 +51,45 @@ def main(argv=None):
         results = json.loads(done.read_text()) if args.reuse and done.exists() else None
         if results is None or not set(args.methods) <= set(results["summary"]):
             results = run_benchmark(methods=tuple(args.methods), quick=args.quick, seed=seed,
-                                    output_dir=folder, verbose=0)
-        per_seed[seed] = {m: results["summary"][m]["test_hypervolume"] for m in args.methods}
+                                    constraints=args.constraints, features=args.features,
+                                    group_aware=args.group_aware, output_dir=folder, verbose=0)
+        per_seed[seed] = results["summary"]
     seeds = list(per_seed)
+    methods = list(per_seed[seeds[0]])
     summary = {}
-    for m in args.methods:
-        hv = np.array([per_seed[s][m] for s in seeds])
+    for m in methods:
+        rows = [per_seed[s][m] for s in seeds]
+        hv = np.array([r["test_hypervolume"] for r in rows])
         row = {"mean": float(hv.mean()), "std": float(hv.std(ddof=1)) if len(hv) > 1 else 0.0,
                "per_seed": dict(zip(map(str, seeds), hv.tolist()))}
-        if "expgrad" in args.methods:
-            row["seeds_at_least_expgrad"] = int(sum(per_seed[s][m] >= per_seed[s]["expgrad"] for s in seeds))
+        if all("fairest_gap" in r for r in rows):
+            row["mean_fairest_gap"] = float(np.mean([r["fairest_gap"] for r in rows]))
+        if all("fit_seconds" in r for r in rows):
+            row["mean_fit_seconds"] = float(np.mean([r["fit_seconds"] for r in rows]))
+        if all("best_accuracy_gap_le_1pt" in r for r in rows):
+            row["seeds_gap_le_1pt_at_93"] = int(sum((r["best_accuracy_gap_le_1pt"] or 0) >= 0.93 for r in rows))
+        peer = _peer(m, methods)
+        if peer:
+            peer_hv = np.array([per_seed[s][peer]["test_hypervolume"] for s in seeds])
+            row["peer"] = peer
+            row["ratio_to_peer"] = float(hv.mean() / peer_hv.mean()) if peer_hv.mean() > 0 else None
+            row["seeds_at_least_peer"] = int(np.sum(hv >= peer_hv))
         summary[m] = row
-    print(f"test hypervolume over seeds {seeds}")
-    print("method | mean | std | " + " | ".join(f"seed {s}" for s in seeds)
-          + (" | seeds >= expgrad" if "expgrad" in args.methods else ""))
+    print(f"test hypervolume over seeds {seeds} ({args.features} features, {args.constraints})")
+    print("method | mean | std | vs peer | " + " | ".join(f"seed {s}" for s in seeds)
+          + " | seeds >= peer | fairest gap | fit s | seeds gap<=1pt at >=93%")
     for m, row in sorted(summary.items(), key=lambda kv: -kv[1]["mean"]):
-        cells = [f"{row['mean']:.5f}", f"{row['std']:.5f}", *(f"{v:.5f}" for v in row["per_seed"].values())]
-        if "seeds_at_least_expgrad" in row:
-            cells.append(f"{row['seeds_at_least_expgrad']}/{len(seeds)}")
+        ratio = row.get("ratio_to_peer")
+        cells = [f"{row['mean']:.5f}", f"{row['std']:.5f}", "–" if ratio is None else f"{ratio:.2f}x",
+                 *(f"{v:.5f}" for v in row["per_seed"].values()),
+                 f"{row['seeds_at_least_peer']}/{len(seeds)}" if "seeds_at_least_peer" in row else "–",
+                 f"{row['mean_fairest_gap']:.4f}" if "mean_fairest_gap" in row else "–",
+                 f"{row['mean_fit_seconds']:.1f}" if "mean_fit_seconds" in row else "–",
+                 f"{row['seeds_gap_le_1pt_at_93']}/{len(seeds)}" if "seeds_gap_le_1pt_at_93" in row else "–"]
         print(f"{m} | " + " | ".join(cells))
     out.mkdir(parents=True, exist_ok=True)
-    (out / "seeds.json").write_text(json.dumps({"seeds": seeds, "summary": summary}, indent=2))
+    (out / "seeds.json").write_text(json.dumps({"seeds": seeds, "constraints": args.constraints,
+                                                "features": args.features, "summary": summary}, indent=2))
     return summary
 
 

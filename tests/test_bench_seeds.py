@@ -23,6 +23,20 @@ def test_aggregates_seeds_it_is_given(tmp_path, capsys):
         (folder / "results.json").write_text(json.dumps({"summary": summary}))
     out = _load().main(["--seeds", "0", "1", "--methods", "cba", "expgrad", "--output-dir", str(tmp_path), "--reuse"])
     assert out["cba"]["mean"] == pytest.approx(0.005) and out["cba"]["std"] == pytest.approx(0.0014142, rel=1e-4)
-    assert out["cba"]["seeds_at_least_expgrad"] == 1 and out["expgrad"]["seeds_at_least_expgrad"] == 2
+    assert out["cba"]["seeds_at_least_peer"] == 1 and out["cba"]["ratio_to_peer"] == pytest.approx(1.0)
+    assert "peer" not in out["expgrad"]
     assert json.loads((tmp_path / "seeds.json").read_text())["summary"]["cba"]["per_seed"] == {"0": 0.006, "1": 0.004}
-    assert "cba | 0.00500 | 0.00141 | 0.00600 | 0.00400 | 1/2" in capsys.readouterr().out
+    assert "cba | 0.00500 | 0.00141 | 1.00x | 0.00600 | 0.00400 | 1/2" in capsys.readouterr().out
+
+
+def test_group_aware_methods_are_compared_with_threshold_optimizer(tmp_path):
+    for seed in (0, 1):
+        folder = tmp_path / f"seed-{seed}"
+        folder.mkdir()
+        summary = {"cba": {"test_hypervolume": 0.006}, "expgrad": {"test_hypervolume": 0.005},
+                   "threshold": {"test_hypervolume": 0.004}, "cba-aware": {"test_hypervolume": 0.008}}
+        (folder / "results.json").write_text(json.dumps({"summary": summary}))
+    out = _load().main(["--seeds", "0", "1", "--methods", "cba", "expgrad", "threshold", "--output-dir",
+                        str(tmp_path), "--reuse"])
+    assert out["cba-aware"]["peer"] == "threshold" and out["cba-aware"]["ratio_to_peer"] == pytest.approx(2.0)
+    assert out["cba"]["peer"] == "expgrad"
