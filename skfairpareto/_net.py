@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 from skorch import NeuralNetBinaryClassifier
 from skorch.callbacks import Callback
 
+from ._utils import is_memory_mapped, release_pages, row_chunks
 from .exceptions import TrainingDivergedError
 from .objectives import scalarized, with_weight_decay
+
+_BLOCK = 16384  # rows of a memory-mapped X read at once outside training
 
 
 class StopOnDivergence(Callback):
@@ -53,7 +58,8 @@ class TensorBatchLoader:
     torch's DataLoader fetches and collates samples one by one, which for a full-batch epoch
     over 20k embeddings costs ~0.3 s; slicing the stored arrays costs microseconds. Works for
     skorch ``Dataset`` objects holding arrays or dicts of arrays; ``batch_size=-1`` or ``None``
-    gives one batch.
+    gives one batch. Arrays may be memory-mapped files (``np.load(..., mmap_mode="r")``): a
+    mini-batch reads only its rows, and their pages are released after it.
     """
 
     def __init__(self, dataset, batch_size=128, shuffle=False, **_ignored):
@@ -72,7 +78,10 @@ class TensorBatchLoader:
             return None
         if isinstance(data, dict):
             return {k: TensorBatchLoader._take(v, idx) for k, v in data.items()}
-        return torch.as_tensor(data[idx] if idx is not None else data)
+        part = data[idx] if idx is not None else data
+        with warnings.catch_warnings():  # a read-only memory-mapped X: torch only reads it
+            warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+            return torch.as_tensor(part)
 
     def __iter__(self):
         ds = self.dataset
@@ -88,6 +97,10 @@ class TensorBatchLoader:
             else:
                 idx = order[start : start + bs] if order is not None else slice(start, start + bs)
             yield self._take(ds.X, idx), self._take(y, idx)
+            # Features read from a memory-mapped file: drop the batch's pages from this process,
+            # so training from disk holds about one batch of the file (docs/distributed.md).
+            for array in (ds.X.values() if isinstance(ds.X, dict) else (ds.X,)):
+                release_pages(array)
 
 
 class FairObjectiveNet(NeuralNetBinaryClassifier):
@@ -124,11 +137,18 @@ class FairObjectiveNet(NeuralNetBinaryClassifier):
 
 
 def objectives_of(module, X, y, groups, criterion, device="cpu", weight_decay=0.0):
-    """f1 and f2 (``criterion``'s; f1 with the L2 penalty) of a trained module on whole arrays, as floats."""
+    """f1 and f2 (``criterion``'s; f1 with the L2 penalty) of a trained module on whole arrays, as floats.
+
+    A memory-mapped X is read in row blocks, its pages released after each.
+    """
     module.eval()
     with torch.no_grad():
         groups = torch.as_tensor(groups, device=device)
-        logits = module(torch.as_tensor(X, device=device), groups=groups)
+        if is_memory_mapped(X):
+            logits = torch.cat([module(torch.as_tensor(np.array(block), device=device), groups=g)
+                                for block, g in zip(row_chunks(X, _BLOCK), torch.split(groups, _BLOCK))])
+        else:
+            logits = module(torch.as_tensor(X, device=device), groups=groups)
         f = criterion.objectives(logits, torch.as_tensor(y, device=device), groups)
         f = with_weight_decay(f, module.parameters(), weight_decay)
     return f.cpu().numpy().astype(float)

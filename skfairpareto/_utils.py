@@ -72,3 +72,46 @@ def torch_seeded(random_state):
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         yield seed
+
+
+def _mapping_of(array):
+    """The ``mmap.mmap`` behind a memory-mapped numpy array (or a view of one), else None."""
+    import mmap
+
+    obj = array
+    while obj is not None:
+        found = getattr(obj, "_mmap", None)
+        if isinstance(found, mmap.mmap):
+            return found
+        if isinstance(obj, mmap.mmap):
+            return obj
+        obj = getattr(obj, "base", None)
+    return None
+
+
+def is_memory_mapped(array) -> bool:
+    """Whether ``array`` reads from a memory-mapped file (``np.load(..., mmap_mode="r")``, np.memmap)."""
+    return _mapping_of(array) is not None
+
+
+def release_pages(array) -> None:
+    """Drop the file pages a memory-mapped ``array`` holds in this process (``MADV_DONTNEED``).
+
+    Reading a memory-mapped file maps its pages into the process, where they count in its RSS
+    until the kernel reclaims them; training that streams mini-batches releases them after each
+    batch, so its resident memory stays near one batch whatever the file's size. The data stay
+    in the page cache: the next read is not a disk read. No-op for in-memory arrays and where
+    the platform lacks ``madvise``.
+    """
+    import mmap
+
+    mapping = _mapping_of(array)
+    if mapping is not None and hasattr(mapping, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+        mapping.madvise(mmap.MADV_DONTNEED)
+
+
+def row_chunks(array, rows=16384):
+    """Consecutive row blocks of ``array``; a memory-mapped one's pages are released after each."""
+    for start in range(0, len(array), rows):
+        yield array[start : start + rows]
+        release_pages(array)

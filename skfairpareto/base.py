@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -9,15 +10,17 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._docs import fill_doc
+from ._utils import is_memory_mapped
 from ._validation import (
     HEAD_CONSTRAINTS,
     check_binary_target,
     check_head_params,
     check_in_interval,
     check_sensitive_features,
+    validate_features,
 )
 from .cba import _BinaryClassifierTags, _require_groups
 from .metrics import evaluate_predictions, hypervolume, pareto_mask, resolve_fairness_metric
@@ -161,7 +164,7 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
         criterion = check_head_params(self)
         self._check_params()
         self._fairness_metric_ = resolve_fairness_metric(self.fairness_metric, criterion)
-        X, y = validate_data(self, X, y, dtype=np.float32, ensure_all_finite=True, ensure_min_samples=2)
+        X, y = validate_features(self, X, y, ensure_min_samples=2)
         y01, self.classes_ = check_binary_target(y)
         codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
         self.criterion_ = criterion.load_data(y01, codes, n_groups=len(self.groups_), group_names=self.groups_)
@@ -169,7 +172,7 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
         if X_val is not None or y_val is not None or sensitive_features_val is not None:
             if X_val is None or y_val is None or sensitive_features_val is None:
                 raise ValueError("pass X_val, y_val and sensitive_features_val together")
-            X_val = validate_data(self, X_val, reset=False, dtype=np.float32, ensure_all_finite=True)
+            X_val = validate_features(self, X_val, reset=False)
             y_val = np.asarray(y_val)
             if len(y_val) != X_val.shape[0]:
                 raise ValueError(f"y_val has {len(y_val)} labels but X_val {X_val.shape[0]} rows")
@@ -180,6 +183,13 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
             X_fit, y_fit, codes_fit = X, y01, codes
             validation = (X_val, np.searchsorted(self.classes_, y_val).astype(np.float32), codes_val)
         elif self.validation_fraction is not None:
+            if is_memory_mapped(X):
+                warnings.warn(
+                    f"validation_fraction={self.validation_fraction} copies the rows of the memory-mapped X "
+                    f"into memory ({X.nbytes / 2**20:.0f} MB); to train from disk, pass held-out data as "
+                    "X_val=... (memory-mapped too) or set validation_fraction=None",
+                    UserWarning, stacklevel=2,
+                )
             tr, va = _stratified_split(X, y01, codes, self.validation_fraction, check_random_state(self.random_state))
             X_fit, y_fit, codes_fit = X[tr], y01[tr], codes[tr]
             validation = (X[va], y01[va], codes[va])
@@ -286,7 +296,7 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
         import pandas as pd
 
         check_is_fitted(self, "front_")
-        X = validate_data(self, X, reset=False, dtype=np.float32, ensure_all_finite=True)
+        X = validate_features(self, X, reset=False)
         codes, _ = check_sensitive_features(sensitive_features, X.shape[0], groups=self.groups_)
         table = pd.DataFrame(self._evaluate("test", X, np.asarray(y), codes))
         table.columns = [c.removeprefix("test_") for c in table.columns]

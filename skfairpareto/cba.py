@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._docs import fill_doc
 from ._net import FairObjectiveNet, StopOnDivergence, TensorBatchLoader, objectives_of
@@ -19,6 +19,7 @@ from ._validation import (
     check_groups_have_both_labels,
     check_head_params,
     check_sensitive_features,
+    validate_features,
 )
 from .criteria import resolve_criterion
 from .heads import GroupOffsets, MLPHead
@@ -66,7 +67,7 @@ class _HeadClassifierMixin:
 
     def _net_input(self, X, sensitive_features):
         check_is_fitted(self, "net_")
-        X = validate_data(self, X, reset=False, dtype=np.float32, ensure_all_finite=True)
+        X = validate_features(self, X, reset=False)
         if not self.group_aware:
             return X
         _require_groups(self, sensitive_features)
@@ -287,10 +288,7 @@ class CBAClassifier(_HeadClassifierMixin, _BinaryClassifierTags, ClassifierMixin
         )
 
     def _validate_fit_data(self, X, y, sensitive_features):
-        X, y = validate_data(
-            self, X, y, dtype=np.float32, ensure_all_finite=True, ensure_min_samples=2,
-            y_numeric=False,
-        )
+        X, y = validate_features(self, X, y, ensure_min_samples=2, y_numeric=False)
         y01, self.classes_ = check_binary_target(y)
         codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
         self.criterion_ = resolve_criterion(self.constraints).load_data(

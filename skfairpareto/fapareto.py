@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._docs import fill_doc
 from ._utils import draw_seed, torch_seeded
-from ._validation import COUNT, HEAD_CONSTRAINTS, NON_NEGATIVE
+from ._validation import COUNT, HEAD_CONSTRAINTS, NON_NEGATIVE, aligned
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier
 from .metrics import evaluate_predictions
@@ -34,7 +34,7 @@ def _finetune(params, state, alpha, scales, epochs, seed, X, y01, groups, classe
         net = member.net_
         net.set_params(alpha=float(alpha), scales=tuple(scales))
         net.module_.train()
-        net.partial_fit({"X": X, "groups": groups}, y01)
+        net.partial_fit({"X": aligned(X), "groups": groups}, y01)  # X may arrive unpickled, unaligned
         net.module_.eval()
     member.history_ = net.history
     return member
@@ -99,6 +99,8 @@ class FaParetoEnsemble(BaseParetoClassifier):
     lr : float, default=0.05
         Learning rate (Adam) of the start head and of every fine-tune.
     {{weight_decay}}
+    {{batch_size}}
+        Of the start head and of every fine-tune.
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
     {{selection}}
@@ -155,6 +157,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         dropout=0.0,
         lr=0.05,
         weight_decay=3e-5,
+        batch_size=-1,
         start_max_epochs=400,
         selection="knee",
         validation_fraction=0.2,
@@ -178,6 +181,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.dropout = dropout
         self.lr = lr
         self.weight_decay = weight_decay
+        self.batch_size = batch_size
         self.start_max_epochs = start_max_epochs
         self.selection = selection
         self.validation_fraction = validation_fraction
@@ -187,12 +191,13 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.verbose = verbose
 
     _MEMBER_PARAM_SOURCES = {
-        **BaseParetoClassifier._MEMBER_PARAM_SOURCES, "lr": "lr", "max_epochs": "start_max_epochs",
+        **BaseParetoClassifier._MEMBER_PARAM_SOURCES, "lr": "lr", "batch_size": "batch_size",
+        "max_epochs": "start_max_epochs",
     }
 
     _parameter_constraints: dict = {
         **BaseParetoClassifier._parameter_constraints,
-        **{name: HEAD_CONSTRAINTS[name] for name in ("lr",)},
+        **{name: HEAD_CONSTRAINTS[name] for name in ("lr", "batch_size")},
         "population_size": [Interval(Integral, 2, None, closed="left")],
         "n_generations": [COUNT],
         "merge": [StrOptions(set(MERGE_METHODS))],

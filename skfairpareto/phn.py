@@ -192,8 +192,10 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.random_state = random_state
         self.verbose = verbose
 
-    # ``lr`` and ``max_epochs`` are the hypernetwork's; members take the start head's epochs.
-    _MEMBER_PARAM_SOURCES = {**BaseParetoClassifier._MEMBER_PARAM_SOURCES, "max_epochs": "start_max_epochs"}
+    # ``lr`` and ``max_epochs`` are the hypernetwork's; the start head takes its own epochs and
+    # the mini-batch size (so a memory-mapped X is streamed in both stages).
+    _MEMBER_PARAM_SOURCES = {**BaseParetoClassifier._MEMBER_PARAM_SOURCES, "max_epochs": "start_max_epochs",
+                             "batch_size": "batch_size"}
 
     _parameter_constraints: dict = {
         **BaseParetoClassifier._parameter_constraints,
