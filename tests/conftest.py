@@ -1,3 +1,6 @@
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -14,15 +17,25 @@ def biased_data():
     return X, y, np.where(s == 1, "B", "A")
 
 
-def _load_data_script():
-    import importlib.util
-    from pathlib import Path
+ROOT = Path(__file__).resolve().parents[1]
 
-    path = Path(__file__).with_name("data") / "make_group_blind_fronts.py"
-    spec = importlib.util.spec_from_file_location("make_group_blind_fronts", path)
+
+def load_script(path):
+    """A script of the repository (benchmarks/, tests/data/) imported as a module."""
+    spec = importlib.util.spec_from_file_location(Path(path).stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _load_data_script():
+    return load_script(ROOT / "tests" / "data" / "make_group_blind_fronts.py")
+
+
+@pytest.fixture(scope="session")
+def bench_script():
+    """``bench_script("bench_seeds")``: benchmarks/bench_seeds.py as a module."""
+    return lambda name: load_script(ROOT / "benchmarks" / f"{name}.py")
 
 
 @pytest.fixture(scope="session")

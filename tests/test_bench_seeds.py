@@ -1,27 +1,17 @@
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_seeds.py"
 
-
-def _load():
-    spec = importlib.util.spec_from_file_location("bench_seeds", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_aggregates_seeds_it_is_given(tmp_path, capsys):
+def test_aggregates_seeds_it_is_given(tmp_path, capsys, bench_script):
     hv = {0: {"cba": 0.006, "expgrad": 0.005}, 1: {"cba": 0.004, "expgrad": 0.005}}
     for seed, values in hv.items():
         folder = tmp_path / f"seed-{seed}"
         folder.mkdir()
         summary = {m: {"test_hypervolume": v} for m, v in values.items()}
         (folder / "results.json").write_text(json.dumps({"summary": summary}))
-    out = _load().main(["--seeds", "0", "1", "--methods", "cba", "expgrad", "--output-dir", str(tmp_path), "--reuse"])
+    out = bench_script("bench_seeds").main(["--seeds", "0", "1", "--methods", "cba", "expgrad", "--output-dir",
+                                            str(tmp_path), "--reuse"])
     assert out["cba"]["mean"] == pytest.approx(0.005) and out["cba"]["std"] == pytest.approx(0.0014142, rel=1e-4)
     assert out["cba"]["seeds_at_least_peer"] == 1 and out["cba"]["ratio_to_peer"] == pytest.approx(1.0)
     assert "peer" not in out["expgrad"]
@@ -29,14 +19,29 @@ def test_aggregates_seeds_it_is_given(tmp_path, capsys):
     assert "cba | 0.00500 | 0.00141 | 1.00x | 0.00600 | 0.00400 | 1/2" in capsys.readouterr().out
 
 
-def test_group_aware_methods_are_compared_with_threshold_optimizer(tmp_path):
+def test_group_aware_methods_are_compared_with_threshold_optimizer(tmp_path, bench_script):
     for seed in (0, 1):
         folder = tmp_path / f"seed-{seed}"
         folder.mkdir()
         summary = {"cba": {"test_hypervolume": 0.006}, "expgrad": {"test_hypervolume": 0.005},
                    "threshold": {"test_hypervolume": 0.004}, "cba-aware": {"test_hypervolume": 0.008}}
         (folder / "results.json").write_text(json.dumps({"summary": summary}))
-    out = _load().main(["--seeds", "0", "1", "--methods", "cba", "expgrad", "threshold", "--output-dir",
-                        str(tmp_path), "--reuse"])
+    out = bench_script("bench_seeds").main(["--seeds", "0", "1", "--methods", "cba", "expgrad", "threshold",
+                                            "--output-dir", str(tmp_path), "--reuse"])
     assert out["cba-aware"]["peer"] == "threshold" and out["cba-aware"]["ratio_to_peer"] == pytest.approx(2.0)
     assert out["cba"]["peer"] == "expgrad"
+
+
+def test_reports_best_accuracy_at_a_gap_of_one_point_over_the_seeds_that_reach_it(tmp_path, bench_script):
+    best = {0: 0.94, 1: None, 2: 0.92}
+    for seed, value in best.items():
+        folder = tmp_path / f"seed-{seed}"
+        folder.mkdir()
+        summary = {"cba": {"test_hypervolume": 0.006, "best_accuracy_gap_le_1pt": value},
+                   "expgrad": {"test_hypervolume": 0.005, "best_accuracy_gap_le_1pt": None}}
+        (folder / "results.json").write_text(json.dumps({"summary": summary}))
+    out = bench_script("bench_seeds").main(["--seeds", "0", "1", "2", "--methods", "cba", "expgrad", "--output-dir",
+                                            str(tmp_path), "--reuse"])
+    assert out["cba"]["seeds_gap_le_1pt"] == 2 and out["cba"]["mean_best_accuracy_gap_le_1pt"] == pytest.approx(0.93)
+    assert out["cba"]["seeds_gap_le_1pt_at_93"] == 1
+    assert out["expgrad"]["seeds_gap_le_1pt"] == 0 and out["expgrad"]["mean_best_accuracy_gap_le_1pt"] is None

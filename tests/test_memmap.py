@@ -1,7 +1,5 @@
 """Training from embeddings on disk: a memory-mapped X is streamed, not copied into memory."""
 
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,18 +7,9 @@ import pytest
 from skfairpareto import CBAClassifier, PHNParetoClassifier
 from skfairpareto._utils import is_memory_mapped
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_memmap.py"
 
-
-def _bench():
-    spec = importlib.util.spec_from_file_location("bench_memmap", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_a_fit_from_a_memmap_of_200k_rows_peaks_lower_and_gives_the_same_front(tmp_path):
-    bench = _bench()
+def test_a_fit_from_a_memmap_of_200k_rows_peaks_lower_and_gives_the_same_front(tmp_path, bench_script):
+    bench = bench_script("bench_memmap")
     bench.write_data(tmp_path, 200_000, 384)
     rows, identical = bench.compare(tmp_path)
     assert identical
