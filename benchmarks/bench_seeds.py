@@ -13,7 +13,7 @@ ExponentiatedGradient's mean (to ThresholdOptimizer's for group-aware methods), 
 values, on how many seeds it is at least that peer's, the mean fairest gap and mean fit time,
 on how many seeds some member has a gap of at most 1 point at 93 % accuracy or more, and the
 mean best accuracy at a gap of at most 1 point (over the seeds with such a member) -- and
-writes ``DIR/seeds.json``.
+writes ``DIR/seeds.json`` and a bar chart of the means, ``DIR/seeds.png``.
 """
 
 import argparse
@@ -94,9 +94,37 @@ def main(argv=None):
                  else f"{100 * row['mean_best_accuracy_gap_le_1pt']:.2f} % ({row['seeds_gap_le_1pt']})"]
         print(f"{m} | " + " | ".join(cells))
     out.mkdir(parents=True, exist_ok=True)
+    plot(summary, out / "seeds.png", f"{args.features} features, {args.constraints}, seeds {seeds}")
     (out / "seeds.json").write_text(json.dumps({"seeds": seeds, "constraints": args.constraints,
                                                 "features": args.features, "summary": summary}, indent=2))
     return summary
+
+
+def plot(summary, path, title):
+    """Mean test hypervolume per method (bars, one standard deviation as whiskers; peers hatched)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skfairpareto.benchmark import OUR_METHODS, label
+
+    rows = sorted(summary.items(), key=lambda kv: kv[1]["mean"])
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2))
+    kinds = {"ours, group-blind": dict(color="tab:blue"), "ours, group-aware": dict(color="tab:orange"),
+             "fairlearn": dict(color="0.75", hatch="//")}
+    for i, (m, row) in enumerate(rows):
+        kind = "fairlearn" if m.removesuffix("-aware") not in OUR_METHODS else (
+            "ours, group-aware" if m.endswith("-aware") else "ours, group-blind")
+        ax.barh(i, row["mean"], xerr=row["std"], edgecolor="0.3", capsize=3, **kinds[kind])
+    ax.set_yticks(range(len(rows)), [label(m) for m, _ in rows], fontsize=8)
+    ax.legend(handles=[plt.Rectangle((0, 0), 1, 1, edgecolor="0.3", **v) for v in kinds.values()], labels=list(kinds),
+              fontsize=7, loc="lower right")
+    ax.set_xlabel("mean test hypervolume (whiskers: one standard deviation over seeds)", fontsize=8)
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 if __name__ == "__main__":

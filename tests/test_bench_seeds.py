@@ -16,6 +16,7 @@ def test_aggregates_seeds_it_is_given(tmp_path, capsys, bench_script):
     assert out["cba"]["seeds_at_least_peer"] == 1 and out["cba"]["ratio_to_peer"] == pytest.approx(1.0)
     assert "peer" not in out["expgrad"]
     assert json.loads((tmp_path / "seeds.json").read_text())["summary"]["cba"]["per_seed"] == {"0": 0.006, "1": 0.004}
+    assert (tmp_path / "seeds.png").stat().st_size > 0
     assert "cba | 0.00500 | 0.00141 | 1.00x | 0.00600 | 0.00400 | 1/2" in capsys.readouterr().out
 
 
