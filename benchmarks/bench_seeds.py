@@ -111,8 +111,8 @@ def plot(summary, path, title):
 
     rows = sorted(summary.items(), key=lambda kv: kv[1]["mean"])
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2))
-    kinds = {"ours, group-blind": dict(color="tab:blue"), "ours, group-aware": dict(color="tab:orange"),
-             "fairlearn": dict(color="0.75", hatch="//")}
+    kinds = {"ours, group-blind": dict(facecolor="tab:blue"), "ours, group-aware": dict(facecolor="tab:orange"),
+             "fairlearn": dict(facecolor="0.75", hatch="//")}
     for i, (m, row) in enumerate(rows):
         kind = "fairlearn" if m.removesuffix("-aware") not in OUR_METHODS else (
             "ours, group-aware" if m.endswith("-aware") else "ours, group-blind")
