@@ -1,7 +1,7 @@
 """Peak memory of embedding many short texts; prints a table, writes JSON.
 
 Usage: python benchmarks/bench_memory.py [--n-texts 10000 100000] [--allocator default fixed]
-[--cache] [--output memory.json]
+[--backend auto] [--cache] [--output memory.json]
 
 Each (size, allocator) runs in a fresh subprocess (peak RSS is a process high-water mark) that
 loads the bundled MiniLM, embeds ``n`` short texts (bundled tweets, made distinct by a counter)
@@ -45,7 +45,7 @@ def _heap_mb():
     return round((info.uordblks + info.hblkhd) / 2**20), round(info.fordblks / 2**20)
 
 
-def _child(n, cache, allocator):
+def _child(n, cache, allocator, backend):
     import numpy as np
 
     from skfairpareto import SentenceEmbedder
@@ -54,7 +54,7 @@ def _child(n, cache, allocator):
     tweets = load_hate_speech().data
     texts = [f"{tweets[i % len(tweets)][:100]} #{i}" for i in range(n)]
     with tempfile.TemporaryDirectory() as folder:
-        emb = SentenceEmbedder(cache_dir=folder if cache else None).fit()
+        emb = SentenceEmbedder(backend=backend, cache_dir=folder if cache else None).fit()
         emb.transform(texts[:8])  # loads the model
         rss_model = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         t0 = time.perf_counter()
@@ -63,7 +63,7 @@ def _child(n, cache, allocator):
     assert out.shape == (n, 384) and np.isfinite(out).all()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     in_use, held_free = _heap_mb()
-    print(json.dumps({"n_texts": n, "allocator": allocator, "cache": cache, "seconds": round(seconds, 1),
+    print(json.dumps({"n_texts": n, "backend": emb.backend_, "allocator": allocator, "cache": cache, "seconds": round(seconds, 1),
                       "texts_per_s": round(n / seconds), "rss_after_model_mb": round(rss_model),
                       "peak_rss_mb": round(peak), "output_mb": round(out.nbytes / 2**20, 1),
                       "growth_beyond_output_mb": round(peak - rss_model - out.nbytes / 2**20),
@@ -74,16 +74,17 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-texts", type=int, nargs="+", default=[10000, 100000])
     parser.add_argument("--allocator", nargs="+", choices=list(ALLOCATORS), default=list(ALLOCATORS))
+    parser.add_argument("--backend", default="auto", help="SentenceEmbedder backend (auto: int8 ONNX on CPU)")
     parser.add_argument("--cache", action="store_true", help="also write the on-disk cache")
     parser.add_argument("--output", default="memory-benchmark.json")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return _child(args.child, args.cache, args.allocator[0])
+        return _child(args.child, args.cache, args.allocator[0], args.backend)
     rows = []
     for allocator in args.allocator:
         for n in args.n_texts:
-            cmd = [sys.executable, __file__, "--child", str(n), "--allocator", allocator]
+            cmd = [sys.executable, __file__, "--child", str(n), "--allocator", allocator, "--backend", args.backend]
             cmd += ["--cache"] if args.cache else []
             env = {**os.environ, **ALLOCATORS[allocator]}
             result = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)

@@ -54,3 +54,13 @@ def test_solvers_know_nothing_of_text_or_estimators():
         if name.startswith("skfairpareto.solvers"):
             outside = {m for m in imported if not m.startswith("skfairpareto.solvers")}
             assert outside <= {"skfairpareto.exceptions"}, (name, outside)
+
+
+def test_only_the_distributed_module_imports_dask():
+    # dask is an optional extra: the rest of the package must import without it.
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            if any(n.split(".")[0] in ("dask", "distributed") for n in names):
+                assert path.name == "distributed.py", path
