@@ -36,13 +36,17 @@ def _texts(n):
     return texts if n is None else texts[:n]
 
 
-def _fresh_cache(folder, backend):
-    """An empty embedding cache holding only the exported model (built once, in the default cache)."""
+def _exported_models(backend):
+    """The default cache's exported models (built there first if missing), to seed empty caches."""
     from skfairpareto import SentenceEmbedder
     from skfairpareto.embedding import get_cache_home
 
-    SentenceEmbedder(backend=backend).fit()  # builds the int8 model in the default cache if missing
-    onnx = Path(get_cache_home()) / "onnx"
+    SentenceEmbedder(backend=backend).fit()  # exports the int8 model into the default cache if missing
+    return Path(get_cache_home()) / "onnx"
+
+
+def _fresh_cache(folder, onnx):
+    """An empty embedding cache holding only the exported model."""
     if onnx.exists():
         shutil.copytree(onnx, Path(folder) / "onnx")
     return folder
@@ -110,8 +114,9 @@ def main(argv=None):
     texts = _texts(args.texts)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        single_s, rows = _single(args.texts, args.workers, args.backend, _fresh_cache(tmp / "single", args.backend))
-        run = _dask(texts, args.workers, args.partitions, args.backend, _fresh_cache(tmp / "dask", args.backend),
+        onnx = _exported_models(args.backend)
+        single_s, rows = _single(args.texts, args.workers, args.backend, _fresh_cache(tmp / "single", onnx))
+        run = _dask(texts, args.workers, args.partitions, args.backend, _fresh_cache(tmp / "dask", onnx),
                     tmp / "shards")
     assert rows == run["rows"] == len(texts)
     busiest = max(run["worker_compute_s"])

@@ -23,7 +23,7 @@ from skfairpareto import CBAClassifier, TextFeatures
 from skfairpareto.benchmark import REFERENCE_POINT
 from skfairpareto.datasets import load_hate_speech
 from skfairpareto.features import FEATURE_SETS
-from skfairpareto.metrics import hypervolume, pareto_mask
+from skfairpareto.metrics import accuracy_gap, evaluate_predictions, hypervolume, pareto_mask
 
 
 def _split(seed, features):
@@ -38,12 +38,9 @@ def _split(seed, features):
 
 
 def _front_hv(members, X, y, groups):
-    points = []
-    for m in members:
-        pred = m.predict(X)
-        acc = [(pred[groups == g] == y[groups == g]).mean() for g in np.unique(groups)]
-        points.append((1.0 - (pred == y).mean(), max(acc) - min(acc)))
-    points = np.array(points)
+    """Test hypervolume of (error, accuracy gap) of the members' non-dominated points."""
+    scores = [evaluate_predictions(y, m.predict(X), groups, accuracy_gap) for m in members]
+    points = np.array([[r["error"], r["unfairness"]] for r in scores])
     return float(hypervolume(points[pareto_mask(points)], REFERENCE_POINT))
 
 
