@@ -6,13 +6,14 @@ from numbers import Real
 
 import numpy as np
 import torch
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import fill_doc
 from ._net import FairObjectiveNet, StopOnDivergence, TensorBatchLoader, objectives_of
-from ._utils import resolve_device, torch_seeded
+from ._utils import release_pages, resolve_device, torch_seeded
 from ._validation import (
     HEAD_CONSTRAINTS,
     check_binary_target,
@@ -90,13 +91,42 @@ class _HeadClassifierMixin:
         ndarray of shape (n_samples,)
         """
         data = self._net_input(X, sensitive_features)
-        with torch.no_grad():
-            logits = self.net_.forward(data, training=False)
-        return logits.detach().cpu().numpy().astype(np.float64).reshape(-1)
+        return self._logits(data)
+
+    def _logits(self, data):
+        """The head's logits in float64, streamed in fixed row blocks.
+
+        Prediction runs a float64 copy of the fitted float32 weights on the float32 features
+        (both widened exactly). A float32 matrix product sums in an order that depends on the
+        batch's size and on the CPU's kernel (AVX2, AVX-512, the default one), so one row's logit
+        could change in its last bits with the rows around it; in float64 those differences sit
+        near 1e-16, so a row's prediction does not depend on its batch, and hard predictions flip
+        only for logits within about 1e-15 of zero. Cost: docs/reliability.md.
+        """
+        module = self.net_.module_
+        was_training = module.training
+        module.eval()
+        weights = {name: t.double() for name, t in (*module.named_parameters(), *module.named_buffers())}
+        X, groups = (data["X"], data["groups"]) if isinstance(data, dict) else (data, None)
+        device = next(iter(weights.values())).device if weights else torch.device("cpu")
+        out = np.empty(X.shape[0], dtype=np.float64)
+        try:
+            with torch.no_grad():
+                for start in range(0, X.shape[0], _PREDICT_BATCH_SIZE):
+                    rows = slice(start, start + _PREDICT_BATCH_SIZE)
+                    block = torch.as_tensor(np.asarray(X[rows], dtype=np.float64), device=device)
+                    g = None if groups is None else torch.as_tensor(groups[rows], device=device)
+                    logits = torch.func.functional_call(module, weights, (block,), {"groups": g})
+                    out[rows] = logits.reshape(-1).cpu().numpy()
+                    del block, logits  # one block's float64 copy alive at a time
+                    release_pages(X)
+        finally:
+            module.train(was_training)
+        return out
 
     def predict_proba(self, X, sensitive_features=None):
         """Class probabilities, columns ordered as ``classes_`` (parameters as :meth:`decision_function`)."""
-        p1 = 1.0 / (1.0 + np.exp(-self.decision_function(X, sensitive_features)))
+        p1 = expit(self.decision_function(X, sensitive_features))
         return np.column_stack([1.0 - p1, p1])
 
     def predict(self, X, sensitive_features=None):

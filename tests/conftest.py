@@ -28,8 +28,13 @@ def load_script(path):
     return module
 
 
-def _load_data_script():
-    return load_script(ROOT / "tests" / "data" / "make_group_blind_fronts.py")
+def make_front_data(seed=0, n=600):
+    """``n`` samples, groups "A"/"B" with different label noise: the front estimators' test problem."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 5)).astype(np.float32)
+    s = rng.randint(0, 2, n)
+    y = (X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=0.3 + 0.9 * s) > 0).astype(int)
+    return X, y, np.where(s == 1, "B", "A")
 
 
 @pytest.fixture(scope="session")
@@ -38,16 +43,10 @@ def bench_script():
     return lambda name: load_script(ROOT / "benchmarks" / f"{name}.py")
 
 
-@pytest.fixture(scope="session")
-def data_script():
-    """tests/data/make_group_blind_fronts.py: the front test problem and the recorded fronts."""
-    return _load_data_script()
-
-
 @pytest.fixture(scope="module")
 def front_data():
     """600 samples, groups "A"/"B" with different noise: the front estimators' test problem."""
-    return _load_data_script().data()
+    return make_front_data()
 
 
 @pytest.fixture(scope="session")

@@ -110,6 +110,7 @@ def one_thread():
         torch.set_num_threads(before)
 
 
+@pytest.mark.numerics
 def test_fapareto_grid_search_and_cross_validate_on_the_dask_backend_match_one_job(client):
     X, y, s = _data()
     fast = dict(population_size=4, n_generations=2, finetune_epochs=5, start_max_epochs=40, random_state=0)

@@ -6,6 +6,7 @@ checks); everything else is the estimator's own code.
 """
 
 import numpy as np
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skfairpareto import CBAClassifier, FaParetoEnsemble, PHNParetoClassifier, SUHNPFParetoClassifier
@@ -63,6 +64,7 @@ EXPECTED_FAILED = {
 }
 
 
+@pytest.mark.numerics
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=lambda est: EXPECTED_FAILED)
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)

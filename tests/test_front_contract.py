@@ -54,9 +54,14 @@ def test_members_work_in_fairlearn(fitted, data):
     y = (y == "toxic").astype(int)
     preds = {f"m{i}": (m.predict(X) == "toxic").astype(int) for i, m in enumerate(fitted.front_)}
     assert mf.by_group.shape == (2, 2)
+    assert mf.by_group.loc["A", "acc"] == accuracy_score(np.where(y == 1, "toxic", "ok")[s == "A"],
+                                                         fitted.front_[0].predict(X[s == "A"]))
     ax = plot_model_comparison(x_axis_metric=accuracy_score, y_axis_metric=accuracy_gap, y_true=y,
                                y_preds=preds, sensitive_features=s, point_labels=True, show_plot=False)
-    assert ax is not None
+    # One point per member, at its accuracy and accuracy gap.
+    drawn = ax.collections[-1].get_offsets()
+    expected = [[accuracy_score(y, p), accuracy_gap(y, p, sensitive_features=s)] for p in preds.values()]
+    np.testing.assert_allclose(drawn, expected)
 
 
 def test_score_front_and_plot(fitted, data):
@@ -66,6 +71,13 @@ def test_score_front_and_plot(fitted, data):
     assert fitted.hypervolume(X, y, sensitive_features=s) > 0
     ax = fitted.plot_front()
     assert ax.get_xlabel().startswith("error") and len(ax.lines) == 2
+    # The front line is every member at its recorded (error, unfairness); the star is the selected one.
+    r, split = fitted.front_results_, fitted.evaluation_split_
+    line, star = ax.lines
+    order = np.argsort(r[f"{split}_error"])
+    np.testing.assert_allclose(line.get_xydata(), np.column_stack([r[f"{split}_error"], r[f"{split}_unfairness"]])[order])
+    i = fitted.selected_index_
+    np.testing.assert_allclose(star.get_xydata(), [[r[f"{split}_error"][i], r[f"{split}_unfairness"][i]]])
 
 
 @pytest.mark.parametrize("dumps, loads", [(pickle.dumps, pickle.loads),
@@ -98,4 +110,15 @@ def test_grid_search_tunes_selection_with_a_fair_scorer(name, data, make_estimat
         search = GridSearchCV(make_estimator(name).set_fit_request(sensitive_features=True),
                               {"selection": ["most_accurate", "fairest", "knee"]}, scoring=scorer, cv=2)
         search.fit(X, y, sensitive_features=s)
-    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    # Each candidate's score is its selected member's fair accuracy on the held-out fold: the same
+    # fold fits, scored by hand through select(), give the same numbers.
+    from sklearn.model_selection import StratifiedKFold
+
+    selections = search.cv_results_["param_selection"]
+    by_hand = {sel: [] for sel in selections}
+    for train, test in StratifiedKFold(2).split(X, y):
+        est = make_estimator(name).fit(X[train], y[train], sensitive_features=s[train])
+        for sel in selections:
+            by_hand[sel].append(fair_accuracy(y[test], est.select(sel).predict(X[test]), sensitive_features=s[test]))
+    np.testing.assert_allclose(search.cv_results_["mean_test_score"], [np.mean(by_hand[sel]) for sel in selections])
+    assert search.best_params_["selection"] == max(by_hand, key=lambda sel: np.mean(by_hand[sel]))

@@ -4,6 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
+import torch
 from fairlearn.metrics import MetricFrame, accuracy_score_difference, plot_model_comparison
 from sklearn import config_context
 from sklearn.metrics import accuracy_score
@@ -116,16 +117,49 @@ def test_routing_in_a_pipeline_and_a_grid_search_with_a_fair_scorer():
         search = GridSearchCV(pipe, {"cbaclassifier__group_aware": [False, True]}, cv=2,
                               scoring=make_group_scorer(fair_accuracy))
         search.fit(X, y, sensitive_features=s)
-    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    # The scorer got each held-out fold's groups, and so did the group-aware model's predict.
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold
+
+    by_hand = []
+    for aware in (False, True):
+        scores = []
+        for train, test in StratifiedKFold(2).split(X, y):
+            with config_context(enable_metadata_routing=True):
+                fold = clone(pipe).set_params(cbaclassifier__group_aware=aware).fit(X[train], y[train],
+                                                                                   sensitive_features=s[train])
+                pred = fold.predict(X[test], sensitive_features=s[test])
+            scores.append(fair_accuracy(y[test], pred, sensitive_features=s[test]))
+        by_hand.append(np.mean(scores))
+    np.testing.assert_allclose(search.cv_results_["mean_test_score"], by_hand)
 
 
-def test_group_blind_fronts_are_unchanged_by_group_aware_heads(data_script):
-    """``group_aware=False`` gives the fronts recorded before group-aware heads existed."""
-    from pathlib import Path
+@pytest.mark.numerics
+@pytest.mark.parametrize("name", ["cba", "suhnpf", "phn-ls", "fapareto"])
+def test_a_group_aware_member_is_its_group_blind_head_plus_one_offset_per_group(name, front_data, make_estimator):
+    """Group-aware members add ``offsets[group]`` to a group-blind head's logit, and nothing else:
+    with its offsets at zero a member predicts exactly as the blind head with the same weights.
+    Checked in one process, bit for bit, so it holds on every CPU."""
+    import copy
 
-    recorded = np.load(Path(__file__).with_name("data") / "group_blind_fronts.npz")
-    now = data_script.fronts(group_aware=False)
-    assert set(now) == set(recorded.files)
-    for name, values in now.items():
-        # Bit for bit on the machine that recorded them; other CPUs may round float32 sums apart.
-        np.testing.assert_allclose(values, recorded[name], rtol=1e-6, atol=1e-6, err_msg=name)
+    from skfairpareto.heads import GroupOffsets, MLPHead
+
+    X, y, s = front_data
+    aware = make_estimator(name, group_aware=True).fit(X, y, sensitive_features=s)
+    blind = make_estimator(name).fit(X, y, sensitive_features=s)
+    assert all(type(m.net_.module_) is MLPHead for m in getattr(blind, "front_", [blind]))
+    for member in getattr(aware, "front_", [aware]):
+        module = member.net_.module_
+        assert isinstance(module, GroupOffsets) and module.offsets.shape == (2,)
+        head_only = CBAClassifier._from_module_state(
+            {**member.get_params(), "group_aware": False},
+            {k.removeprefix("head."): v for k, v in module.state_dict().items() if k.startswith("head.")},
+            classes=member.classes_, groups=member.groups_, n_features=X.shape[1], scales=member.objective_scales_)
+        offsets = module.offsets.detach().double().numpy()
+        codes = np.searchsorted(member.groups_, s)
+        assert np.array_equal(member.decision_function(X, sensitive_features=s),
+                              head_only.decision_function(X) + offsets[codes])
+        zeroed = copy.deepcopy(member)
+        with torch.no_grad():
+            zeroed.net_.module_.offsets.zero_()
+        assert np.array_equal(zeroed.decision_function(X, sensitive_features=s), head_only.decision_function(X))

@@ -18,8 +18,7 @@ def test_phn_front_and_new_rays(fitted):
     est, X, y, s = fitted
     r = est.front_results_
     assert len(est.front_) == 5 and np.allclose(r["alpha"], np.linspace(1, 0, 5))
-    assert np.allclose(r["ray_f1"] + r["ray_f2"], 1)
-    assert np.all(np.isfinite(r["ray_residual"])) and {"val_error", "train_f2"} <= set(r)
+    assert {"val_error", "train_f2", "ray_residual"} <= set(r)
     # the surrogate gap shrinks from the accuracy end to the fairness end
     assert r["train_f2"][-1] < r["train_f2"][0]
     new = est.member_at(0.3)
@@ -37,3 +36,13 @@ def test_member_at_before_fit():
     with pytest.raises(NotFittedError):
         PHNParetoClassifier().member_at(0.5)
 
+
+
+def test_epo_members_lie_nearer_their_rays_than_linear_scalarisation(fitted, front_data):
+    # EPO steers each ray's normalised losses onto the ray (l1 : l2 = 1/r1 : 1/r2); LS only
+    # minimises r @ l. Compared on the interior rays (the end rays' direction is degenerate).
+    epo = fitted[0]
+    ls = PHNParetoClassifier(**FAST, solver="ls").fit(*front_data[:2], sensitive_features=front_data[2])
+    assert epo.solver == "epo"
+    inner = slice(1, -1)
+    assert epo.front_results_["ray_residual"][inner].mean() < 0.75 * ls.front_results_["ray_residual"][inner].mean()
