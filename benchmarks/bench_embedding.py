@@ -51,10 +51,10 @@ def _child(backend, n_texts, cache_dir, out_path):
 def _lr_scores(X, y, groups, seed=0):
     from fairlearn.metrics import accuracy_score_difference
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import train_test_split
 
-    strata = np.char.add(groups, y.astype(str))
-    tr, te = train_test_split(np.arange(len(y)), test_size=0.2, stratify=strata, random_state=seed)
+    from skfairpareto.model_selection import stratified_split
+
+    tr, te = stratified_split(y, groups, test_size=0.2, random_state=seed)
     pred = LogisticRegression(max_iter=1000).fit(X[tr], y[tr]).predict(X[te])
     return float((pred == y[te]).mean()), float(accuracy_score_difference(y[te], pred, sensitive_features=groups[te]))
 

@@ -19,11 +19,11 @@ import os
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
 
 from skfairpareto import SentenceEmbedder
 from skfairpareto.datasets import load_hate_speech
 from skfairpareto.metrics import hypervolume, pareto_mask
+from skfairpareto.model_selection import stratified_split
 
 REF = (0.15, 0.10)
 
@@ -53,8 +53,7 @@ def main(argv=None):
     data = load_hate_speech(aae_threshold=0.5)
     X = SentenceEmbedder(cache_dir=args.cache_dir, verbose=1).fit_transform(data.data)
     y, s = data.target, data.sensitive_features
-    tr, te = train_test_split(np.arange(len(y)), test_size=0.2, random_state=0,
-                              stratify=np.char.add(s.astype(str), y.astype(str)))
+    tr, te = stratified_split(y, s, test_size=0.2, random_state=0)
     aae_tr, aae_te = s[tr] == "AAE", s[te] == "AAE"
     lr_y = LogisticRegression(max_iter=2000).fit(X[tr], y[tr])
     lr_g = LogisticRegression(max_iter=2000).fit(X[tr], aae_tr)

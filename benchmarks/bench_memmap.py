@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-ESTIMATOR = dict(n_rays=3, solver="ls", max_epochs=3, start_max_epochs=3, batch_size=8192,
+ESTIMATOR = dict(n_members=3, solver="ls", max_epochs=3, start_max_epochs=3, batch_size=8192,
                  validation_fraction=None, device="cpu", random_state=0)
 
 

@@ -11,43 +11,49 @@ import argparse
 import sys
 
 
-def _parser():
+def _options():
+    """The benchmark's options, declared once: bare ``skfairpareto`` and its ``benchmark`` share them."""
     from .benchmark import METHODS
     from .criteria import CRITERIA
     from .embedding import BACKENDS
     from .features import FEATURE_SETS
 
-    parser = argparse.ArgumentParser(prog="skfairpareto", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--quick", action="store_true", help="2,000-text subsample and small settings (~1 minute)")
+    p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS, metavar="METHOD",
+                   help=f"subset of {' '.join(METHODS)}")
+    p.add_argument("--n-samples", type=int, default=None, help="stratified subsample of the texts")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--aae-threshold", type=float, default=0.5)
+    p.add_argument("--data", default=None, help="CSV/TSV of your own data (text, label and group columns)")
+    p.add_argument("--text-column", default="text")
+    p.add_argument("--label-column", default="label")
+    p.add_argument("--group-column", default="group")
+    p.add_argument("--constraints", default="error_rate_parity", choices=sorted(CRITERIA),
+                   help="fairness criterion our fronts train for and every model is scored by")
+    p.add_argument("--gap-loss", default="expected_error", choices=("expected_error", "bce"),
+                   help="surrogate of error_rate_parity (bce: the seed paper's loss gap)")
+    p.add_argument("--features", default="hybrid", choices=sorted(FEATURE_SETS),
+                   help="hybrid: MiniLM embeddings beside the SVD of TF-IDF n-grams (default); minilm; lexical")
+    p.add_argument("--backend", default="auto", choices=BACKENDS,
+                   help="embedding inference: auto (int8 ONNX on CPU, fp16 on GPU), torch, onnx-int8")
+    p.add_argument("--group-aware", action="store_true",
+                   help="also fit our fronts with group_aware=True, reported apart beside ThresholdOptimizer")
+    p.add_argument("--validation-fraction", type=float, default=None,
+                   help="held out of the training split by the front estimators (default: none)")
+    p.add_argument("--device", default="auto")
+    p.add_argument("--cache-dir", default=None,
+                   help="embedding and feature cache (default: $SKFAIRPARETO_CACHE or ~/.cache/skfairpareto)")
+    p.add_argument("--output-dir", default="skfairpareto-output")
+    p.add_argument("--quiet", action="store_true")
+    return p
+
+
+def _parser():
+    options = _options()
+    parser = argparse.ArgumentParser(prog="skfairpareto", description=__doc__.splitlines()[0], parents=[options])
     sub = parser.add_subparsers(dest="command")
-    bench = sub.add_parser("benchmark", help="compare every front estimator with fairlearn (the main job)")
-    for p in (parser, bench):
-        p.add_argument("--quick", action="store_true", help="2,000-text subsample and small settings (~1 minute)")
-        p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS, metavar="METHOD",
-                       help=f"subset of {' '.join(METHODS)}")
-        p.add_argument("--n-samples", type=int, default=None, help="stratified subsample of the texts")
-        p.add_argument("--seed", type=int, default=0)
-        p.add_argument("--aae-threshold", type=float, default=0.5)
-        p.add_argument("--data", default=None, help="CSV/TSV of your own data (text, label and group columns)")
-        p.add_argument("--text-column", default="text")
-        p.add_argument("--label-column", default="label")
-        p.add_argument("--group-column", default="group")
-        p.add_argument("--constraints", default="error_rate_parity", choices=sorted(CRITERIA),
-                       help="fairness criterion our fronts train for and every model is scored by")
-        p.add_argument("--gap-loss", default="expected_error", choices=("expected_error", "bce"),
-                       help="surrogate of error_rate_parity (bce: the seed paper's loss gap)")
-        p.add_argument("--features", default="hybrid", choices=sorted(FEATURE_SETS),
-                       help="hybrid: MiniLM embeddings beside the SVD of TF-IDF n-grams (default); minilm; lexical")
-        p.add_argument("--backend", default="auto", choices=BACKENDS,
-                       help="embedding inference: auto (int8 ONNX on CPU, fp16 on GPU), torch, onnx-int8")
-        p.add_argument("--group-aware", action="store_true",
-                       help="also fit our fronts with group_aware=True, reported apart beside ThresholdOptimizer")
-        p.add_argument("--validation-fraction", type=float, default=None,
-                       help="held out of the training split by the front estimators (default: none)")
-        p.add_argument("--device", default="auto")
-        p.add_argument("--cache-dir", default=None,
-                       help="embedding cache (default: $SKFAIRPARETO_CACHE or ~/.cache/skfairpareto)")
-        p.add_argument("--output-dir", default="skfairpareto-output")
-        p.add_argument("--quiet", action="store_true")
+    sub.add_parser("benchmark", parents=[options], help="compare every front estimator with fairlearn (the main job)")
     return parser
 
 
@@ -56,18 +62,17 @@ def main(argv=None):
     args = parser.parse_args(argv)
     from .benchmark import check_benchmark_options, run_benchmark
 
-    options = dict(methods=tuple(args.methods), quick=args.quick, n_samples=args.n_samples, seed=args.seed,
-                   aae_threshold=args.aae_threshold, data=args.data, text_column=args.text_column,
-                   label_column=args.label_column, group_column=args.group_column, constraints=args.constraints,
-                   gap_loss=args.gap_loss, features=args.features, backend=args.backend,
-                   group_aware=args.group_aware,
-                   validation_fraction=args.validation_fraction, device=args.device, cache_dir=args.cache_dir,
-                   output_dir=args.output_dir, verbose=0 if args.quiet else 1)
-    try:  # run_benchmark is the one validator of its options; its errors become usage errors
+    options = dict(methods=tuple(args.methods), n_samples=args.n_samples, aae_threshold=args.aae_threshold,
+                   constraints=args.constraints, gap_loss=args.gap_loss, features=args.features, backend=args.backend,
+                   validation_fraction=args.validation_fraction)
+    try:  # every option is checked before any work; its errors become usage errors
         check_benchmark_options(**options)
     except ValueError as exc:
         parser.error(str(exc))
-    run_benchmark(**options)
+    run_benchmark(**options, quick=args.quick, seed=args.seed, data=args.data, text_column=args.text_column,
+                  label_column=args.label_column, group_column=args.group_column, group_aware=args.group_aware,
+                  device=args.device, cache_dir=args.cache_dir, output_dir=args.output_dir,
+                  verbose=0 if args.quiet else 1)
     return 0
 
 

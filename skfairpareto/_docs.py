@@ -31,10 +31,9 @@ DOCS = {
     group-aware peers.''',
     "weight_decay": '''weight_decay : float, default=3e-5
     L2 penalty ``weight_decay / 2 * ||theta||^2`` of every head, part of f1, so the scalarisation
-    weighs it by ``alpha`` like the rest of the accuracy objective. Without it, heads on 896-d
-    text features overfit (3 % training vs 5 % test error) and a training-set parity does not
-    carry over to the test set; 3e-5 was best or near best for every estimator on two splits
-    not reported (docs/features.md).''',
+    weighs it by ``alpha`` like the rest of the accuracy objective. It keeps a parity reached on
+    the training data from being an artefact of overfitting; docs/features.md says how the
+    default was chosen.''',
     "batch_size": '''batch_size : int, default=-1
     Mini-batch size; ``-1`` trains on the full batch, which keeps f2's estimate unbiased.''',
     "device": '''device : str or torch.device, default="auto"
@@ -46,8 +45,12 @@ DOCS = {
     Which member :meth:`predict` uses, chosen on the evaluation split: a float (the member with
     ``alpha`` nearest to it), ``"knee"`` (the member farthest below the line joining the front's
     two ends, in normalised coordinates), ``"most_accurate"``, ``"fairest"``, or
-    ``{"max_unfairness": c}`` (the most accurate member whose fairness metric is at most ``c``;
-    the fairest if none is). :meth:`select` applies another rule without refitting.''',
+    ``{"max_gap": c}`` (the most accurate member whose fairness metric is at most ``c``; the
+    fairest if none is; ``{"max_error": e}`` bounds the error alike, and both can be given). :meth:`select` applies another rule without refitting.''',
+    "reference_point": '''reference_point : sequence of float or None, default=None
+    Hypervolume reference point, one value per objective (error, then each gap); ``None`` is 1
+    for every objective. ``hypervolume_`` and :meth:`hypervolume` use it; the benchmark passes its
+    own per-criterion point, so the two are measured alike.''',
     "fairness_metric": '''fairness_metric : str, callable or None, default=None
     The fairness metric members are evaluated and selected by (a fairlearn ``*_difference`` or
     ``*_ratio`` name, or a callable with fairlearn's signature); ``None`` is the fairlearn metric
@@ -58,15 +61,16 @@ DOCS = {
     # -- attributes ---------------------------------------------------------------------------
     "front_attributes": '''front_ : list of CBAClassifier
     Fitted members, one per trade-off, most accurate first. Each is an ordinary classifier
-    (``predict``, ``predict_proba``, ``classes_``, pickle, ``clone``) whose ``alpha`` is the
-    accuracy weight at which it is stationary.
+    (``predict``, ``predict_proba``, ``classes_``, pickle, ``clone``). Its ``alpha`` is its
+    accuracy weight: the ray or preference it was trained at (PHN, FaPareto, CBA), or, for a
+    SUHNPF member, the weight at which it is stationary (from its Fritz-John multipliers).
 front_results_ : dict of ndarray
     One entry per member (like ``cv_results_``): trade-off coordinates, surrogate objectives,
-    and error, per-group accuracy and the fairness metric (``*_unfairness``) on the training
+    and error, per-group accuracy and the fairness metric (``*_gap``) on the training
     and evaluation data; ``pareto_optimal`` marks members not dominated on the evaluation split.
 hypervolume_ : float
     Hypervolume (pymoo) of the members' (error, fairness metric) on the evaluation split, with
-    reference point (1, 1).
+    reference point ``reference_point``.
 selected_index_ : int
     Index in ``front_`` of the member :meth:`predict` uses.
 evaluation_split_ : {"train", "val"}

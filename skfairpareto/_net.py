@@ -1,4 +1,4 @@
-"""The skorch net that trains a head on the scalarised accuracy-fairness objective."""
+"""The skorch nets: a head on the scalarised accuracy-fairness objective, and a hypernetwork over rays."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import warnings
 
 import numpy as np
 import torch
-from skorch import NeuralNetBinaryClassifier
+from skorch import NeuralNet, NeuralNetBinaryClassifier
 from skorch.callbacks import Callback
+from skorch.utils import to_tensor
 
 from ._utils import is_memory_mapped, release_pages, row_chunks
 from .exceptions import TrainingDivergedError
 from .objectives import scalarized, with_weight_decay
+from .solvers.hypernetwork import hypernetwork_loss, sample_rays
 
 _BLOCK = 16384  # rows of a memory-mapped X read at once outside training
 
@@ -62,7 +64,7 @@ class TensorBatchLoader:
     mini-batch reads only its rows, and their pages are released after it.
     """
 
-    def __init__(self, dataset, batch_size=128, shuffle=False, **_ignored):
+    def __init__(self, dataset, batch_size=128, shuffle=False):
         self.dataset = dataset
         self.batch_size = batch_size
         self.shuffle = shuffle
@@ -134,6 +136,50 @@ class FairObjectiveNet(NeuralNetBinaryClassifier):
         if self.alpha == 1.0:
             return f[0] / self.scales[0]
         return scalarized(f, self.alpha, self.scales)
+
+
+class HyperNetTrainer(NeuralNet):
+    """skorch net training a :class:`~skfairpareto.solvers.HyperNetwork` over sampled rays.
+
+    Only ``train_step_single`` is overridden: each step draws ``n_rays_per_step`` rays from a
+    Dirichlet, computes f1 and f2 of the generated head on the batch for every ray and combines
+    them by LS or EPO (:func:`~skfairpareto.solvers.hypernetwork.hypernetwork_loss`). The mean
+    f1, f2 and ray residual of the step go into ``history`` per batch.
+    """
+
+    def __init__(self, module, *args, solver="ls", n_rays_per_step=4, concentration=1.0,
+                 ideal=(0.0, 0.0), scales=(1.0, 1.0), fairness_criterion=None, weight_decay=0.0, **kwargs):
+        super().__init__(module, *args, **kwargs)
+        self.weight_decay = weight_decay
+        self.solver = solver
+        self.n_rays_per_step = n_rays_per_step
+        self.concentration = concentration
+        self.ideal = ideal
+        self.scales = scales
+        self.fairness_criterion = fairness_criterion
+
+    def train_step_single(self, batch, **fit_params):
+        self._set_training(True)
+        Xi, yi = batch
+        X = to_tensor(Xi["X"], device=self.device)
+        groups = to_tensor(Xi["groups"], device=self.device).long()
+        y = to_tensor(yi, device=self.device)
+        hnet = self.module_
+
+        def objectives(params):
+            logits = torch.func.functional_call(hnet.target, params, (X,), {"groups": groups})
+            f = self.fairness_criterion.objectives(logits, y, groups)
+            return with_weight_decay(f, params.values(), self.weight_decay)  # L2 of the generated head
+
+        rays = sample_rays(self.n_rays_per_step, 2, self.concentration, device=self.device)
+        loss, fs, residuals = hypernetwork_loss(
+            hnet, objectives, rays, solver=self.solver, ideal=self.ideal, scales=self.scales
+        )
+        loss.backward()
+        self.history.record_batch("f1", float(fs[:, 0].mean()))
+        self.history.record_batch("f2", float(fs[:, 1].mean()))
+        self.history.record_batch("ray_residual", float(residuals.mean()))
+        return {"loss": loss, "y_pred": None}
 
 
 def objectives_of(module, X, y, groups, criterion, device="cpu", weight_decay=0.0):

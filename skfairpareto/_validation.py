@@ -134,11 +134,6 @@ def check_positive_int(name, value):
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
-def check_option(name, value, options):
-    if value not in options:
-        raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}")
-
-
 # -- parameter constraints (scikit-learn's declarative tables, checked once at the top of fit) ---
 #
 # scikit-learn's private _param_validation checks types and ranges from one table per class
@@ -151,7 +146,7 @@ def _constraints():
 
     import torch
     from fairlearn.reductions import Moment
-    from sklearn.utils._param_validation import Interval, Options, StrOptions
+    from sklearn.utils._param_validation import Hidden, Interval, Options, StrOptions
 
     from .criteria import CRITERIA, FairnessCriterion
 
@@ -170,11 +165,13 @@ def _constraints():
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
-    }, dict(positive=positive, non_negative=non_negative, count=count)
+    }, dict(positive=positive, non_negative=non_negative, count=count, deprecated=Hidden(StrOptions({"deprecated"})))
 
 
 HEAD_CONSTRAINTS, _KINDS = _constraints()
 POSITIVE, NON_NEGATIVE, COUNT = _KINDS["positive"], _KINDS["non_negative"], _KINDS["count"]
+#: The default of a renamed parameter's old name (scikit-learn's deprecation pattern).
+DEPRECATED = _KINDS["deprecated"]
 
 
 def check_layer_sizes(name, sizes):

@@ -7,11 +7,11 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._classifier import ClassifierTags, GroupRequestsMixin, require_groups
 from ._docs import fill_doc
 from ._utils import is_memory_mapped
 from ._validation import (
@@ -22,23 +22,14 @@ from ._validation import (
     check_sensitive_features,
     validate_features,
 )
-from .cba import _BinaryClassifierTags, _require_groups
 from .metrics import evaluate_predictions, hypervolume, pareto_mask, resolve_fairness_metric
+from .model_selection import stratified_split
 
 _NAMED_SELECTIONS = ("knee", "most_accurate", "fairest")
 
 
-def _stratified_split(X, y, codes, fraction, seed):
-    """Indices of a split stratified by group and label, falling back to groups when too small."""
-    idx = np.arange(len(y))
-    strata = codes * 2 + y.astype(int)
-    if np.bincount(strata).min() < 2:
-        strata = codes
-    return train_test_split(idx, test_size=fraction, stratify=strata, random_state=seed)
-
-
 @fill_doc
-class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator):
+class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, BaseEstimator):
     """Base of the front estimators: ``front_``, evaluation, selection and plotting.
 
     A subclass builds a solver, runs it and turns its points into members: it implements
@@ -57,6 +48,7 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
     {{group_aware}}
     {{weight_decay}}
     {{selection_parameters}}
+    {{reference_point}}
     {{device}}
     {{random_state}}
     verbose : int, default=0
@@ -67,13 +59,6 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
     {{front_attributes}}
     """
 
-    # Prediction-time groups are requested by default: a group-blind model ignores them, and
-    # otherwise every routed cross_validate or search would have to unset the request by hand.
-    __metadata_request__predict = {"sensitive_features": True}
-    __metadata_request__predict_proba = {"sensitive_features": True}
-    __metadata_request__decision_function = {"sensitive_features": True}
-    __metadata_request__score = {"sensitive_features": True}
-
     #: Parameters every front estimator has; subclasses extend the table with their own.
     _parameter_constraints: dict = {
         **{name: HEAD_CONSTRAINTS[name] for name in ("constraints", "hidden_layer_sizes", "dropout", "group_aware",
@@ -81,14 +66,18 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
         "selection": [Interval(Real, 0, 1, closed="both"), StrOptions(set(_NAMED_SELECTIONS)), dict],
         "fairness_metric": [None, str, callable],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "reference_point": ["array-like", None],
     }
+
+    #: Parameters renamed in 0.2, old name -> new name; the old one defaults to "deprecated".
+    _RENAMED_PARAMS: dict = {}
 
     # -- template for subclasses ----------------------------------------------------------------
 
     def _check_params(self):
         """What the subclass's table cannot say; runs before any data work."""
 
-    def _fit_front(self, X, y01, groups, n_groups, validation=None):  # pragma: no cover - abstract
+    def _fit_front(self, X, y01, groups, validation=None):  # pragma: no cover - abstract
         """Return ``(members, coordinates)``: fitted CBAClassifiers and a dict of per-member arrays.
 
         ``validation`` is ``(X_val, y01_val, groups_val)`` when a validation split exists (for
@@ -106,15 +95,7 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
 
     def _member_params(self):
         """The CBAClassifier parameters of every member (and of the start head)."""
-        return {member: getattr(self, own) for member, own in self._MEMBER_PARAM_SOURCES.items()}
-
-    def _fit_start(self, X, y01, groups):
-        """Fit and keep (``start_``) the accuracy-optimal head every front starts from."""
-        from .cba import CBAClassifier
-
-        self.start_ = CBAClassifier(alpha=1.0, **self._member_params())
-        self.start_.fit(X, self.classes_[y01.astype(int)], sensitive_features=self.groups_[groups])
-        return self.start_
+        return {member: self._param(own) for member, own in self._MEMBER_PARAM_SOURCES.items()}
 
     def _front_order(self, coords):
         """Order of the members in ``front_``: most accurate first (by descending ``alpha``)."""
@@ -122,21 +103,50 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
 
     # -- validation and evaluation --------------------------------------------------------------
 
-    @staticmethod
-    def _check_selection(sel):
+    def _objective_names(self):
+        """Names of the evaluated objectives, each minimised: the error, then the fairness gap."""
+        return ["error", "gap"]
+
+    def _check_selection(self, sel):
+        """Check a selection rule; returns it with any deprecated bound name translated."""
         if isinstance(sel, Real) and not isinstance(sel, bool):
             check_in_interval("selection", sel, 0.0, 1.0)
-        elif isinstance(sel, dict):
-            if set(sel) != {"max_unfairness"}:
+            return sel
+        if isinstance(sel, dict):
+            if "max_unfairness" in sel:
+                warnings.warn("selection={'max_unfairness': c} was renamed {'max_gap': c} in 0.2 and will be "
+                              "removed in 0.3", FutureWarning, stacklevel=3)
+                sel = {("max_gap" if k == "max_unfairness" else k): v for k, v in sel.items()}
+            known = [f"max_{name}" for name in self._objective_names()]
+            unknown = [k for k in sel if k not in known]
+            if not sel or unknown:
                 raise ValueError(
-                    f"selection dict must be {{'max_unfairness': c}}, got keys {sorted(sel)}"
+                    f"selection dict bounds objectives by name, {{'max_<objective>': c}}, with objectives "
+                    f"{self._objective_names()}; got the key(s) {unknown or '(none)'} (choose from {known})"
                 )
-            check_in_interval("selection['max_unfairness']", sel["max_unfairness"], 0.0, np.inf)
-        elif sel not in _NAMED_SELECTIONS:
+            for key, bound in sel.items():
+                check_in_interval(f"selection[{key!r}]", bound, 0.0, np.inf)
+            return sel
+        if sel not in _NAMED_SELECTIONS:
             raise ValueError(
                 f"selection must be a float in [0, 1], one of {list(_NAMED_SELECTIONS)} or "
-                f"{{'max_unfairness': c}}, got {sel!r}"
+                f"{{'max_gap': c}}, got {sel!r}"
             )
+        return sel
+
+    def _resolve_renamed(self):
+        """Values of renamed parameters: the new name's, or the old one's with a FutureWarning."""
+        self._renamed = {}
+        for old, new in self._RENAMED_PARAMS.items():
+            value = getattr(self, old)
+            if not (isinstance(value, str) and value == "deprecated"):
+                warnings.warn(f"{type(self).__name__}({old}=...) was renamed {new} in 0.2 and will be removed in "
+                              f"0.3; pass {new}={value!r}", FutureWarning, stacklevel=3)
+                self._renamed[new] = value
+
+    def _param(self, name):
+        """A parameter's value, honouring the deprecated name it was renamed from."""
+        return getattr(self, "_renamed", {}).get(name, getattr(self, name))
 
     def fit(self, X, y, *, sensitive_features=None, X_val=None, y_val=None, sensitive_features_val=None):
         """Learn the front.
@@ -160,9 +170,11 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
         """
         # Every option is checked here, before any data work.
         self._validate_params()
-        self._check_selection(self.selection)
+        self._resolve_renamed()
+        selection = self._check_selection(self.selection)
         criterion = check_head_params(self)
         self._check_params()
+        reference = self._reference_point()
         self._fairness_metric_ = resolve_fairness_metric(self.fairness_metric, criterion)
         X, y = validate_features(self, X, y, ensure_min_samples=2)
         y01, self.classes_ = check_binary_target(y)
@@ -190,14 +202,15 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
                     "X_val=... (memory-mapped too) or set validation_fraction=None",
                     UserWarning, stacklevel=2,
                 )
-            tr, va = _stratified_split(X, y01, codes, self.validation_fraction, check_random_state(self.random_state))
+            tr, va = stratified_split(y01, codes, test_size=self.validation_fraction,
+                                      random_state=check_random_state(self.random_state))
             X_fit, y_fit, codes_fit = X[tr], y01[tr], codes[tr]
             validation = (X[va], y01[va], codes[va])
         else:
             X_fit, y_fit, codes_fit = X, y01, codes
             validation = None
 
-        members, coords = self._fit_front(X_fit, y_fit, codes_fit, len(self.groups_), validation)
+        members, coords = self._fit_front(X_fit, y_fit, codes_fit, validation)
         if not members:
             raise RuntimeError(
                 "no front member passed certification; raise max_iter or tol (see front_results_)"
@@ -211,13 +224,24 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
             X_v, y01_v, codes_v = validation
             results.update(self._evaluate("val", X_v, self.classes_[y01_v.astype(int)], codes_v))
             split = "val"
-        points = np.column_stack([results[f"{split}_error"], results[f"{split}_unfairness"]])
+        points = np.column_stack([results[f"{split}_{name}"] for name in self._objective_names()])
         results["pareto_optimal"] = pareto_mask(points)
         self.front_results_ = results
         self.evaluation_split_ = split
-        self.hypervolume_ = hypervolume(points, (1.0, 1.0))
-        self.selected_index_ = self._select(self.selection)
+        self.hypervolume_ = hypervolume(points, reference)
+        self.selected_index_ = self._select(selection)
         return self
+
+    def _reference_point(self):
+        """The hypervolume reference point: ``reference_point``, or 1 for every objective."""
+        names = self._objective_names()
+        if self.reference_point is None:
+            return (1.0,) * len(names)
+        ref = np.asarray(self.reference_point, dtype=float)
+        if ref.shape != (len(names),) or not np.all(np.isfinite(ref)) or np.any(ref <= 0):
+            raise ValueError(f"reference_point must be {len(names)} positive numbers, one per objective "
+                             f"{names}, got {self.reference_point!r}")
+        return tuple(ref.tolist())
 
     def _evaluate(self, prefix, X, y, codes):
         groups = self.groups_[codes]
@@ -232,23 +256,27 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
     def _select(self, selection):
         r = self.front_results_
         split = self.evaluation_split_
-        err, unf = r[f"{split}_error"], r[f"{split}_unfairness"]
+        err, gap = r[f"{split}_error"], r[f"{split}_gap"]
         if isinstance(selection, dict):
-            ok = np.flatnonzero(unf <= selection["max_unfairness"])
-            # Most accurate within the bound, the fairer of equally accurate members.
-            return int(ok[np.lexsort((unf[ok], err[ok]))[0]]) if len(ok) else int(np.argmin(unf))
+            values = {k: r[f"{split}_{k.removeprefix('max_')}"] for k in selection}
+            ok = np.flatnonzero(np.all([values[k] <= bound for k, bound in selection.items()], axis=0))
+            if len(ok) == 0:  # none within every bound: the member nearest to them (largest relative excess)
+                excess = np.max([values[k] / max(bound, 1e-12) for k, bound in selection.items()], axis=0)
+                return int(np.lexsort((err, excess))[0])
+            # Most accurate within the bounds, the fairer of equally accurate members.
+            return int(ok[np.lexsort((gap[ok], err[ok]))[0]])
         if selection == "most_accurate":
-            return int(np.lexsort((unf, err))[0])
+            return int(np.lexsort((gap, err))[0])
         if selection == "fairest":
-            return int(np.lexsort((err, unf))[0])
+            return int(np.lexsort((err, gap))[0])
         if selection == "knee":
             front = np.flatnonzero(r["pareto_optimal"])
             if len(front) < 3:
                 return int(front[np.argmin(err[front])])
             e = (err[front] - err[front].min()) / max(np.ptp(err[front]), 1e-12)
-            u = (unf[front] - unf[front].min()) / max(np.ptp(unf[front]), 1e-12)
+            u = (gap[front] - gap[front].min()) / max(np.ptp(gap[front]), 1e-12)
             # Farthest below the chord from the most accurate to the fairest point.
-            a, b = front[np.argmin(err[front])], front[np.argmin(unf[front])]
+            a, b = front[np.argmin(err[front])], front[np.argmin(gap[front])]
             ia, ib = list(front).index(a), list(front).index(b)
             p, q = np.array([e[ia], u[ia]]), np.array([e[ib], u[ib]])
             d = q - p
@@ -261,8 +289,7 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
     def select(self, selection):
         """Return the member that ``selection`` picks, without refitting (see class docstring)."""
         check_is_fitted(self, "front_")
-        self._check_selection(selection)
-        return self.front_[self._select(selection)]
+        return self.front_[self._select(self._check_selection(selection))]
 
     @property
     def selected_(self):
@@ -272,7 +299,7 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
 
     def _selected_for(self, sensitive_features):
         member = self.selected_
-        _require_groups(self, sensitive_features)  # names this estimator, not the member
+        require_groups(self, sensitive_features)  # names this estimator, not the member
         return member
 
     def predict(self, X, sensitive_features=None):
@@ -303,10 +330,24 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
         table.insert(0, "alpha", self.front_results_["alpha"])
         return table
 
-    def hypervolume(self, X, y, *, sensitive_features, reference_point=(1.0, 1.0)):
-        """Hypervolume (pymoo) of the members' (error, fairness metric) on new data."""
+    def hypervolume(self, X, y, *, sensitive_features, reference_point=None):
+        """Hypervolume (pymoo) of the members' objectives (error, fairness gap) on new data.
+
+        Parameters
+        ----------
+        X, y, sensitive_features : array-like
+            The data.
+        reference_point : sequence of float or None, default=None
+            One value per objective; default the estimator's ``reference_point`` (what
+            ``hypervolume_`` used).
+
+        Returns
+        -------
+        float
+        """
         table = self.score_front(X, y, sensitive_features=sensitive_features)
-        return hypervolume(table[["error", "unfairness"]].to_numpy(), reference_point)
+        ref = self._reference_point() if reference_point is None else reference_point
+        return hypervolume(table[self._objective_names()].to_numpy(), ref)
 
     def plot_front(self, ax=None, *, split=None, annotate=True):
         """Draw the members' error against their fairness metric, the selected member marked.
@@ -332,13 +373,13 @@ class BaseParetoClassifier(_BinaryClassifierTags, ClassifierMixin, BaseEstimator
         if ax is None:
             _, ax = plt.subplots(figsize=(5, 4))
         r = self.front_results_
-        err, unf = r[f"{split}_error"], r[f"{split}_unfairness"]
+        err, gap = r[f"{split}_error"], r[f"{split}_gap"]
         order = np.argsort(err)
-        ax.plot(err[order], unf[order], "o-", color="tab:blue", label=type(self).__name__)
+        ax.plot(err[order], gap[order], "o-", color="tab:blue", label=type(self).__name__)
         i = self.selected_index_
-        ax.plot(err[i], unf[i], "*", ms=16, color="tab:red", label="selected")
+        ax.plot(err[i], gap[i], "*", ms=16, color="tab:red", label="selected")
         if annotate:
-            for a, e, u in zip(r["alpha"], err, unf):
+            for a, e, u in zip(r["alpha"], err, gap):
                 ax.annotate(f"{a:.2f}", (e, u), textcoords="offset points", xytext=(4, 4), fontsize=7)
         ax.set_xlabel(f"error ({split})")
         ax.set_ylabel(f"{self._fairness_metric_.__name__} ({split})")

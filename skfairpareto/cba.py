@@ -6,14 +6,13 @@ from numbers import Real
 
 import numpy as np
 import torch
-from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted
 
+from ._classifier import PREDICT_BATCH_SIZE, ClassifierTags, HeadClassifierMixin
 from ._docs import fill_doc
 from ._net import FairObjectiveNet, StopOnDivergence, TensorBatchLoader, objectives_of
-from ._utils import release_pages, resolve_device, torch_seeded
+from ._utils import resolve_device, torch_seeded
 from ._validation import (
     HEAD_CONSTRAINTS,
     check_binary_target,
@@ -25,140 +24,13 @@ from ._validation import (
 from .criteria import resolve_criterion
 from .heads import GroupOffsets, MLPHead
 
-_PREDICT_BATCH_SIZE = 8192
-
 
 def _criterion_key(criterion):
     return type(criterion), repr(sorted(criterion.get_params().items()))
 
 
-def _require_groups(estimator, sensitive_features):
-    """Raise when a group-aware ``estimator`` is asked to predict without the groups."""
-    if estimator.group_aware and sensitive_features is None:
-        raise ValueError(
-            f"this {type(estimator).__name__} is group-aware (group_aware=True): pass "
-            "sensitive_features=... to predict, predict_proba, decision_function and score (in a "
-            "Pipeline or search with metadata routing, route them: they are requested by default)"
-        )
-
-
-class _BinaryClassifierTags:
-    """Tags of every estimator here: binary only, deterministic when seeded."""
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        tags.non_deterministic = self.random_state is None
-        return tags
-
-
-class _HeadClassifierMixin:
-    """Prediction for estimators whose fitted state is a skorch net over a head (``net_``).
-
-    A group-aware model (``group_aware=True``) needs ``sensitive_features`` at prediction time;
-    a group-blind one ignores them, so one call serves both (in a search over ``group_aware``).
-    """
-
-    # Prediction-time groups are requested by default: a group-blind model ignores them, and
-    # otherwise every routed cross_validate or search would have to unset the request by hand.
-    __metadata_request__predict = {"sensitive_features": True}
-    __metadata_request__predict_proba = {"sensitive_features": True}
-    __metadata_request__decision_function = {"sensitive_features": True}
-    __metadata_request__score = {"sensitive_features": True}
-
-    def _net_input(self, X, sensitive_features):
-        check_is_fitted(self, "net_")
-        X = validate_features(self, X, reset=False)
-        if not self.group_aware:
-            return X
-        _require_groups(self, sensitive_features)
-        codes, _ = check_sensitive_features(sensitive_features, X.shape[0], groups=self.groups_)
-        return {"X": X, "groups": codes}
-
-    def decision_function(self, X, sensitive_features=None):
-        """Logit of the positive class (``classes_[1]``) for each sample.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
-        sensitive_features : array-like of shape (n_samples,) or (n_samples, n_cols), default=None
-            Groups, required by a group-aware model (``group_aware=True``); a group not seen in
-            ``fit`` is an error. Ignored by a group-blind one.
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        data = self._net_input(X, sensitive_features)
-        return self._logits(data)
-
-    def _logits(self, data):
-        """The head's logits in float64, streamed in fixed row blocks.
-
-        Prediction runs a float64 copy of the fitted float32 weights on the float32 features
-        (both widened exactly). A float32 matrix product sums in an order that depends on the
-        batch's size and on the CPU's kernel (AVX2, AVX-512, the default one), so one row's logit
-        could change in its last bits with the rows around it; in float64 those differences sit
-        near 1e-16, so a row's prediction does not depend on its batch, and hard predictions flip
-        only for logits within about 1e-15 of zero. Cost: docs/reliability.md.
-        """
-        module = self.net_.module_
-        was_training = module.training
-        module.eval()
-        weights = {name: t.double() for name, t in (*module.named_parameters(), *module.named_buffers())}
-        X, groups = (data["X"], data["groups"]) if isinstance(data, dict) else (data, None)
-        device = next(iter(weights.values())).device if weights else torch.device("cpu")
-        out = np.empty(X.shape[0], dtype=np.float64)
-        try:
-            with torch.no_grad():
-                for start in range(0, X.shape[0], _PREDICT_BATCH_SIZE):
-                    rows = slice(start, start + _PREDICT_BATCH_SIZE)
-                    block = torch.as_tensor(np.asarray(X[rows], dtype=np.float64), device=device)
-                    g = None if groups is None else torch.as_tensor(groups[rows], device=device)
-                    logits = torch.func.functional_call(module, weights, (block,), {"groups": g})
-                    out[rows] = logits.reshape(-1).cpu().numpy()
-                    del block, logits  # one block's float64 copy alive at a time
-                    release_pages(X)
-        finally:
-            module.train(was_training)
-        return out
-
-    def predict_proba(self, X, sensitive_features=None):
-        """Class probabilities, columns ordered as ``classes_`` (parameters as :meth:`decision_function`)."""
-        p1 = expit(self.decision_function(X, sensitive_features))
-        return np.column_stack([1.0 - p1, p1])
-
-    def predict(self, X, sensitive_features=None):
-        """Predicted class labels (parameters as :meth:`decision_function`)."""
-        logits = self.decision_function(X, sensitive_features)  # checks fitted state first
-        return self.classes_[(logits > 0).astype(int)]
-
-    def score(self, X, y, sample_weight=None, sensitive_features=None):
-        """Accuracy on ``(X, y)``; a group-aware model needs ``sensitive_features``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Features.
-        y : array-like of shape (n_samples,)
-            True labels.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-        sensitive_features : array-like, default=None
-            Groups (see :meth:`decision_function`).
-
-        Returns
-        -------
-        float
-        """
-        from sklearn.metrics import accuracy_score
-
-        return accuracy_score(y, self.predict(X, sensitive_features), sample_weight=sample_weight)
-
-
 @fill_doc
-class CBAClassifier(_HeadClassifierMixin, _BinaryClassifierTags, ClassifierMixin, BaseEstimator):
+class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEstimator):
     """Binary classifier trained on ``alpha * f1 + (1 - alpha) * f2`` (the CBA seed paper, Eq. 6).
 
     ``f1`` is the mean binary cross-entropy and ``f2`` the squared gap between the sensitive
@@ -307,7 +179,7 @@ class CBAClassifier(_HeadClassifierMixin, _BinaryClassifierTags, ClassifierMixin
             iterator_valid=TensorBatchLoader,
             # Prediction streams in fixed batches whatever the training batch size, so memory
             # beyond the output stays bounded on large inputs (and on wide MLP heads).
-            iterator_valid__batch_size=_PREDICT_BATCH_SIZE,
+            iterator_valid__batch_size=PREDICT_BATCH_SIZE,
             iterator_train__shuffle=True,
             device=resolve_device(self.device) if device is None else str(device),
             callbacks=[("stop_on_divergence", StopOnDivergence()), *(self.callbacks or [])],
@@ -398,3 +270,14 @@ class CBAClassifier(_HeadClassifierMixin, _BinaryClassifierTags, ClassifierMixin
                                                self.weight_decay)
         return self
 
+
+
+def fit_start_head(front, X, y01, codes):
+    """Fit, keep as ``front.start_`` and return a front estimator's accuracy-optimal start head.
+
+    A :class:`CBAClassifier` with ``alpha=1`` and the front's member parameters, on the front's
+    training data (0/1 labels and group codes, decoded with its ``classes_`` and ``groups_``).
+    """
+    front.start_ = CBAClassifier(alpha=1.0, **front._member_params())
+    front.start_.fit(X, front.classes_[y01.astype(int)], sensitive_features=front.groups_[codes])
+    return front.start_

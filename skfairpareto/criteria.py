@@ -42,7 +42,7 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import StrOptions
 
-from .objectives import group_mean_losses, pairwise_squared_gap, per_sample_bce, per_sample_expected_error
+from .objectives import pairwise_squared_gap, per_sample_bce, per_sample_expected_error, population_means
 
 
 class FairnessCriterion(BaseEstimator):
@@ -144,6 +144,17 @@ class FairnessCriterion(BaseEstimator):
             )
         return self
 
+    def metric_criterion(self):
+        """The criterion whose expected rates are those its fairlearn ``metric`` compares.
+
+        Its :meth:`gap` on hard (or expected) predictions is that metric: how the benchmark and
+        the selection score models whatever surrogate options trained them. The default is a
+        fresh copy of this criterion with the same options.
+        """
+        from sklearn.base import clone
+
+        return clone(self)
+
     def _label(self):
         return self.name or type(self).__name__
 
@@ -164,12 +175,7 @@ class FairnessCriterion(BaseEstimator):
             Logits, 0/1 labels and integer group codes.
         """
         self._check_bound()
-        values = self.per_sample(logits, y)
-        weights = self.populations(y).to(values.dtype)
-        shape = (self.n_groups_, values.shape[1])
-        sums = values.new_zeros(shape).index_add(0, groups, values * weights)
-        counts = values.new_zeros(shape).index_add(0, groups, weights)
-        return sums / counts.clamp_min(1), counts > 0
+        return population_means(self.per_sample(logits, y), self.populations(y), groups, self.n_groups_)
 
     def f2(self, logits, y, groups):
         """The fairness objective: summed over rates, the mean squared pairwise group gap."""
@@ -246,6 +252,10 @@ class ErrorRateParity(FairnessCriterion):
                 )
         return self
 
+    def metric_criterion(self):
+        # accuracy_score_difference compares plain error rates, whatever the surrogate trains on.
+        return ErrorRateParity()
+
     def populations(self, y):
         return torch.ones(len(y), 1, dtype=torch.bool, device=y.device)
 
@@ -257,10 +267,14 @@ class ErrorRateParity(FairnessCriterion):
     def rates(self, logits, y, groups):
         if not self.class_balanced:
             return super().rates(logits, y, groups)
+        # The mean of a group's negatives' and positives' means (those present), one rate.
         self._check_bound()
-        means, present = group_mean_losses(self.per_sample(logits, y)[:, 0], groups, self.n_groups_, y,
-                                           class_balanced=True)
-        return means[:, None], present[:, None]
+        values = self.per_sample(logits, y)[:, 0]
+        cells = torch.stack([y == 0, y == 1], dim=1)
+        means, present = population_means(values[:, None].expand(-1, 2), cells, groups, self.n_groups_)
+        n_cells = present.sum(1)
+        rate = (means * present.to(means.dtype)).sum(1) / n_cells.clamp_min(1)
+        return rate[:, None], (n_cells > 0)[:, None]
 
 
 class _RateParity(FairnessCriterion):
@@ -322,13 +336,6 @@ class DemographicParity(_RateParity):
 
 CRITERIA = {c.name: c for c in (ErrorRateParity, TruePositiveRateParity, FalsePositiveRateParity,
                                 EqualizedOdds, DemographicParity)}
-#: ThresholdOptimizer's ``constraints`` string of each criterion, where it has one.
-THRESHOLD_OPTIMIZER_CONSTRAINTS = {
-    "true_positive_rate_parity": "true_positive_rate_parity",
-    "false_positive_rate_parity": "false_positive_rate_parity",
-    "equalized_odds": "equalized_odds",
-    "demographic_parity": "demographic_parity",
-}
 # fairlearn.reductions class name -> criterion name (the classes are named alike).
 _FAIRLEARN_NAMES = {cls.__name__: name for name, cls in CRITERIA.items()}
 
@@ -343,7 +350,7 @@ def resolve_criterion(constraints):
         bound to data), or one of fairlearn's ``ErrorRateParity``, ``TruePositiveRateParity``,
         ``FalsePositiveRateParity``, ``EqualizedOdds`` or ``DemographicParity`` objects. A
         fairlearn object's bounds are not used: a front spans every trade-off (deploy a bounded
-        member with ``selection={"max_unfairness": bound}``).
+        member with ``selection={"max_gap": bound}``).
 
     Returns
     -------
@@ -376,21 +383,3 @@ def resolve_criterion(constraints):
         f"constraints must be one of {sorted(CRITERIA)}, a matching fairlearn.reductions object or a "
         f"FairnessCriterion, got {constraints!r} of type {type(constraints).__name__}"
     )
-
-
-def criterion_to_spec(constraints):
-    """A JSON-able description of a ``constraints`` value (how :func:`save_member` stores it)."""
-    crit = resolve_criterion(constraints)
-    if type(crit) is not CRITERIA.get(crit.name):
-        raise ValueError(
-            f"a user criterion ({type(crit).__qualname__}) cannot be exported as data; pickle the "
-            "member instead, or export it trained with a built-in criterion"
-        )
-    return {"name": crit.name, "params": crit.get_params()}
-
-
-def criterion_from_spec(spec):
-    """The ``constraints`` value :func:`criterion_to_spec` described: the name when the criterion
-    has its default options, else the object."""
-    cls = CRITERIA[spec["name"]]
-    return spec["name"] if spec["params"] == cls().get_params() else cls(**spec["params"])

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ._utils import atomic_write, release_pages, row_chunks
-from .embedding import SentenceEmbedder, _text_keys
+from .embedding import SentenceEmbedder, text_keys
 
 _SHARD_VERSION = "skfairpareto-shard/1"
 _worker_embedders: dict = {}  # per worker process: one fitted embedder per configuration
@@ -47,7 +47,7 @@ def _embed_partition(texts, index, params, cache_key, output_dir):
     """
     texts = [str(t) for t in texts]
     digest = hashlib.sha256(repr((_SHARD_VERSION, cache_key)).encode())
-    digest.update(_text_keys(texts).tobytes())
+    digest.update(text_keys(texts).tobytes())
     path = Path(output_dir) / f"part-{index:06d}-{digest.hexdigest()[:16]}.npy"
     if path.exists():
         try:  # a complete shard of a previous run (writes are atomic; this catches damage)

@@ -12,7 +12,7 @@ from ._docs import fill_doc
 from ._utils import draw_seed, torch_seeded
 from ._validation import COUNT, HEAD_CONSTRAINTS, NON_NEGATIVE, aligned
 from .base import BaseParetoClassifier
-from .cba import CBAClassifier
+from .cba import CBAClassifier, fit_start_head
 from .metrics import evaluate_predictions
 from .solvers.evolution import MERGE_METHODS, MergeEvolution
 
@@ -97,16 +97,20 @@ class FaParetoEnsemble(BaseParetoClassifier):
     {{hidden_layer_sizes}}
     {{dropout}}
     lr : float, default=0.05
-        Learning rate (Adam) of the start head and of every fine-tune.
+        Learning rate (Adam) of every fine-tune.
     {{weight_decay}}
     {{batch_size}}
         Of the start head and of every fine-tune.
+    start_lr : float, default=0.05
+        Learning rate (Adam) of the accuracy-optimal start head.
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
     {{selection}}
     {{validation_fraction}}
         The evolution evaluates its population on the held-out share; without one, on its own
         training data, where it keeps overfit members.
+    {{reference_point}}
+        The evolution's hypervolume history uses it too.
     n_jobs : int or None, default=None
         Parallel fine-tunes (joblib; ``None`` = 1 unless in a ``parallel_backend`` context).
     {{device}}
@@ -121,9 +125,9 @@ class FaParetoEnsemble(BaseParetoClassifier):
     population_ : list of CBAClassifier
         The final population.
     history_ : list of dict
-        Per generation (0 = the initial population): ``population_objectives`` (error,
-        unfairness rows), ``population_alphas``, ``hypervolume`` of the archive and
-        ``population_hypervolume`` (reference (1, 1)), ``archive_size`` and ``seconds``.
+        Per generation (0 = the initial population): ``population_objectives`` (error, gap
+        rows), ``population_alphas``, ``hypervolume`` of the archive and
+        ``population_hypervolume`` (at ``reference_point``), ``archive_size`` and ``seconds``.
 
     Examples
     --------
@@ -158,9 +162,11 @@ class FaParetoEnsemble(BaseParetoClassifier):
         lr=0.05,
         weight_decay=3e-5,
         batch_size=-1,
+        start_lr=0.05,
         start_max_epochs=400,
         selection="knee",
         validation_fraction=0.2,
+        reference_point=None,
         n_jobs=None,
         device="auto",
         random_state=None,
@@ -182,22 +188,25 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.lr = lr
         self.weight_decay = weight_decay
         self.batch_size = batch_size
+        self.start_lr = start_lr
         self.start_max_epochs = start_max_epochs
         self.selection = selection
         self.validation_fraction = validation_fraction
+        self.reference_point = reference_point
         self.n_jobs = n_jobs
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
 
     _MEMBER_PARAM_SOURCES = {
-        **BaseParetoClassifier._MEMBER_PARAM_SOURCES, "lr": "lr", "batch_size": "batch_size",
+        **BaseParetoClassifier._MEMBER_PARAM_SOURCES, "lr": "start_lr", "batch_size": "batch_size",
         "max_epochs": "start_max_epochs",
     }
 
     _parameter_constraints: dict = {
         **BaseParetoClassifier._parameter_constraints,
         **{name: HEAD_CONSTRAINTS[name] for name in ("lr", "batch_size")},
+        "start_lr": HEAD_CONSTRAINTS["lr"],
         "population_size": [Interval(Integral, 2, None, closed="left")],
         "n_generations": [COUNT],
         "merge": [StrOptions(set(MERGE_METHODS))],
@@ -212,19 +221,20 @@ class FaParetoEnsemble(BaseParetoClassifier):
 
     def _front_order(self, coords):
         # The archive is mutually non-dominated: ascending error is most accurate to fairest.
-        return np.lexsort((coords["evolution_unfairness"], coords["evolution_error"]))
+        return np.lexsort((coords["evolution_gap"], coords["evolution_error"]))
 
-    def _fit_front(self, X, y01, groups, n_groups, validation=None):
+    def _fit_front(self, X, y01, groups, validation=None):
         seed = draw_seed(self.random_state)
-        start = self._fit_start(X, y01, groups)
+        start = fit_start_head(self, X, y01, groups)
         evolution = MergeEvolution(
             _state(start), self.population_size, self.n_generations, merge=self.merge,
             merge_scaling=self.merge_scaling, trim_ratio=self.trim_ratio, mutation_rate=self.mutation_rate,
             mutation_scale=self.mutation_scale, alpha_jitter=_ALPHA_JITTER, seed=seed,
+            reference_point=self._reference_point(),
         )
         X_ev, y_ev, g_ev = validation if validation is not None else (X, y01, groups)
         labels_ev, names_ev = self.classes_[y_ev.astype(int)], self.groups_[g_ev]
-        params, scales = self._member_params(), start.objective_scales_
+        params, scales = {**self._member_params(), "lr": self.lr}, start.objective_scales_
         parallel = Parallel(n_jobs=self.n_jobs)
         from tqdm.auto import tqdm
 
@@ -237,7 +247,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
                 )
                 scores = [evaluate_predictions(labels_ev, m.predict(X_ev, names_ev), names_ev,
                                                self._fairness_metric_, self.classes_[1]) for m in members]
-                evolution.tell(members, [[r["error"], r["unfairness"]] for r in scores], [_state(m) for m in members])
+                evolution.tell(members, [[r["error"], r["gap"]] for r in scores], [_state(m) for m in members])
                 bar.update(evolution.generation - bar.n)
         self.history_, self.population_ = evolution.history, evolution.population
         archive = evolution.archive
@@ -245,7 +255,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
             "alpha": np.asarray(archive["alpha"], float),
             "generation": np.asarray(archive["generation"]),
             "evolution_error": archive["F"][:, 0],
-            "evolution_unfairness": archive["F"][:, 1],
+            "evolution_gap": archive["F"][:, 1],
         }
         return archive["individuals"], coords
 
@@ -266,7 +276,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         axes[0].plot(gens, [h["hypervolume"] for h in self.history_], "o-", label="archive")
         axes[0].plot(gens, [h["population_hypervolume"] for h in self.history_], "s--", label="population")
         axes[0].set_xlabel("generation")
-        axes[0].set_ylabel("hypervolume (ref. 1, 1)")
+        axes[0].set_ylabel(f"hypervolume (reference {self._reference_point()})")
         axes[0].legend()
         cmap = plt.get_cmap("viridis")
         for h in self.history_:

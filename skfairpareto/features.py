@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
+import os
 import time
 from numbers import Integral
-from pathlib import Path
 
 import numpy as np
+import torch
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .embedding import DEFAULT_MODEL, EmbeddingCache, SentenceEmbedder, _check_texts, _text_keys
+from .embedding import BACKENDS, DEFAULT_MODEL, SentenceEmbedder, check_texts
 
 #: Ways the benchmark names the feature sets (``--features``).
 FEATURE_SETS = {"minilm": dict(embedding=True, lexical=False), "lexical": dict(embedding=False, lexical=True),
@@ -55,10 +56,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     device : str, default="auto"
         Torch device of the embedding model.
     cache_dir : path-like or None, default=None
-        Cache folder. The embeddings are cached as :class:`SentenceEmbedder` caches them; the
-        lexical part is cached keyed by a fingerprint of the training texts and these
-        parameters, and its TF-IDF and SVD are fitted only when a text is missing from the
-        cache (a rerun on the same split fits nothing).
+        Cache folder of the embeddings (see :class:`SentenceEmbedder`).
     random_state : int, default=0
         Seed of the randomised SVD.
     verbose : int, default=0
@@ -69,14 +67,11 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     embedder_ : SentenceEmbedder or None
         The fitted embedder (``embedding=True``).
     lexical_ : sklearn Pipeline or None
-        TF-IDF union and SVD, fitted on the training texts; ``None`` until a text missing from
-        the cache needs it (or when ``lexical=False``).
-    lexical_fingerprint_ : str or None
-        Key of the lexical cache: hash of the parameters and of the training texts.
+        TF-IDF union and SVD, fitted on the training texts (``None`` when ``lexical=False``).
     n_features_out_ : int
         Width of the output.
     lexical_fit_seconds_ : float
-        Time spent fitting the lexical part (0 when the cache answered).
+        Time spent fitting the lexical part.
 
     Examples
     --------
@@ -116,13 +111,20 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _check_params(self):
-        if not (self.embedding or self.lexical):
-            raise ValueError("TextFeatures needs embedding=True or lexical=True (or both)")
-        for name in ("n_components", "word_max_features", "char_max_features"):
-            value = getattr(self, name)
-            if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    _parameter_constraints: dict = {
+        "embedding": ["boolean"],
+        "lexical": ["boolean"],
+        "n_components": [Interval(Integral, 1, None, closed="left")],
+        "word_max_features": [Interval(Integral, 1, None, closed="left")],
+        "char_max_features": [Interval(Integral, 1, None, closed="left")],
+        "model": [str],
+        "backend": [StrOptions(set(BACKENDS))],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "device": [str, torch.device],
+        "cache_dir": [str, os.PathLike, None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
 
     def _make_lexical(self):
         from sklearn.decomposition import TruncatedSVD
@@ -150,78 +152,56 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         -------
         self
         """
-        self._check_params()
-        texts = _check_texts(X)
+        self._validate_params()
+        if not (self.embedding or self.lexical):
+            raise ValueError("TextFeatures needs embedding=True or lexical=True (or both)")
+        texts = check_texts(X)
         self.embedder_ = None
         if self.embedding:
             self.embedder_ = SentenceEmbedder(self.model, backend=self.backend, batch_size=self.batch_size,
                                               device=self.device, cache_dir=self.cache_dir,
                                               verbose=self.verbose).fit()
-        self.lexical_, self.lexical_fingerprint_, self.lexical_fit_seconds_ = None, None, 0.0
-        self._train_texts = None
+        self.lexical_, self.lexical_fit_seconds_ = None, 0.0
         if self.lexical:
             if len(texts) < 2:
                 raise ValueError(f"the lexical part needs at least 2 training texts, got {len(texts)}")
-            import sklearn
+            from sklearn.pipeline import make_pipeline
 
-            digest = hashlib.sha256(repr((
-                "TextFeatures/1", sklearn.__version__, self.n_components, self.word_max_features,
-                self.char_max_features, self.random_state)).encode())
-            digest.update(_text_keys(texts).tobytes())
-            self.lexical_fingerprint_ = digest.hexdigest()[:24]
-            self._train_texts = texts  # fitted on demand: a cache that answers every text fits nothing
-            if self.cache_dir is None:
-                self._fit_lexical()
+            t0 = time.perf_counter()
+            union, svd = self._make_lexical()
+            terms = union.fit_transform(texts)
+            if self.n_components >= min(terms.shape):
+                raise ValueError(
+                    f"n_components={self.n_components} must be below both the number of training texts "
+                    f"({terms.shape[0]}) and of their n-gram terms ({terms.shape[1]}); lower n_components "
+                    "or fit on more texts"
+                )
+            svd.fit(terms)
+            self.lexical_ = make_pipeline(union, svd)
+            self.lexical_fit_seconds_ = time.perf_counter() - t0
         width = (self.n_components if self.lexical else 0) + (self.embedder_.embedding_dim_ if self.embedding else 0)
         self.n_features_out_ = width
         return self
 
-    def _fit_lexical(self):
-        from sklearn.pipeline import make_pipeline
-
-        t0 = time.perf_counter()
-        union, svd = self._make_lexical()
-        terms = union.fit_transform(self._train_texts)
-        if self.n_components >= min(terms.shape):
-            raise ValueError(
-                f"n_components={self.n_components} must be below both the number of training texts "
-                f"({terms.shape[0]}) and of their n-gram terms ({terms.shape[1]}); lower n_components "
-                "or fit on more texts"
-            )
-        svd.fit(terms)
-        self.lexical_, self._train_texts = make_pipeline(union, svd), None
-        self.lexical_fit_seconds_ = time.perf_counter() - t0
-
-    def _lexical_part(self, texts):
-        if self.cache_dir is None:
-            return self.lexical_.transform(texts).astype(np.float32, copy=False)
-        cache = EmbeddingCache(Path(self.cache_dir) / f"lexical-{self.lexical_fingerprint_}")
-        keys = _text_keys(texts)
-        table = cache.load()
-        out = np.empty((len(texts), self.n_components), dtype=np.float32)
-        missing = []
-        for i, k in enumerate(keys):
-            row = table.get(k.tobytes())
-            if row is None or row.shape != (self.n_components,):
-                missing.append(i)
-            else:
-                out[i] = row
-        if missing:
-            if self.lexical_ is None:
-                self._fit_lexical()
-            out[missing] = self.lexical_.transform([texts[i] for i in missing])
-            cache.save(keys[missing], out[missing])
-        return out
-
     def transform(self, X):
-        """Features of the texts of X: float32 of shape ``(n_texts, n_features_out_)``."""
+        """Features of the texts of X: float32 of shape ``(n_texts, n_features_out_)``.
+
+        Parameters
+        ----------
+        X : sequence of str
+            Texts.
+
+        Returns
+        -------
+        ndarray of shape (n_texts, n_features_out_)
+        """
         check_is_fitted(self, "n_features_out_")
-        texts = _check_texts(X)
+        texts = check_texts(X)
         if not texts:
             return np.empty((0, self.n_features_out_), dtype=np.float32)
         parts = []
         if self.lexical:
-            parts.append(self._lexical_part(texts))
+            parts.append(self.lexical_.transform(texts).astype(np.float32, copy=False))
         if self.embedding:
             parts.append(self.embedder_.transform(texts))
         return parts[0] if len(parts) == 1 else np.hstack(parts)

@@ -53,7 +53,7 @@ def resolve_fairness_metric(metric, criterion=None):
 
 
 def evaluate_predictions(y_true, y_pred, groups, fairness_metric, pos_label=None):
-    """Error, accuracy of each group and the fairness metric (``unfairness``) of predictions.
+    """Error, accuracy of each group and the fairness metric (``gap``) of predictions.
 
     With ``pos_label`` the fairness metric sees 0/1 labels (1 = ``pos_label``), so fairlearn's
     rate metrics (true positive rate, selection rate) work for any two label values.
@@ -65,7 +65,7 @@ def evaluate_predictions(y_true, y_pred, groups, fairness_metric, pos_label=None
         out[f"accuracy_{g}"] = correct[groups == g].mean()
     if pos_label is not None:
         y_true, y_pred = (y_true == pos_label).astype(int), (y_pred == pos_label).astype(int)
-    out["unfairness"] = float(fairness_metric(y_true, y_pred, sensitive_features=groups))
+    out["gap"] = float(fairness_metric(y_true, y_pred, sensitive_features=groups))
     return out
 
 

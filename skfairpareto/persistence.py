@@ -71,7 +71,6 @@ def save_member(member, path):
     from sklearn.utils.validation import check_is_fitted
 
     from .cba import CBAClassifier
-    from .criteria import criterion_to_spec
 
     if not isinstance(member, CBAClassifier):
         raise TypeError(f"save_member takes a fitted CBAClassifier (a front_ member), got {type(member).__name__}")
@@ -81,7 +80,7 @@ def save_member(member, path):
     for key in _OBJECT_PARAMS:
         params.pop(key)
     params["hidden_layer_sizes"] = list(params["hidden_layer_sizes"])
-    params["constraints"] = criterion_to_spec(params["constraints"])
+    params["constraints"] = _criterion_to_spec(params["constraints"])
     try:
         json.dumps(params)
     except TypeError as exc:
@@ -124,7 +123,6 @@ def load_member(path, *, module=None, device="cpu"):
 
     from ._utils import resolve_device
     from .cba import CBAClassifier
-    from .criteria import criterion_from_spec
 
     path = Path(path)
     try:
@@ -148,7 +146,7 @@ def load_member(path, *, module=None, device="cpu"):
         raise ValueError(f"{path} holds the default head; do not pass module")
     params = dict(metadata["params"], module=module)
     params["hidden_layer_sizes"] = tuple(params["hidden_layer_sizes"])
-    params["constraints"] = criterion_from_spec(params["constraints"])
+    params["constraints"] = _criterion_from_spec(params["constraints"])
     target = torch.device(resolve_device(device))
     return CBAClassifier._from_module_state(
         params,
@@ -158,3 +156,25 @@ def load_member(path, *, module=None, device="cpu"):
         n_features=metadata["n_features_in"],
         scales=metadata["objective_scales"],
     )
+
+
+def _criterion_to_spec(constraints):
+    """A JSON-able description of a ``constraints`` value (how :func:`save_member` stores it)."""
+    from .criteria import CRITERIA, resolve_criterion
+
+    crit = resolve_criterion(constraints)
+    if type(crit) is not CRITERIA.get(crit.name):
+        raise ValueError(
+            f"a user criterion ({type(crit).__qualname__}) cannot be exported as data; pickle the "
+            "member instead, or export it trained with a built-in criterion"
+        )
+    return {"name": crit.name, "params": crit.get_params()}
+
+
+def _criterion_from_spec(spec):
+    """The ``constraints`` value :func:`criterion_to_spec` described: the name when the criterion
+    has its default options, else the object."""
+    from .criteria import CRITERIA
+
+    cls = CRITERIA[spec["name"]]
+    return spec["name"] if spec["params"] == cls().get_params() else cls(**spec["params"])

@@ -8,62 +8,15 @@ import numpy as np
 import torch
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
-from skorch import NeuralNet
-from skorch.utils import to_tensor
 
 from ._docs import fill_doc
-from ._net import StopOnDivergence, TensorBatchLoader, objectives_of
+from ._net import HyperNetTrainer, StopOnDivergence, TensorBatchLoader, objectives_of
 from ._utils import resolve_device, torch_seeded
-from ._validation import COUNT, HEAD_CONSTRAINTS, POSITIVE, check_layer_sizes
+from ._validation import COUNT, DEPRECATED, HEAD_CONSTRAINTS, POSITIVE, check_layer_sizes
 from .base import BaseParetoClassifier
-from .cba import CBAClassifier
-from .objectives import with_weight_decay
+from .cba import CBAClassifier, fit_start_head
 from .solvers.epo import ray_residual
-from .solvers.hypernetwork import SOLVERS, HyperNetwork, hypernetwork_loss, normalized_losses, sample_rays
-
-
-class HyperNetTrainer(NeuralNet):
-    """skorch net training a :class:`~skfairpareto.solvers.HyperNetwork` over sampled rays.
-
-    Only ``train_step_single`` is overridden: each step draws ``n_rays_per_step`` rays from a
-    Dirichlet, computes f1 and f2 of the generated head on the batch for every ray and combines
-    them by LS or EPO (:func:`~skfairpareto.solvers.hypernetwork.hypernetwork_loss`). The mean
-    f1, f2 and ray residual of the step go into ``history`` per batch.
-    """
-
-    def __init__(self, module, *args, solver="ls", n_rays_per_step=4, concentration=1.0,
-                 ideal=(0.0, 0.0), scales=(1.0, 1.0), fairness_criterion=None, weight_decay=0.0, **kwargs):
-        super().__init__(module, *args, **kwargs)
-        self.weight_decay = weight_decay
-        self.solver = solver
-        self.n_rays_per_step = n_rays_per_step
-        self.concentration = concentration
-        self.ideal = ideal
-        self.scales = scales
-        self.fairness_criterion = fairness_criterion
-
-    def train_step_single(self, batch, **fit_params):
-        self._set_training(True)
-        Xi, yi = batch
-        X = to_tensor(Xi["X"], device=self.device)
-        groups = to_tensor(Xi["groups"], device=self.device).long()
-        y = to_tensor(yi, device=self.device)
-        hnet = self.module_
-
-        def objectives(params):
-            logits = torch.func.functional_call(hnet.target, params, (X,), {"groups": groups})
-            f = self.fairness_criterion.objectives(logits, y, groups)
-            return with_weight_decay(f, params.values(), self.weight_decay)  # L2 of the generated head
-
-        rays = sample_rays(self.n_rays_per_step, 2, self.concentration, device=self.device)
-        loss, fs, residuals = hypernetwork_loss(
-            hnet, objectives, rays, solver=self.solver, ideal=self.ideal, scales=self.scales
-        )
-        loss.backward()
-        self.history.record_batch("f1", float(fs[:, 0].mean()))
-        self.history.record_batch("f2", float(fs[:, 1].mean()))
-        self.history.record_batch("ray_residual", float(residuals.mean()))
-        return {"loss": loss, "y_pred": None}
+from .solvers.hypernetwork import SOLVERS, HyperNetwork, normalized_losses
 
 
 @fill_doc
@@ -82,12 +35,12 @@ class PHNParetoClassifier(BaseParetoClassifier):
     * ``solver="epo"`` -- Exact Pareto Optimal search, which steers ``l`` onto the ray
       (``alpha * l1 = (1 - alpha) * l2``); each member records the residual of that.
 
-    ``front_`` holds the heads at ``n_rays`` evenly spaced ``alpha`` from 1 to 0, evaluated by
+    ``front_`` holds the heads at ``n_members`` evenly spaced ``alpha`` from 1 to 0, evaluated by
     the shared base; :meth:`member_at` builds the head for any other ray without retraining.
 
     Parameters
     ----------
-    n_rays : int, default=11
+    n_members : int, default=11
         Members in ``front_`` (rays evenly spaced in ``alpha``).
     solver : {"epo", "ls"}, default="epo"
         How each sampled ray combines the objectives: Exact Pareto Optimal search or linear
@@ -96,8 +49,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         Hidden widths of the hypernetwork's ray MLP.
     concentration : float, default=1.0
         Dirichlet concentration of the training rays (1 = uniform on the simplex; below 1
-        favours rays near the ends). On the bundled data 0.5 gave EPO a larger test
-        hypervolume and left LS unchanged (docs/reproducing.md).
+        favours rays near the ends; the benchmark trains EPO at 0.5, docs/reproducing.md).
     n_rays_per_step : int, default=4
         Rays per training step.
     lr : float, default=1e-3
@@ -111,13 +63,18 @@ class PHNParetoClassifier(BaseParetoClassifier):
     {{dropout}}
     {{weight_decay}}
         The penalty is on every generated head, and on the start head.
+    start_lr : float, default=0.05
+        Learning rate (Adam) of the accuracy-optimal start head.
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
     {{selection_parameters}}
+    {{reference_point}}
     {{device}}
     {{random_state}}
     verbose : int, default=0
         Progress bar over training epochs when > 0.
+    n_rays : int, default="deprecated"
+        Renamed ``n_members`` in 0.2; removed in 0.3.
 
     Attributes
     ----------
@@ -141,7 +98,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
     >>> X = rng.normal(size=(300, 4)).astype("float32")
     >>> s = rng.randint(0, 2, 300)
     >>> y = (X[:, 0] + s * X[:, 1] > 0).astype(int)
-    >>> clf = PHNParetoClassifier(n_rays=5, max_epochs=20, start_max_epochs=30, random_state=0)
+    >>> clf = PHNParetoClassifier(n_members=5, max_epochs=20, start_max_epochs=30, random_state=0)
     >>> clf = clf.fit(X, y, sensitive_features=s)
     >>> len(clf.front_), clf.member_at(0.3).predict(X[:2]).shape
     (5, (2,))
@@ -149,7 +106,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
 
     def __init__(
         self,
-        n_rays=11,
+        n_members=11,
         *,
         solver="epo",
         hnet_hidden_layer_sizes=(100,),
@@ -163,15 +120,18 @@ class PHNParetoClassifier(BaseParetoClassifier):
         hidden_layer_sizes=(),
         dropout=0.0,
         weight_decay=3e-5,
+        start_lr=0.05,
         start_max_epochs=400,
         selection="knee",
         fairness_metric=None,
         validation_fraction=0.2,
+        reference_point=None,
         device="auto",
         random_state=None,
         verbose=0,
+        n_rays="deprecated",
     ):
-        self.n_rays = n_rays
+        self.n_members = n_members
         self.solver = solver
         self.hnet_hidden_layer_sizes = hnet_hidden_layer_sizes
         self.concentration = concentration
@@ -184,23 +144,29 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.weight_decay = weight_decay
+        self.start_lr = start_lr
         self.start_max_epochs = start_max_epochs
         self.selection = selection
         self.fairness_metric = fairness_metric
         self.validation_fraction = validation_fraction
+        self.reference_point = reference_point
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.n_rays = n_rays
 
-    # ``lr`` and ``max_epochs`` are the hypernetwork's; the start head takes its own epochs and
-    # the mini-batch size (so a memory-mapped X is streamed in both stages).
-    _MEMBER_PARAM_SOURCES = {**BaseParetoClassifier._MEMBER_PARAM_SOURCES, "max_epochs": "start_max_epochs",
-                             "batch_size": "batch_size"}
+    # ``lr`` and ``max_epochs`` are the hypernetwork's; the start head takes its own rate and epochs
+    # and the mini-batch size (so a memory-mapped X is streamed in both stages).
+    _MEMBER_PARAM_SOURCES = {**BaseParetoClassifier._MEMBER_PARAM_SOURCES, "lr": "start_lr",
+                             "max_epochs": "start_max_epochs", "batch_size": "batch_size"}
+    _RENAMED_PARAMS = {"n_rays": "n_members"}
 
     _parameter_constraints: dict = {
         **BaseParetoClassifier._parameter_constraints,
         **{name: HEAD_CONSTRAINTS[name] for name in ("lr", "max_epochs", "batch_size")},
-        "n_rays": [COUNT],
+        "n_members": [COUNT],
+        "n_rays": [COUNT, DEPRECATED],
+        "start_lr": HEAD_CONSTRAINTS["lr"],
         "solver": [StrOptions(set(SOLVERS))],
         "hnet_hidden_layer_sizes": ["array-like"],
         "concentration": [POSITIVE],
@@ -211,8 +177,8 @@ class PHNParetoClassifier(BaseParetoClassifier):
     def _check_params(self):
         check_layer_sizes("hnet_hidden_layer_sizes", self.hnet_hidden_layer_sizes)
 
-    def _fit_front(self, X, y01, groups, n_groups, validation=None):
-        start = self._fit_start(X, y01, groups)
+    def _fit_front(self, X, y01, groups, validation=None):
+        start = fit_start_head(self, X, y01, groups)
         f_start = start.train_objectives_
         self.objective_ideal_ = np.array([f_start[0], 0.0])
         self.objective_scales_ = np.maximum(f_start, 1e-8)
@@ -251,7 +217,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.net_ = net
         self.history_ = net.history
 
-        alphas = np.linspace(1.0, 0.0, self.n_rays)
+        alphas = np.linspace(1.0, 0.0, self._param("n_members"))
         members = [self.member_at(a) for a in alphas]
         coords = {k: [] for k in ("alpha", "ray_f1", "ray_f2", "train_f1", "train_f2", "ray_residual")}
         for a, m in zip(alphas, members):

@@ -11,9 +11,9 @@ from sklearn.utils._param_validation import Interval
 
 from ._docs import fill_doc
 from ._utils import torch_seeded
-from ._validation import COUNT, HEAD_CONSTRAINTS, NON_NEGATIVE
+from ._validation import COUNT, DEPRECATED, HEAD_CONSTRAINTS, NON_NEGATIVE
 from .base import BaseParetoClassifier
-from .cba import CBAClassifier
+from .cba import CBAClassifier, fit_start_head
 from .objectives import with_weight_decay
 from .solvers import FritzJohnSolver
 
@@ -40,8 +40,8 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
 
     Parameters
     ----------
-    n_points : int, default=11
-        Number of front points to trace.
+    n_members : int, default=11
+        Number of front points to trace (members, when all certify).
     tol : float in (0, 1], default=1e-3
         Largest accepted FJ residual (relative; see :mod:`skfairpareto.solvers.fritz_john`).
     max_iter : int, default=30
@@ -56,29 +56,34 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     {{group_aware}}
     {{hidden_layer_sizes}}
     {{dropout}}
-    lr : float, default=0.05
+    start_lr : float, default=0.05
         Learning rate (Adam) of the accuracy-optimal start head.
     {{weight_decay}}
-        In the start head and the Fritz-John solve alike: without it the solve converges to the
-        exact, unregularised optimum, and on 896-d features the front stopped at a test gap of
-        2.5 points.
-    max_epochs : int, default=200
-        Epochs of the start head; the solver's L-BFGS polish finishes converging it (on the
-        bundled data, 200 and 400 epochs gave the same certified front, 3 s apart).
+        In the start head and the Fritz-John solve alike (without it the solve converges to the
+        exact, unregularised optimum).
+    start_max_epochs : int, default=200
+        Epochs of the start head; the solver's L-BFGS polish finishes converging it.
     {{batch_size}}
     {{selection_parameters}}
+    {{reference_point}}
     {{device}}
     {{random_state}}
     verbose : int, default=0
         Progress bar over the front points when > 0.
+    n_points : int, default="deprecated"
+        Renamed ``n_members`` in 0.2; removed in 0.3.
+    lr : float, default="deprecated"
+        Renamed ``start_lr`` in 0.2; removed in 0.3.
+    max_epochs : int, default="deprecated"
+        Renamed ``start_max_epochs`` in 0.2; removed in 0.3.
 
     Attributes
     ----------
     {{front_attributes}}
-    n_iter_ : ndarray of shape (n_points,)
+    n_iter_ : ndarray of shape (n_members,)
         Augmented-Lagrangian iterations each traced point took (at most ``max_iter``).
     solver_result_ : FritzJohnResult
-        Every traced point and candidate, and the learned Pareto indicator network.
+        Every traced point (with its certificate) and candidate.
 
     Examples
     --------
@@ -88,7 +93,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     >>> X = rng.normal(size=(300, 4)).astype("float32")
     >>> s = rng.randint(0, 2, 300)
     >>> y = (X[:, 0] + s * X[:, 1] > 0).astype(int)
-    >>> clf = SUHNPFParetoClassifier(n_points=4, max_epochs=30, random_state=0)
+    >>> clf = SUHNPFParetoClassifier(n_members=4, start_max_epochs=30, random_state=0)
     >>> clf = clf.fit(X, y, sensitive_features=s)
     >>> len(clf.front_) >= 2
     True
@@ -96,7 +101,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
 
     def __init__(
         self,
-        n_points=11,
+        n_members=11,
         *,
         tol=1e-3,
         max_iter=30,
@@ -106,18 +111,22 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         group_aware=False,
         hidden_layer_sizes=(),
         dropout=0.0,
-        lr=0.05,
+        start_lr=0.05,
         weight_decay=3e-5,
-        max_epochs=200,
+        start_max_epochs=200,
         batch_size=-1,
         selection="knee",
         fairness_metric=None,
         validation_fraction=0.2,
+        reference_point=None,
         device="auto",
         random_state=None,
         verbose=0,
+        n_points="deprecated",
+        lr="deprecated",
+        max_epochs="deprecated",
     ):
-        self.n_points = n_points
+        self.n_members = n_members
         self.tol = tol
         self.max_iter = max_iter
         self.max_gap = max_gap
@@ -126,21 +135,30 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         self.group_aware = group_aware
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
-        self.lr = lr
+        self.start_lr = start_lr
         self.weight_decay = weight_decay
-        self.max_epochs = max_epochs
+        self.start_max_epochs = start_max_epochs
         self.batch_size = batch_size
         self.selection = selection
         self.fairness_metric = fairness_metric
         self.validation_fraction = validation_fraction
+        self.reference_point = reference_point
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.n_points = n_points
+        self.lr = lr
+        self.max_epochs = max_epochs
 
     _parameter_constraints: dict = {
         **BaseParetoClassifier._parameter_constraints,
-        **{name: HEAD_CONSTRAINTS[name] for name in ("lr", "max_epochs", "batch_size")},
-        "n_points": [COUNT],
+        "start_lr": HEAD_CONSTRAINTS["lr"],
+        "start_max_epochs": HEAD_CONSTRAINTS["max_epochs"],
+        "batch_size": HEAD_CONSTRAINTS["batch_size"],
+        "n_members": [COUNT],
+        "n_points": [COUNT, DEPRECATED],
+        "lr": HEAD_CONSTRAINTS["lr"] + [DEPRECATED],
+        "max_epochs": HEAD_CONSTRAINTS["max_epochs"] + [DEPRECATED],
         "tol": [Interval(Real, 0, 1, closed="right")],
         "max_iter": [COUNT],
         "max_gap": [NON_NEGATIVE, None],
@@ -149,11 +167,12 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
 
     _MEMBER_PARAM_SOURCES = {
         **BaseParetoClassifier._MEMBER_PARAM_SOURCES,
-        **{name: name for name in ("lr", "max_epochs", "batch_size")},
+        "lr": "start_lr", "max_epochs": "start_max_epochs", "batch_size": "batch_size",
     }
+    _RENAMED_PARAMS = {"n_points": "n_members", "lr": "start_lr", "max_epochs": "start_max_epochs"}
 
-    def _fit_front(self, X, y01, groups, n_groups, validation=None):
-        start = self._fit_start(X, y01, groups)
+    def _fit_front(self, X, y01, groups, validation=None):
+        start = fit_start_head(self, X, y01, groups)
         # The solver moves float64 parameters (start_ stays put): with float32 ones the FJ residual
         # of a 12k-sample front stalled near 1.5e-3, above tol. The products with X stay in
         # float32, through a float32 copy of the head: X is not copied to float64, and on 896-d
@@ -184,7 +203,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         with torch_seeded(self.random_state):
             module.train(False)  # dropout off: the FJ system is about the deterministic head
             solver = FritzJohnSolver(
-                n_points=self.n_points, tol=self.tol, max_iter=self.max_iter, verbose=self.verbose
+                n_points=self._param("n_members"), tol=self.tol, max_iter=self.max_iter, verbose=self.verbose
             )
             with torch.no_grad():
                 scales = np.maximum(objectives(params).double().cpu().numpy(), 1e-8)
@@ -194,7 +213,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
                 # lowers f2 well below the start head's (on 896-d features 0.0039 -> 0.0017),
                 # and targets above it all return the f1 end (4 of 11 points did).
                 top = f_polished[1] if self.max_gap is None else min(f_polished[1], float(self.max_gap) ** 2)
-                return (np.sqrt(top) * np.linspace(1.0, 0.0, self.n_points)) ** 2
+                return (np.sqrt(top) * np.linspace(1.0, 0.0, self._param("n_members"))) ** 2
 
             result = solver.solve(objectives, params, constraints=constraints, targets=targets, scales=scales)
         self.solver_result_ = result

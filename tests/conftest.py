@@ -56,9 +56,9 @@ def make_estimator():
 
     defaults = {
         "cba": (CBAClassifier, dict(alpha=0.5, max_epochs=40)),
-        "suhnpf": (SUHNPFParetoClassifier, dict(n_points=4, max_epochs=60)),
-        "phn-epo": (PHNParetoClassifier, dict(n_rays=4, max_epochs=30, start_max_epochs=60)),
-        "phn-ls": (PHNParetoClassifier, dict(n_rays=4, solver="ls", max_epochs=30, start_max_epochs=60)),
+        "suhnpf": (SUHNPFParetoClassifier, dict(n_members=4, start_max_epochs=60)),
+        "phn-epo": (PHNParetoClassifier, dict(n_members=4, max_epochs=30, start_max_epochs=60)),
+        "phn-ls": (PHNParetoClassifier, dict(n_members=4, solver="ls", max_epochs=30, start_max_epochs=60)),
         "fapareto": (FaParetoEnsemble, dict(population_size=4, n_generations=2, finetune_epochs=5,
                                             start_max_epochs=60)),
     }

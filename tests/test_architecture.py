@@ -1,4 +1,4 @@
-"""The package's layers run one way: no module imports one that (indirectly) imports it back."""
+"""The package's layers: every import runs downwards through a declared order, and in no circle."""
 
 import ast
 from graphlib import CycleError, TopologicalSorter
@@ -6,14 +6,42 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "skfairpareto"
 
+#: The layers, from the bottom (docs/design.md, "Layers"). A module imports only modules of lower
+#: layers, or of its own subpackage (``embedding/``, ``solvers/``, ...), without a circle.
+LAYERS = [
+    ("foundations", ["exceptions", "_utils", "_docs"]),
+    ("solvers and data", ["solvers", "datasets"]),
+    ("objectives", ["objectives"]),
+    ("criteria and heads", ["criteria", "heads"]),
+    ("validation, metrics, splits", ["_validation", "metrics", "model_selection"]),
+    ("skorch nets and prediction", ["_net", "_classifier"]),
+    ("one head", ["cba"]),
+    ("the shared front base and persistence", ["base", "persistence"]),
+    ("front estimators", ["suhnpf", "phn", "fapareto"]),
+    ("embeddings", ["embedding"]),
+    ("text features and scaling out", ["features", "distributed"]),
+    ("the main job", ["benchmark"]),
+    ("command line", ["_cli"]),
+    ("entry points", ["__main__", ""]),
+]
+
 
 def _module_name(path):
     parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def _is_module(name):
+    path = PACKAGE.parent / name.replace(".", "/")
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
 def _imports(path):
-    """Every module of the package that ``path`` imports, at module level or inside functions."""
+    """Every module of the package that ``path`` imports, at module level or inside functions.
+
+    ``from package import submodule`` imports the submodule (and runs the package's ``__init__``,
+    which here only re-exports its own submodules), so it counts as an import of the submodule.
+    """
     name = _module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
@@ -28,9 +56,8 @@ def _imports(path):
                 target = node.module
             else:
                 continue
-            found.add(target)
-            # "from .solvers import pareto" names a submodule, not an attribute.
-            found |= {f"{target}.{a.name}" for a in node.names if (PACKAGE.parent / f"{target}.{a.name}".replace(".", "/")).with_suffix(".py").exists()}
+            submodules = {f"{target}.{a.name}" for a in node.names if _is_module(f"{target}.{a.name}")}
+            found |= submodules if len(submodules) == len(node.names) else submodules | {target}
     return found
 
 
@@ -39,14 +66,40 @@ def _graph():
     return {name: {m for m in _imports(path) if m in modules and m != name} for name, path in modules.items()}
 
 
-def test_no_import_circle_among_the_packages_modules():
+def _layer(module):
+    """(index, unit) of a module: its layer, and the top-level module or subpackage it belongs to."""
+    unit = module.removeprefix("skfairpareto").removeprefix(".").split(".")[0]
+    for index, (_, units) in enumerate(LAYERS):
+        if unit in units:
+            return index, unit
+    raise AssertionError(f"{module} belongs to no declared layer: add it to LAYERS (and docs/design.md)")
+
+
+def test_imports_run_downwards_through_the_declared_layers():
     graph = _graph()
     assert "skfairpareto.benchmark" in graph["skfairpareto._cli"]  # the walk sees real imports
+    upward = []
+    for module, imported in graph.items():
+        layer, unit = _layer(module)
+        for other in imported:
+            other_layer, other_unit = _layer(other)
+            if other_unit != unit and other_layer >= layer:
+                upward.append(f"{module} ({LAYERS[layer][0]}) imports {other} ({LAYERS[other_layer][0]})")
+    assert not upward, "\n".join(upward)
+
+
+def test_no_import_circle_among_the_packages_modules():
+    graph = _graph()
     try:
         order = list(TopologicalSorter(graph).static_order())
     except CycleError as exc:
         raise AssertionError(f"import circle: {' -> '.join(exc.args[1])}") from None
     assert len(order) == len(graph)
+
+
+def test_base_imports_no_estimator():
+    assert not {m for m in _graph()["skfairpareto.base"]
+                if m.split(".")[1] in ("cba", "suhnpf", "phn", "fapareto")}
 
 
 def test_solvers_know_nothing_of_text_or_estimators():

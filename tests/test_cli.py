@@ -84,14 +84,38 @@ def test_cli_rejects_bad_options(tmp_path):
     proc = _run("benchmark", "--methods", "magic")
     assert proc.returncode != 0 and "invalid choice: 'magic'" in proc.stderr
     proc = _run("--aae-threshold", "2")
-    assert proc.returncode != 0 and "aae_threshold must be a number in (0.0, 1.0], got 2.0" in proc.stderr
+    assert proc.returncode != 0 and "'aae_threshold' parameter of check_benchmark_options must be a float in the " \
+                                    "range (0.0, 1.0]. Got 2.0" in proc.stderr
     proc = _run("--validation-fraction", "1.5")
-    assert proc.returncode != 0 and "validation_fraction must be a number in (0.0, 1.0)" in proc.stderr
+    assert proc.returncode != 0 and "'validation_fraction' parameter of check_benchmark_options must be a " \
+                                    "float in the range (0.0, 1.0) or None. Got 1.5" in proc.stderr
     proc = _run("--constraints", "equalized_odds", "--gap-loss", "bce")
     assert proc.returncode != 0 and "gap_loss applies to error_rate_parity only" in proc.stderr
 
 
 def test_run_benchmark_rejects_a_bad_validation_fraction_before_any_work(tmp_path):
-    with pytest.raises(ValueError, match=r"validation_fraction must be a number in \(0.0, 1.0\), got 1.5"):
+    with pytest.raises(ValueError, match=r"'validation_fraction' parameter .* Got 1.5"):
         run_benchmark(methods=("expgrad",), validation_fraction=1.5, output_dir=tmp_path, verbose=0)
     assert not any(tmp_path.iterdir())
+
+
+def test_a_user_criterion_or_non_binary_labels_fail_before_any_embedding(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from skfairpareto import features
+    from skfairpareto.criteria import TruePositiveRateParity
+
+    def no_embedding(*args, **kwargs):
+        raise AssertionError("featurized before the options and labels were checked")
+
+    monkeypatch.setattr(features.TextFeatures, "fit", no_embedding)
+
+    class Mine(TruePositiveRateParity):
+        name = "my_tpr"
+
+    with pytest.raises(ValueError, match="fairlearn's mitigators, which need a built-in criterion; got Mine"):
+        run_benchmark(methods=("cba", "expgrad"), constraints=Mine(), output_dir=tmp_path, verbose=0)
+    path = tmp_path / "three.csv"
+    pd.DataFrame({"text": ["a", "b", "c"] * 10, "label": [0, 1, 2] * 10, "group": ["x", "y"] * 15}).to_csv(path)
+    with pytest.raises(ValueError, match="the benchmark needs binary labels, got 3 values"):
+        run_benchmark(methods=("cba",), data=path, output_dir=tmp_path, verbose=0, cache_dir=tmp_path)

@@ -12,10 +12,9 @@ from skfairpareto.criteria import (
     EqualizedOdds,
     ErrorRateParity,
     FairnessCriterion,
-    criterion_from_spec,
-    criterion_to_spec,
     resolve_criterion,
 )
+from skfairpareto.persistence import _criterion_from_spec, _criterion_to_spec
 
 METRICS = {name: getattr(fm, crit.metric) for name, crit in CRITERIA.items()}
 
@@ -78,10 +77,10 @@ def test_names_fairlearn_objects_and_specs_resolve_to_the_same_criterion():
     for name, cls in CRITERIA.items():
         moment = getattr(reductions, cls.__name__)(difference_bound=0.01)
         assert type(resolve_criterion(name)) is cls and type(resolve_criterion(moment)) is cls
-        assert criterion_from_spec(criterion_to_spec(moment)) == name
+        assert _criterion_from_spec(_criterion_to_spec(moment)) == name
     custom = ErrorRateParity(gap_loss="bce")
     assert resolve_criterion(custom) is not custom  # never bound in the caller's hands
-    again = criterion_from_spec(criterion_to_spec(custom))
+    again = _criterion_from_spec(_criterion_to_spec(custom))
     assert isinstance(again, ErrorRateParity) and again.gap_loss == "bce"
     with pytest.raises(ValueError, match="unknown constraints 'parity'"):
         resolve_criterion("parity")
@@ -127,7 +126,7 @@ def test_training_for_a_criterion_lowers_its_test_gap_more_than_error_rate_parit
 
 def test_a_fairlearn_object_gives_the_same_front_as_its_name(front_data):
     X, y, s = front_data
-    fast = dict(n_rays=3, solver="ls", max_epochs=20, start_max_epochs=40, random_state=0)
+    fast = dict(n_members=3, solver="ls", max_epochs=20, start_max_epochs=40, random_state=0)
     by_name = PHNParetoClassifier(constraints="true_positive_rate_parity", **fast).fit(X, y, sensitive_features=s)
     by_object = PHNParetoClassifier(constraints=reductions.TruePositiveRateParity(), **fast)
     by_object.fit(X, y, sensitive_features=s)
@@ -138,7 +137,7 @@ def test_a_fairlearn_object_gives_the_same_front_as_its_name(front_data):
     member = by_name.front_[0]
     val = by_name.evaluation_split_
     assert by_name._fairness_metric_ is fm.true_positive_rate_difference
-    assert np.isfinite(r[f"{val}_unfairness"]).all()
+    assert np.isfinite(r[f"{val}_gap"]).all()
     assert by_name.plot_front().get_ylabel().startswith("true_positive_rate_difference")
     assert member.criterion_.name == "true_positive_rate_parity"
 
@@ -165,5 +164,5 @@ def test_a_user_subclass_trains_and_needs_a_metric_for_fronts(front_data):
     with pytest.raises(ValueError, match="fairness_metric=None needs a criterion with a fairlearn metric"):
         PHNParetoClassifier(constraints=FalseNegativeRateParity()).fit(X, y, sensitive_features=s)
     est = PHNParetoClassifier(constraints=FalseNegativeRateParity(), fairness_metric="true_positive_rate_difference",
-                              n_rays=3, max_epochs=10, start_max_epochs=30, random_state=0)
+                              n_members=3, max_epochs=10, start_max_epochs=30, random_state=0)
     assert len(est.fit(X, y, sensitive_features=s).front_) == 3

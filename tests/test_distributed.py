@@ -119,7 +119,7 @@ def test_fapareto_grid_search_and_cross_validate_on_the_dask_backend_match_one_j
     with parallel_backend("dask"), one_thread():
         spread = FaParetoEnsemble(**fast, n_jobs=-1).fit(X, y, sensitive_features=s)
     assert len(alone.front_) == len(spread.front_)
-    for key in ("alpha", "generation", "evolution_error", "evolution_unfairness"):
+    for key in ("alpha", "generation", "evolution_error", "evolution_gap"):
         assert np.array_equal(alone.front_results_[key], spread.front_results_[key]), key
     for a, b in zip(alone.front_, spread.front_):
         assert np.array_equal(a.decision_function(X), b.decision_function(X))

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from skfairpareto.datasets import load_hate_speech
-from skfairpareto.embedding import EmbeddingCache, SentenceEmbedder, _load_model
+from skfairpareto.embedding import EmbeddingCache, SentenceEmbedder
+from skfairpareto.embedding._model import load_model
 
 pytestmark = pytest.mark.integration
 
@@ -30,7 +31,7 @@ def test_embeds_bundled_tweets_like_sentence_transformers(tweets):
     out = emb.transform(tweets)
     assert out.shape == (300, 384) and out.dtype == np.float32
     assert np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
-    st, _ = _load_model(emb.model, emb.device_)
+    st, _ = load_model(emb.model, emb.device_)
     direct = st.encode(tweets[:20], normalize_embeddings=True)
     assert np.allclose(out[:20], direct, atol=1e-5)
     assert not any(p.requires_grad for p in st.parameters())
@@ -39,7 +40,7 @@ def test_embeds_bundled_tweets_like_sentence_transformers(tweets):
 def test_cache_reuses_embeds_only_missing_and_rebuilds_corrupt(tweets, tmp_path, monkeypatch):
     emb = SentenceEmbedder(backend="torch", cache_dir=tmp_path).fit()
     first = emb.transform(tweets[:100])
-    st, _ = _load_model(emb.model, emb.device_)
+    st, _ = load_model(emb.model, emb.device_)
     seen = _count_encode_calls(st, monkeypatch)
     again = emb.transform(tweets[50:150])  # 50 cached, 50 new
     assert seen == [50]
@@ -73,12 +74,12 @@ def test_bad_inputs():
 
 def test_streams_in_chunks_and_checkpoints_each(tweets, tmp_path, monkeypatch):
     """The encoder never sees more than one chunk, and each chunk lands in the cache."""
-    import skfairpareto.embedding as embedding
+    from skfairpareto.embedding import _embedder as embedding
 
     whole = SentenceEmbedder(backend="torch").fit().transform(tweets[:100])
     monkeypatch.setattr(embedding, "_CHUNK", 40)
     emb = SentenceEmbedder(backend="torch", cache_dir=tmp_path).fit()
-    st, _ = _load_model(emb.model, emb.device_)
+    st, _ = load_model(emb.model, emb.device_)
     seen = _count_encode_calls(st, monkeypatch)
     out = emb.transform(tweets[:100])
     assert seen == [40, 40, 20]

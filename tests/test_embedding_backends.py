@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-import skfairpareto.embedding as embedding
-from skfairpareto.embedding import SentenceEmbedder, choose_backend
+from skfairpareto.embedding import SentenceEmbedder, _embedder, _onnx, choose_backend
 
 
 class _FakeModel:
@@ -29,13 +28,13 @@ def fake(monkeypatch):
             calls.append(list(texts))
             return _FakeModel().encode(texts)
 
-    monkeypatch.setattr(embedding, "_load_model", lambda model, device, half=False: (_FakeModel(), "fakefp"))
-    monkeypatch.setattr(embedding, "_TorchEncoder", Encoder)
-    monkeypatch.setattr(embedding, "_OnnxEncoder", lambda session, st, bs: Encoder(st, bs))
-    monkeypatch.setattr(embedding, "_session", lambda path, ort: None)
-    monkeypatch.setattr(embedding, "onnx_int8_model", lambda model, cache_dir, verbose=0: (
+    monkeypatch.setattr(_embedder, "load_model", lambda model, device, half=False: (_FakeModel(), "fakefp"))
+    monkeypatch.setattr(_embedder, "TorchEncoder", Encoder)
+    monkeypatch.setattr(_onnx, "OnnxEncoder", lambda session, st, bs: Encoder(st, bs))
+    monkeypatch.setattr(_onnx, "session", lambda path, ort: None)
+    monkeypatch.setattr(_onnx, "onnx_int8_model", lambda model, cache_dir, verbose=0: (
         "model.int8.onnx", {"sha256": "ab" * 32, "passed": True, "mean_cosine": 0.99}))
-    monkeypatch.setattr(embedding, "_onnxruntime", lambda: object())
+    monkeypatch.setattr(_onnx, "onnxruntime_module", lambda: object())
     return calls
 
 
@@ -64,7 +63,7 @@ def test_backend_errors_and_the_missing_onnxruntime_warning():
 
 
 def test_without_onnxruntime_auto_falls_back_once_and_int8_says_what_to_install(fake, monkeypatch):
-    monkeypatch.setattr(embedding, "_onnxruntime", lambda: None)
+    monkeypatch.setattr(_onnx, "onnxruntime_module", lambda: None)
     with pytest.warns(RuntimeWarning, match="pip install onnxruntime") as caught:
         emb = SentenceEmbedder().fit()
     assert emb.backend_ == "torch" and len(caught) == 1
@@ -85,7 +84,7 @@ def test_cache_keys_keep_backends_apart(fake, tmp_path):
 
 def test_a_model_failing_the_quality_check_falls_back_to_torch(fake, monkeypatch):
     meta = {"sha256": "cd" * 32, "passed": False, "mean_cosine": 0.95}
-    monkeypatch.setattr(embedding, "onnx_int8_model", lambda model, cache_dir, verbose=0: ("m", meta))
+    monkeypatch.setattr(_onnx, "onnx_int8_model", lambda model, cache_dir, verbose=0: ("m", meta))
     with pytest.warns(RuntimeWarning, match="fails its quality check .*0.950"):
         assert SentenceEmbedder().fit().backend_ == "torch"
     with pytest.raises(ValueError, match="fails its quality check"):
@@ -93,8 +92,8 @@ def test_a_model_failing_the_quality_check_falls_back_to_torch(fake, monkeypatch
 
 
 def test_longest_first_in_steps_one_progress_bar_and_duplicates_once(fake, monkeypatch, capsys):
-    monkeypatch.setattr(embedding, "_STEP", 3)
-    monkeypatch.setattr(embedding, "_CHUNK", 4)
+    monkeypatch.setattr(_embedder, "_STEP", 3)
+    monkeypatch.setattr(_embedder, "_CHUNK", 4)
     texts = ["a", "bbbb", "cc", "a", "dddddd", "eee", "ff"]
     out = SentenceEmbedder(normalize=False, verbose=1).fit().transform(texts)
     assert [len(t) for call in fake for t in call] == [6, 4, 3, 2, 2, 1]  # distinct, longest first

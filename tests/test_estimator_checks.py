@@ -50,9 +50,9 @@ class FaParetoWithGroups(_DerivedGroups, FaParetoEnsemble):
 
 ESTIMATORS = [
     CBAWithGroups(max_epochs=60, random_state=0),
-    SUHNPFWithGroups(n_points=3, max_epochs=40, max_iter=5, validation_fraction=None, keep_uncertified=True,
+    SUHNPFWithGroups(n_members=3, start_max_epochs=40, max_iter=5, validation_fraction=None, keep_uncertified=True,
                      random_state=0),
-    PHNWithGroups(n_rays=3, solver="ls", max_epochs=20, start_max_epochs=40, validation_fraction=None,
+    PHNWithGroups(n_members=3, solver="ls", max_epochs=20, start_max_epochs=40, validation_fraction=None,
                   random_state=0),
     FaParetoWithGroups(population_size=2, n_generations=1, finetune_epochs=3, start_max_epochs=40,
                        validation_fraction=None, random_state=0),

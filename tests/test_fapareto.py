@@ -28,7 +28,7 @@ def fitted(data):
 def test_end_to_end_front_and_history(fitted, data):
     X, y, s = data
     r = fitted.front_results_
-    F = np.column_stack([r["evolution_error"], r["evolution_unfairness"]])
+    F = np.column_stack([r["evolution_error"], r["evolution_gap"]])
     assert len(fitted.front_) >= 2 and pareto_mask(F).all(), "archive is mutually non-dominated"
     assert np.all(np.diff(r["evolution_error"]) >= 0), "most accurate first"
     hv = [h["hypervolume"] for h in fitted.history_]
@@ -48,7 +48,7 @@ def test_the_merge_operator_shapes_the_offspring(data):
     children = {}
     for merge in ("average", "task_arithmetic", "ties"):
         est = FaParetoEnsemble(**{**FAST, "n_generations": 1}, merge=merge).fit(X, y, sensitive_features=s)
-        F = np.column_stack([est.front_results_["evolution_error"], est.front_results_["evolution_unfairness"]])
+        F = np.column_stack([est.front_results_["evolution_error"], est.front_results_["evolution_gap"]])
         assert pareto_mask(F).all()
         children[merge] = np.stack([m.decision_function(X) for m in est.population_])
     assert not np.allclose(children["average"], children["task_arithmetic"])

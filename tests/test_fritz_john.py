@@ -55,7 +55,7 @@ def test_demo_front_points_lie_on_front_and_reach_nonconvex_part():
     try:
         f, g = _demo_problem()
         x = torch.tensor([0.3, 0.5], requires_grad=True)
-        res = FritzJohnSolver(n_points=21, tol=1e-3).solve(f, [x], constraints=g, scales=(1.0, 1.0))
+        res = FritzJohnSolver(n_points=21, tol=1e-3, indicator=True).solve(f, [x], constraints=g, scales=(1.0, 1.0))
     finally:
         torch.set_default_dtype(torch.float32)
     accepted = res.accepted

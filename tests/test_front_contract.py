@@ -36,7 +36,7 @@ def test_members_are_ordinary_classifiers(fitted, data):
     X, y, s = data
     r = fitted.front_results_
     assert len(fitted.front_) >= 2 and all(isinstance(m, CBAClassifier) for m in fitted.front_)
-    assert {"alpha", "train_error", "val_error", "val_unfairness", "val_accuracy_A", "pareto_optimal"} <= set(r)
+    assert {"alpha", "train_error", "val_error", "val_gap", "val_accuracy_A", "pareto_optimal"} <= set(r)
     assert all(len(v) == len(fitted.front_) for v in r.values())
     assert 0 < fitted.hypervolume_ < 1 and fitted.evaluation_split_ == "val"
     for member in fitted.front_:
@@ -71,13 +71,13 @@ def test_score_front_and_plot(fitted, data):
     assert fitted.hypervolume(X, y, sensitive_features=s) > 0
     ax = fitted.plot_front()
     assert ax.get_xlabel().startswith("error") and len(ax.lines) == 2
-    # The front line is every member at its recorded (error, unfairness); the star is the selected one.
+    # The front line is every member at its recorded (error, gap); the star is the selected one.
     r, split = fitted.front_results_, fitted.evaluation_split_
     line, star = ax.lines
     order = np.argsort(r[f"{split}_error"])
-    np.testing.assert_allclose(line.get_xydata(), np.column_stack([r[f"{split}_error"], r[f"{split}_unfairness"]])[order])
+    np.testing.assert_allclose(line.get_xydata(), np.column_stack([r[f"{split}_error"], r[f"{split}_gap"]])[order])
     i = fitted.selected_index_
-    np.testing.assert_allclose(star.get_xydata(), [[r[f"{split}_error"][i], r[f"{split}_unfairness"][i]]])
+    np.testing.assert_allclose(star.get_xydata(), [[r[f"{split}_error"][i], r[f"{split}_gap"][i]]])
 
 
 @pytest.mark.parametrize("dumps, loads", [(pickle.dumps, pickle.loads),

@@ -25,7 +25,7 @@ def _base_rates(seed, n=1500):
     return X, y, np.where(s == 1, "B", "A")
 
 
-FAST = dict(n_rays=7, solver="ls", max_epochs=60, start_max_epochs=100, validation_fraction=None, random_state=0)
+FAST = dict(n_members=7, solver="ls", max_epochs=60, start_max_epochs=100, validation_fraction=None, random_state=0)
 
 
 @pytest.fixture(scope="module")

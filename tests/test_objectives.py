@@ -3,61 +3,66 @@ import pytest
 import torch
 
 from skfairpareto.criteria import ErrorRateParity
-
-from skfairpareto.objectives import (
-    cba_loss, cba_terms, f1_loss, f2_loss, group_mean_losses, per_sample_bce, scalarized,
-)
+from skfairpareto.objectives import pairwise_squared_gap, per_sample_bce, population_means, scalarized
 
 LOSSES = torch.tensor([1.0, 2.0, 3.0, 4.0, 6.0])
 GROUPS = torch.tensor([0, 0, 0, 1, 1])
 
 
-def test_f1_is_mean_loss():
-    assert f1_loss(LOSSES).item() == pytest.approx(16 / 5)
+def _group_means(values, groups, n_groups):
+    means, present = population_means(values[:, None], torch.ones(len(values), 1, dtype=torch.bool), groups, n_groups)
+    return means[:, 0], present[:, 0]
 
 
-def test_cba_matches_hand_computation():
-    # N = 5, N_0 = 3, N_1 = 2: CBA_0 = (2/5) * 6, CBA_1 = (3/5) * 10.
-    terms = cba_terms(LOSSES, GROUPS, 2)
-    assert terms.tolist() == pytest.approx([2 / 5 * 6, 3 / 5 * 10])
-    assert cba_loss(LOSSES, GROUPS, 2).item() == pytest.approx(2.4 + 6.0)
-    # For two groups both terms are (N0 N1 / N) * group mean (docs/design.md).
-    means = torch.tensor([2.0, 5.0])
-    assert terms.tolist() == pytest.approx((3 * 2 / 5 * means).tolist())
+def test_population_means_average_each_population_of_each_group():
+    values = torch.tensor([[1.0, 1.0], [3.0, 3.0], [5.0, 5.0], [7.0, 7.0]])
+    populations = torch.tensor([[True, True], [True, False], [True, True], [False, True]])
+    means, present = population_means(values, populations, torch.tensor([0, 0, 1, 1]), 3)
+    assert means.tolist() == [[2.0, 1.0], [5.0, 6.0], [0.0, 0.0]]
+    assert present.tolist() == [[True, True], [True, True], [False, False]]
 
 
-def test_f2_is_squared_gap_of_group_means():
-    assert f2_loss(LOSSES, GROUPS, 2).item() == pytest.approx((2.0 - 5.0) ** 2)
+def test_f2_of_two_groups_is_the_squared_gap_of_group_means():
+    means, present = _group_means(LOSSES, GROUPS, 2)
+    assert pairwise_squared_gap(means, present).item() == pytest.approx((2.0 - 5.0) ** 2)
+    # The seed paper's loss gap (Eq. 4) through the criterion: the BCE's group means.
+    logits, y = torch.tensor([0.3, -1.0, 2.0, 0.5, -0.2]), torch.tensor([1.0, 0.0, 1.0, 0.0, 1.0])
+    bce = per_sample_bce(logits, y)
+    f2 = ErrorRateParity(gap_loss="bce").load_data(None, None, n_groups=2).f2(logits, y, GROUPS)
+    assert f2.item() == pytest.approx((bce[:3].mean() - bce[3:].mean()).item() ** 2)
 
 
-def test_f2_zero_when_group_losses_match():
-    losses = torch.tensor([1.0, 3.0, 2.0, 2.0])
-    assert f2_loss(losses, torch.tensor([0, 0, 1, 1]), 2).item() == 0.0
+def test_f2_zero_when_group_means_match():
+    means, present = _group_means(torch.tensor([1.0, 3.0, 2.0, 2.0]), torch.tensor([0, 0, 1, 1]), 2)
+    assert pairwise_squared_gap(means, present).item() == 0.0
 
 
 def test_f2_many_groups_is_mean_of_pairwise_squared_gaps():
-    losses = torch.tensor([1.0, 2.0, 4.0])
-    f2 = f2_loss(losses, torch.tensor([0, 1, 2]), 3).item()
+    means, present = _group_means(torch.tensor([1.0, 2.0, 4.0]), torch.tensor([0, 1, 2]), 3)
+    f2 = pairwise_squared_gap(means, present).item()
     assert f2 == pytest.approx(((1 - 2) ** 2 + (1 - 4) ** 2 + (2 - 4) ** 2) / 3)
 
 
 def test_f2_ignores_absent_groups_and_single_group_is_zero():
     losses = torch.tensor([1.0, 2.0, 4.0])
-    assert f2_loss(losses, torch.tensor([0, 0, 2]), 3).item() == pytest.approx((1.5 - 4) ** 2)
-    assert f2_loss(losses, torch.tensor([1, 1, 1]), 3).item() == 0.0
+    means, present = _group_means(losses, torch.tensor([0, 0, 2]), 3)
+    assert pairwise_squared_gap(means, present).item() == pytest.approx((1.5 - 4) ** 2)
+    means, present = _group_means(losses, torch.tensor([1, 1, 1]), 3)
+    assert pairwise_squared_gap(means, present).item() == 0.0
 
 
 def test_class_balanced_averages_positives_and_negatives_equally():
-    losses = torch.tensor([1.0, 1.0, 1.0, 5.0, 2.0, 4.0])
+    # Expected errors whose plain group means differ but whose class-balanced means are equal.
+    y = torch.tensor([0.0, 0.0, 0.0, 1.0, 0.0, 1.0])
     groups = torch.tensor([0, 0, 0, 0, 1, 1])
-    y = torch.tensor([0, 0, 0, 1, 0, 1])
-    means, present = group_mean_losses(losses, groups, 2, y, class_balanced=True)
-    assert means.tolist() == pytest.approx([(1 + 5) / 2, (2 + 4) / 2])
-    assert present.all()
-    assert f2_loss(losses, groups, 2, y, class_balanced=True).item() == pytest.approx(0.0)
-    assert f2_loss(losses, groups, 2).item() == pytest.approx((2 - 3) ** 2)
-    with pytest.raises(ValueError, match="needs the labels"):
-        group_mean_losses(losses, groups, 2, None, class_balanced=True)
+    errors = torch.tensor([0.1, 0.1, 0.1, 0.5, 0.2, 0.4])
+    logits = torch.where(y == 1, torch.logit(1 - errors), torch.logit(errors))
+    balanced = ErrorRateParity(class_balanced=True).load_data(None, None, n_groups=2)
+    rates, present = balanced.rates(logits, y, groups)
+    assert rates[:, 0].tolist() == pytest.approx([(0.1 + 0.5) / 2, (0.2 + 0.4) / 2])
+    assert present.all() and balanced.f2(logits, y, groups).item() == pytest.approx(0.0, abs=1e-12)
+    plain = ErrorRateParity().load_data(None, None, n_groups=2)
+    assert plain.f2(logits, y, groups).item() == pytest.approx((0.2 - 0.3) ** 2)
 
 
 def test_gradients_flow_through_both_objectives():

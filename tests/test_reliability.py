@@ -115,18 +115,45 @@ BAD_OPTIONS = [
     ("suhnpf", {"selection": "median"}, _param("selection", "SUHNPFParetoClassifier")),
     ("suhnpf", {"fairness_metric": "parity_of_vibes"}, "unknown fairness_metric 'parity_of_vibes'"),
     ("suhnpf", {"tol": 0.0}, _param("tol", "SUHNPFParetoClassifier")),
+    ("suhnpf", {"n_members": 0}, _param("n_members", "SUHNPFParetoClassifier")),
     ("suhnpf", {"n_points": 0}, _param("n_points", "SUHNPFParetoClassifier")),
+    ("suhnpf", {"reference_point": (1.0, -1.0)}, r"reference_point must be 2 positive numbers, one per objective "
+                                                 r"\['error', 'gap'\]"),
     ("suhnpf", {"max_gap": -1.0}, _param("max_gap", "SUHNPFParetoClassifier")),
     ("suhnpf", {"keep_uncertified": "no"}, _param("keep_uncertified", "SUHNPFParetoClassifier")),
     ("phn-epo", {"solver": "mgda"}, _param("solver", "PHNParetoClassifier")),
     ("phn-epo", {"concentration": 0}, _param("concentration", "PHNParetoClassifier")),
     ("phn-epo", {"hnet_hidden_layer_sizes": (0,)}, "hnet_hidden_layer_sizes entries must be a positive integer"),
-    ("phn-epo", {"selection": {"max_gap": 0.1}}, "selection dict must be"),
+    ("phn-epo", {"selection": {"max_unfair": 0.1}},
+     r"selection dict bounds objectives by name.*got the key\(s\) \['max_unfair'\]"),
+    ("phn-epo", {"selection": {"max_gap": -0.1}}, r"selection\['max_gap'\] must be a number in \[0.0, inf\]"),
     ("fapareto", {"merge": "slerp"}, _param("merge", "FaParetoEnsemble")),
     ("fapareto", {"population_size": 1}, _param("population_size", "FaParetoEnsemble")),
     ("fapareto", {"mutation_rate": 1.5}, _param("mutation_rate", "FaParetoEnsemble")),
     ("fapareto", {"validation_fraction": 1.0}, _param("validation_fraction", "FaParetoEnsemble")),
 ]
+
+
+@pytest.mark.parametrize("name, old, new, value", [
+    ("suhnpf", "n_points", "n_members", 3), ("suhnpf", "lr", "start_lr", 0.1),
+    ("suhnpf", "max_epochs", "start_max_epochs", 20), ("phn-epo", "n_rays", "n_members", 3),
+])
+def test_renamed_parameters_still_work_with_a_future_warning(name, old, new, value, data, make_estimator):
+    X, y, s = data
+    with pytest.warns(FutureWarning, match=f"{old}=...\\) was renamed {new}"):
+        est = make_estimator(name, **{old: value}).fit(X, y, sensitive_features=s)
+    same = make_estimator(name, **{new: value}).fit(X, y, sensitive_features=s)
+    assert len(est.front_) == len(same.front_)
+    for a, b in zip(est.front_, same.front_):
+        assert np.array_equal(a.decision_function(X), b.decision_function(X))
+
+
+def test_the_old_selection_bound_name_still_works_with_a_future_warning(data, make_estimator):
+    X, y, s = data
+    est = make_estimator("phn-ls").fit(X, y, sensitive_features=s)
+    with pytest.warns(FutureWarning, match="max_unfairness.*renamed.*max_gap"):
+        old = est.select({"max_unfairness": 0.05})
+    assert old is est.select({"max_gap": 0.05})
 
 
 @pytest.mark.parametrize("name, params, match", BAD_OPTIONS)
@@ -223,14 +250,8 @@ def _held(obj, path="est", seen=None):
 def test_fitted_state_outside_skorch_holds_no_tensors(fitted):
     """skorch nets pickle their tensors through ``torch.save`` and load them with a CPU
     ``map_location`` where CUDA is missing; a CUDA tensor held anywhere else would not load."""
-    name, est = fitted
-    outside = [(path, obj) for path, obj in _held(est) if not isinstance(obj, NeuralNet)]
-    if name != "suhnpf":
-        assert outside == []
-        return
-    # The one exception: SUHNPF's Pareto indicator, a small net trained on CPU from numpy.
-    assert [path for path, _ in outside] == ["est.solver_result_.indicator"]
-    assert next(outside[0][1].parameters()).device.type == "cpu"
+    _, est = fitted
+    assert [path for path, obj in _held(est) if not isinstance(obj, NeuralNet)] == []
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="simulates a CPU-only machine")

@@ -8,7 +8,7 @@ from sklearn.base import clone
 from skfairpareto import CBAClassifier, SUHNPFParetoClassifier
 from skfairpareto.metrics import pareto_mask
 
-FAST = dict(n_points=5, max_epochs=60, random_state=0)
+FAST = dict(n_members=5, start_max_epochs=60, random_state=0)
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def test_front_members_are_certified_ordinary_classifiers(fitted):
     assert np.all(r["fj_residual"] < est.tol) and np.all(r["certified"])
     assert np.all(np.diff(r["alpha"]) <= 0), "ordered from most accurate to fairest"
     assert np.all(np.diff(r["train_f2"]) <= 1e-6), "surrogate gap shrinks along the front"
-    assert {"train_error", "val_error", "val_unfairness", "val_accuracy_A"} <= set(r)
+    assert {"train_error", "val_error", "val_gap", "val_accuracy_A"} <= set(r)
     assert est.evaluation_split_ == "val" and 0 < est.hypervolume_ < 1
     for member in est.front_:
         assert member.predict_proba(X).shape == (len(X), 2)
@@ -62,11 +62,11 @@ def test_selection_rules(fitted):
     est, X, y, s = fitted
     r = est.front_results_
     # The most accurate member; among equally accurate ones, the fairest.
-    best = np.lexsort((r["val_unfairness"], r["val_error"]))[0]
+    best = np.lexsort((r["val_gap"], r["val_error"]))[0]
     assert est.select("most_accurate") is est.front_[best]
     assert est.select(1.0) is est.front_[0]
     assert est.select(0.0) is est.front_[-1]
-    assert est.select({"max_unfairness": 1.0}) is est.front_[best]
+    assert est.select({"max_gap": 1.0}) is est.front_[best]
     assert r["pareto_optimal"][est.selected_index_]  # knee lies on the front
     assert np.array_equal(est.predict(X), est.front_[est.selected_index_].predict(X))
     for bad in ("best", {"gap": 1}, 1.5):

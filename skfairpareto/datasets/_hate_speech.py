@@ -152,3 +152,19 @@ def load_hate_speech(
         frame=frame if as_frame else None,
         DESCR=_descr(),
     )
+
+
+def sample_tweets(n=256):
+    """The first ``n`` bundled tweets, as a list of str (checksum verified); fast, no dialect model.
+
+    A fixed sample of the kind of text this package embeds, for checks such as the int8
+    embedding model's quality gate.
+
+    Examples
+    --------
+    >>> from skfairpareto.datasets import sample_tweets
+    >>> len(sample_tweets(3))
+    3
+    """
+    frame = pd.read_csv(io.BytesIO(read_data_file("davidson2017/labeled_data.csv")), usecols=["tweet"], nrows=n)
+    return frame["tweet"].astype(str).tolist()

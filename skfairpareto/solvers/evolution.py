@@ -176,6 +176,8 @@ class MergeEvolution:
         Spread of the Gaussian step of a child's ``alpha`` from its parents' mean.
     seed : int
         Seeds every draw (a numpy RandomState, and a torch Generator seeded from it).
+    reference_point : tuple of float, default=(1.0, 1.0)
+        Reference point of the history's hypervolumes.
 
     Attributes
     ----------
@@ -187,16 +189,17 @@ class MergeEvolution:
         ``individuals``, ``F``, ``alpha`` and ``generation`` of the non-dominated individuals.
     history : list of dict
         Per finished generation: the population's objectives and preferences, the archive's and
-        the population's hypervolume (reference (1, 1)), the archive size and the seconds taken.
+        the population's hypervolume (at ``reference_point``), the archive size and the seconds taken.
     """
 
     def __init__(self, base, population_size, n_generations, *, merge="ties", merge_scaling=1.0, trim_ratio=0.8,
-                 mutation_rate=0.1, mutation_scale=0.05, alpha_jitter=0.1, seed=0):
+                 mutation_rate=0.1, mutation_scale=0.05, alpha_jitter=0.1, seed=0, reference_point=(1.0, 1.0)):
         if population_size < 2:
             raise ValueError(f"population_size must be at least 2, got {population_size}")
         self.base, self.population_size, self.n_generations = base, population_size, n_generations
         self.merge, self.merge_scaling, self.trim_ratio = merge, merge_scaling, trim_ratio
         self.mutation_rate, self.mutation_scale, self.alpha_jitter = mutation_rate, mutation_scale, alpha_jitter
+        self.reference_point = tuple(reference_point)
         self.rng = np.random.RandomState(seed)
         self.torch_generator = torch.Generator().manual_seed(int(self.rng.randint(2**31 - 1)))
         self.generation, self._phase = 0, "initial"
@@ -279,8 +282,8 @@ class MergeEvolution:
             "generation": self.generation,
             "population_objectives": self.population_F.copy(),
             "population_alphas": np.asarray(self.population_alphas, float).copy(),
-            "hypervolume": hypervolume(self.archive["F"], (1.0, 1.0)),
-            "population_hypervolume": hypervolume(self.population_F, (1.0, 1.0)),
+            "hypervolume": hypervolume(self.archive["F"], self.reference_point),
+            "population_hypervolume": hypervolume(self.population_F, self.reference_point),
             "archive_size": len(self.archive["individuals"]),
             "seconds": time.perf_counter() - self._t0,
         })

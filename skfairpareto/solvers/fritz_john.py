@@ -12,8 +12,9 @@ warm-started from its neighbour, with an augmented Lagrangian whose constraint m
 FJ multiplier of ``f2``. Every iterate is a candidate; a candidate is **accepted** when it is
 feasible and its FJ residual is below ``tol``. Because Fritz-John points need not minimise any
 weighted sum, this reaches non-convex parts of a front that linear scalarisation cannot.
-Rejected candidates are the negative class of a learned indicator network ("diffusive": soft
-labels ``exp(-residual / tol)``), exposed as :attr:`FritzJohnResult.indicator`.
+On request (``indicator=True``), every candidate trains SUHNPF's learned indicator network of
+Pareto-stationary parameters ("diffusive": soft labels ``exp(-residual / tol)``), exposed as
+:attr:`FritzJohnResult.indicator`; certification does not need it.
 
 This module knows nothing of text, data or scikit-learn: objectives are callables of a list of
 torch parameters.
@@ -21,7 +22,7 @@ torch parameters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -131,7 +132,6 @@ class FritzJohnResult:
     candidate_objectives: np.ndarray
     indicator: "ParetoIndicator | None" = None
     n_evaluations: int = 0
-    extra: dict = field(default_factory=dict)
 
     @property
     def accepted(self):
@@ -191,8 +191,10 @@ class FritzJohnSolver:
         constraint is violated.
     feasibility_tol : float, default=1e-4
         Allowed relative excess of ``f2`` over its target for an accepted point.
-    indicator : bool, default=True
-        Fit the Pareto indicator network on all candidates.
+    indicator : bool, default=False
+        Also fit the Pareto indicator network on all candidates (SUHNPF's learned classifier of
+        Pareto-stationary parameters; :attr:`FritzJohnResult.indicator`). Certification does
+        not need it.
     verbose : int, default=0
         Show a progress bar over the points.
 
@@ -216,7 +218,7 @@ class FritzJohnSolver:
         penalty=10.0,
         penalty_growth=4.0,
         feasibility_tol=1e-4,
-        indicator=True,
+        indicator=False,
         verbose=0,
     ):
         self.n_points = n_points
@@ -377,7 +379,7 @@ class FritzJohnSolver:
                 fvals = f.double().cpu().numpy()
             mu = max(0.0, mu + rho * c[0])
             nu = np.maximum(0.0, nu + rho * c[1:])
-            lam, residual, _ = fritz_john_residual(
+            _, residual, _ = fritz_john_residual(
                 scaled_objectives, params, all_constraints, active_tol=self.feasibility_tol
             )
             violation = max(float(c[0]) * s2 / max(abs(eps), s2), float(c[1:].max(initial=-np.inf)))
@@ -391,7 +393,7 @@ class FritzJohnSolver:
                 # the solve ran.
                 params=[p.detach().cpu().numpy().copy() for p in params],
                 objectives=fvals,
-                multipliers=self._objective_multipliers(lam, mu, s1, s2),
+                multipliers=self._objective_multipliers(mu, s1, s2),
                 residual=residual,
                 max_violation=violation,
                 target=eps,
@@ -410,7 +412,7 @@ class FritzJohnSolver:
         return mu, best
 
     @staticmethod
-    def _objective_multipliers(lam, mu, s1, s2):
+    def _objective_multipliers(mu, s1, s2):
         """FJ weights of (f1, f2) in the *unscaled* objectives, normalised to sum to 1.
 
         At a KKT point of ``min f1/s1 s.t. f2/s2 <= eps/s2`` the stationarity condition is

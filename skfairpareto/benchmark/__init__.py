@@ -1,0 +1,233 @@
+"""The main job: every front estimator against fairlearn's mitigators on one split.
+
+:func:`run_benchmark` runs it in three parts, each in its own module:
+
+1. data (``_data.py``): :func:`prepare_split` loads the texts, makes a seeded 80/20 split
+   stratified by group and label and builds the features (cached) that every method gets;
+2. methods (``_methods.py``): our estimators and fairlearn's ``ExponentiatedGradient``,
+   ``GridSearch`` (both with the matching constraint over logistic regression),
+   ``ThresholdOptimizer`` and ``AdversarialFairnessClassifier``;
+3. report (``_report.py``): every model (front member, grid point, bound) scored on the test
+   split, the summary, ``results.json``, ``results.md``, ``fronts.png`` and
+   ``model_comparison.png`` (fairlearn's ``plot_model_comparison``).
+
+The command line ``skfairpareto benchmark`` calls it; the scripts under ``benchmarks/`` use
+:func:`prepare_split` so that they measure on the same data.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from numbers import Integral, Real
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+
+from .._utils import atomic_write
+from ._data import BenchmarkSplit, load_table, prepare_split
+from ._methods import (
+    AWARE,
+    GROUP_AWARE_PEERS,
+    METHODS,
+    OUR_METHODS,
+    PEER_METHODS,
+    fairlearn_moment,
+    fit_ours,
+    fit_peer,
+    is_group_aware,
+    label,
+    settings,
+)
+from ._report import markdown, plots, score_predictions, summarize, table3
+
+__all__ = [
+    "AWARE", "BenchmarkSplit", "GROUP_AWARE_PEERS", "METHODS", "OUR_METHODS", "PEER_METHODS", "REFERENCE_POINT",
+    "REFERENCE_POINTS", "check_benchmark_options", "is_group_aware", "label", "load_table", "prepare_split",
+    "run_benchmark", "score_predictions",
+]
+
+#: Hypervolume reference point (error, gap) per criterion on the bundled data: a little worse than
+#: the accuracy-optimal logistic regression's gap (0.06 accuracy gap, 0.04 TPR gap, 0.45 FPR and
+#: equalized-odds gap, 0.20 selection-rate gap on the seed-0 split) and an error that spans the
+#: criterion's fair end (demographic parity costs about 10 points of accuracy at parity). Our
+#: estimators get it as ``reference_point``, so their ``hypervolume_`` is measured alike.
+REFERENCE_POINTS = {
+    "error_rate_parity": (0.15, 0.10),
+    "true_positive_rate_parity": (0.15, 0.05),
+    "false_positive_rate_parity": (0.15, 0.50),
+    "equalized_odds": (0.15, 0.50),
+    "demographic_parity": (0.25, 0.25),
+}
+REFERENCE_POINT = REFERENCE_POINTS["error_rate_parity"]
+
+# The options' declared constraints (scikit-learn's parameter tables, for a function); the
+# criterion is checked by resolve_criterion, the method names below.
+_OPTIONS = {
+    "methods": [list, tuple],
+    "n_samples": [Interval(Integral, 20, None, closed="left"), None],
+    "aae_threshold": [Interval(Real, 0, 1, closed="right")],
+    "gap_loss": [StrOptions({"expected_error", "bce"})],
+    "reference_point": ["array-like", None],
+    "features": [StrOptions({"hybrid", "minilm", "lexical"})],
+    "backend": [StrOptions({"auto", "torch", "onnx-int8"})],
+    "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+}
+
+
+@validate_params(_OPTIONS, prefer_skip_nested_validation=True)
+def check_benchmark_options(*, methods=METHODS, n_samples=None, aae_threshold=0.5, constraints="error_rate_parity",
+                            gap_loss="expected_error", reference_point=None, features="hybrid", backend="auto",
+                            validation_fraction=None):
+    """Check :func:`run_benchmark`'s options before any work; returns the criterion and reference point.
+
+    Raises a ``ValueError`` naming the first bad option (the command line turns it into a usage
+    error), before any data is loaded.
+    """
+    from ..criteria import resolve_criterion
+
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown:
+        raise ValueError(f"unknown method(s) {unknown}; choose from {list(METHODS)}")
+    criterion = resolve_criterion(constraints)
+    if gap_loss != "expected_error":
+        if criterion.name != "error_rate_parity":
+            raise ValueError(f"gap_loss applies to error_rate_parity only, not to constraints={criterion.name!r}")
+        criterion.set_params(gap_loss=gap_loss)
+    if any(m in PEER_METHODS for m in methods):
+        fairlearn_moment(criterion)  # a user criterion has no fairlearn counterpart: say so now
+    if reference_point is None:
+        if criterion.name not in REFERENCE_POINTS:
+            raise ValueError(f"pass reference_point=(error, gap) for the criterion {type(criterion).__name__}")
+        reference_point = REFERENCE_POINTS[criterion.name]
+    if np.shape(reference_point) != (2,) or not np.all(np.asarray(reference_point, float) > 0):
+        raise ValueError(f"reference_point must be two positive numbers (error, gap), got {reference_point!r}")
+    return criterion, tuple(float(v) for v in reference_point)
+
+
+def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_threshold=0.5, data=None,
+                  text_column="text", label_column="label", group_column="group", constraints="error_rate_parity",
+                  gap_loss="expected_error", reference_point=None, features="hybrid", backend="auto",
+                  group_aware=False, validation_fraction=None, device="auto", cache_dir=None,
+                  output_dir="skfairpareto-output", verbose=1):
+    """Run the benchmark and return its results (also written to ``output_dir``).
+
+    Parameters
+    ----------
+    methods : sequence of str
+        Any of ``METHODS``: ours (``cba``, ``suhnpf``, ``phn-ls``, ``phn-epo``, ``fapareto``) and
+        fairlearn's (``expgrad``, ``gridsearch``, ``threshold``, ``adversarial``).
+    quick : bool
+        Smaller settings and, unless ``n_samples`` says otherwise, a 2,000-text subsample.
+    n_samples : int or None
+        Stratified subsample of the data.
+    seed : int
+        Seeds the subsample, the split and every method.
+    aae_threshold : float
+        Dialect threshold of the bundled data (ignored with ``data``).
+    data : path or None
+        CSV/TSV of the user's own data with ``text_column``, ``label_column`` (binary) and
+        ``group_column``; default the bundled hate-speech tweets.
+    text_column, label_column, group_column : str
+        The columns of ``data``.
+    constraints : str
+        The fairness criterion, as fairlearn names it (:data:`skfairpareto.criteria.CRITERIA`):
+        our fronts train for it, ``ExponentiatedGradient`` and ``GridSearch`` use the matching
+        fairlearn constraint, ``ThresholdOptimizer`` the matching ``constraints`` string
+        (equalized odds for ``error_rate_parity``, which it lacks), and every model is scored
+        by its fairlearn metric.
+    gap_loss : {"expected_error", "bce"}
+        Surrogate of ``error_rate_parity`` (:class:`skfairpareto.criteria.ErrorRateParity`):
+        ``"bce"`` is the seed paper's loss gap. Other criteria take only the default.
+    reference_point : (float, float) or None
+        Hypervolume reference point (error, gap); default :data:`REFERENCE_POINTS` of the
+        criterion.
+    features : {"hybrid", "minilm", "lexical"}
+        What every method (ours and fairlearn's) is trained on
+        (:class:`~skfairpareto.features.TextFeatures`, fitted on the training split only):
+        sentence embeddings beside the SVD of TF-IDF n-grams (the default: it won the
+        five-seed comparison of docs/features.md), the embeddings alone, or the n-grams alone.
+    backend : {"auto", "torch", "onnx-int8"}
+        Inference backend of the sentence embeddings (:class:`~skfairpareto.SentenceEmbedder`).
+    group_aware : bool
+        Also fit each of our methods with ``group_aware=True`` (rows ``<method>-aware``). They
+        use the group at prediction time, so they are reported apart, beside
+        ``ThresholdOptimizer``, their fair peer, and drawn in a panel of their own.
+    validation_fraction : float or None
+        Passed to the front estimators. ``None`` (default) trains them on the whole training
+        split, the data fairlearn's mitigators get; a fraction holds that share out to select
+        the deployed member, as the estimators do by default (the benchmark scores every member
+        on the test split, so selection does not enter its figures).
+    device : str
+        Torch device of the embeddings and our heads.
+    cache_dir : path-like or None
+        Embedding and feature cache (default ``$SKFAIRPARETO_CACHE`` or ``~/.cache/skfairpareto``).
+    output_dir : path-like
+        Where the results and plots go.
+    verbose : int
+        Progress output.
+
+    Returns
+    -------
+    dict
+        ``rows`` (one per model on the test split), ``summary`` (per method), ``table3`` (our
+        methods at alpha 1, 0.5, 0) and the run's configuration.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from tqdm.auto import tqdm
+
+    criterion, reference_point = check_benchmark_options(
+        methods=methods, n_samples=n_samples, aae_threshold=aae_threshold, constraints=constraints,
+        gap_loss=gap_loss, reference_point=reference_point, features=features, backend=backend,
+        validation_fraction=validation_fraction)
+    say = print if verbose else (lambda *a, **k: None)
+    s = settings(quick)
+    split = prepare_split(seed=seed, quick=quick, n_samples=n_samples, data=data, aae_threshold=aae_threshold,
+                          text_column=text_column, label_column=label_column, group_column=group_column,
+                          features=features, backend=backend, device=device, cache_dir=cache_dir, verbose=verbose)
+    X_tr, X_te, y_tr, y_te = split.X_train, split.X_test, split.y_train, split.y_test
+    g_tr, g_te = split.groups_train, split.groups_test
+
+    rows, seconds, predictions, n_certified = [], {}, {}, {}
+    draw = np.random.RandomState(seed)  # one seeded draw of randomised models, for fairlearn's plot
+    runs = list(methods) + ([m + AWARE for m in methods if m in OUR_METHODS] if group_aware else [])
+    for method in tqdm(runs, desc="methods", disable=not verbose):
+        t0 = time.perf_counter()
+        if method.removesuffix(AWARE) in OUR_METHODS:
+            members, est = fit_ours(method.removesuffix(AWARE), s, X_tr, y_tr, g_tr, device=device, seed=seed,
+                                    constraints=criterion, validation_fraction=validation_fraction,
+                                    reference_point=reference_point, group_aware=method.endswith(AWARE))
+            models = [(a, lambda Z, G, m=m: m.predict(Z, sensitive_features=G)) for a, m in members]
+            if method.startswith("suhnpf"):
+                n_certified[method] = int(np.sum(est.front_results_["certified"]))
+        else:
+            models = fit_peer(method, s, X_tr, y_tr, g_tr, seed, criterion)
+        seconds[method] = time.perf_counter() - t0
+        for i, (coordinate, model) in enumerate(models):
+            p = np.asarray(model(X_te, g_te), dtype=float)
+            predictions.setdefault(method, {})[f"{method}:{i}"] = (draw.random_sample(len(p)) < p).astype(int)
+            rows.append({"method": method, "coordinate": None if coordinate is None else float(coordinate),
+                         **score_predictions(y_te, p, g_te, criterion)})
+        say(f"{label(method)}: {len(models)} model(s) in {seconds[method]:.1f} s")
+
+    payload = {"source": split.source, "positive_label": str(split.positive_label), "n_texts": int(split.n_texts),
+               "n_test": int(len(y_te)), "seed": seed, "quick": quick, "constraints": criterion.name,
+               "fairness_metric": criterion.metric, "gap_loss": gap_loss,
+               "validation_fraction": validation_fraction, "features": features, "n_features": int(X_tr.shape[1]),
+               "embedding_backend": split.embedding_backend, "featurize_fit_seconds": split.fit_seconds,
+               "featurize_transform_seconds": split.transform_seconds, "features_from_cache": split.from_cache,
+               "reference_point": list(reference_point), "groups": sorted(np.unique(np.concatenate([g_tr, g_te]))),
+               "rows": rows, "summary": summarize(rows, runs, seconds, n_certified, reference_point),
+               "table3": table3(rows, runs)}
+    text = markdown(payload)
+    say(text)
+    out = Path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write(out / "results.json", lambda fh: fh.write(json.dumps(payload, indent=2).encode()))
+    atomic_write(out / "results.md", lambda fh: fh.write(text.encode()))
+    plots(payload, predictions, y_te, g_te, out)
+    say(f"wrote results.json, results.md, fronts.png and model_comparison.png to {out}")
+    return payload

@@ -1,0 +1,211 @@
+"""The benchmark's data: texts, labels and groups, one seeded split, and its features (cached)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .._utils import atomic_write
+from ..model_selection import stratified_split
+
+#: Texts of a ``quick`` run (a stratified subsample), unless ``n_samples`` says otherwise.
+QUICK_SAMPLES = 2000
+_SPLIT_FORMAT = "skfairpareto-split/1"
+
+
+def load_table(path, text_column="text", label_column="label", group_column="group"):
+    """Texts, labels and groups from a CSV/TSV file of the user's own data.
+
+    Parameters
+    ----------
+    path : path-like
+        A ``.csv`` file, or ``.tsv`` / ``.tab`` (tab-separated).
+    text_column, label_column, group_column : str
+        Its columns of texts, labels and sensitive groups; rows missing any are dropped.
+
+    Returns
+    -------
+    texts, labels, groups : ndarray
+    """
+    import pandas as pd
+
+    path = Path(path)
+    frame = pd.read_csv(path, sep="\t" if path.suffix in (".tsv", ".tab") else ",")
+    missing = [c for c in (text_column, label_column, group_column) if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path} has no column(s) {missing}; its columns are {list(frame.columns)}")
+    frame = frame.dropna(subset=[text_column, label_column, group_column])
+    return (frame[text_column].astype(str).to_numpy(), frame[label_column].to_numpy(),
+            frame[group_column].astype(str).to_numpy())
+
+
+def load_texts(*, data=None, aae_threshold=0.5, text_column="text", label_column="label", group_column="group"):
+    """``(texts, labels, groups, source)``: the bundled tweets (binary target), or the user's table."""
+    if data is None:
+        from ..datasets import load_hate_speech
+
+        bunch = load_hate_speech(aae_threshold=aae_threshold)
+        return (bunch.data, bunch.target, np.asarray(bunch.sensitive_features).astype(str),
+                f"bundled hate-speech tweets, AAE threshold {aae_threshold}")
+    texts, y, groups = load_table(data, text_column, label_column, group_column)
+    return texts, y, groups, str(data)
+
+
+def check_binary(y):
+    """Raise unless ``y`` holds exactly two label values (before any expensive work)."""
+    labels = np.unique(y)
+    if len(labels) != 2:
+        raise ValueError(f"the benchmark needs binary labels, got {len(labels)} values: {labels[:5].tolist()}")
+    return labels
+
+
+@dataclass
+class BenchmarkSplit:
+    """One seeded split of the benchmark's data and its features, what every method trains on.
+
+    ``y_*`` are 0/1 (1 = ``positive_label``, the larger label); ``groups_*`` the group names.
+    """
+
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    groups_train: np.ndarray
+    groups_test: np.ndarray
+    positive_label: object
+    source: str
+    features: str
+    embedding_backend: str | None = None
+    #: Seconds fitting the featurizer (the lexical part; loading or exporting the embedding model).
+    fit_seconds: float = 0.0
+    #: Seconds transforming every text (embeddings, unless cached, and the lexical part).
+    transform_seconds: float = 0.0
+    from_cache: bool = False
+    group_counts: dict = field(default_factory=dict)
+
+    @property
+    def n_texts(self):
+        return len(self.y_train) + len(self.y_test)
+
+
+def _split_key(texts, y, groups, seed, features, featurizer):
+    """Hash of everything the split's features depend on (the featurizer fitted: its embedder's key)."""
+    import sklearn
+
+    from ..embedding import text_keys
+
+    digest = hashlib.sha256(repr((_SPLIT_FORMAT, sklearn.__version__, np.__version__, seed, features,
+                                  sorted(featurizer.get_params().items()))).encode())
+    digest.update(text_keys(list(texts)).tobytes())
+    digest.update(np.asarray(y).astype(str).astype(bytes).tobytes())
+    digest.update(np.asarray(groups).astype(str).astype(bytes).tobytes())
+    return digest.hexdigest()[:24]
+
+
+def _read_cached(path):
+    """The cached features at ``path``, or None (a damaged file is removed with a warning)."""
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            X_train, X_test, digest = data["X_train"], data["X_test"], data["digest"]
+            meta = json.loads(bytes(data["meta"]).decode())
+        if digest.tobytes() != hashlib.sha256(X_train.tobytes() + X_test.tobytes()).digest():
+            raise ValueError("checksum mismatch")
+        return X_train, X_test, meta
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is rebuilt
+        warnings.warn(f"cached benchmark features {path} are corrupt ({exc!r}); rebuilding them", RuntimeWarning,
+                      stacklevel=3)
+        path.unlink(missing_ok=True)
+        return None
+
+
+def prepare_split(*, seed=0, quick=False, n_samples=None, data=None, aae_threshold=0.5, text_column="text",
+                  label_column="label", group_column="group", features="hybrid", backend="auto", device="auto",
+                  cache_dir=None, verbose=0):
+    """Load the data, split it (80/20, stratified by group and label) and build its features.
+
+    What the main job and every script under ``benchmarks/`` train and score on, so that they
+    measure the same thing. The featurizer (:class:`~skfairpareto.features.TextFeatures`: 512
+    SVD components, at most half the training texts) is fitted on the training texts only and
+    transforms all texts in one pass (one progress bar; the embeddings come from, and go to, the
+    embedding cache). With ``cache_dir`` the split's features are cached too (checksummed, keyed
+    by the texts, labels, groups, seed and featurizer), so a rerun of the same split featurizes
+    nothing.
+
+    Parameters
+    ----------
+    seed : int
+        Seeds the subsample, the split and the SVD.
+    quick : bool
+        A 2,000-text stratified subsample unless ``n_samples`` says otherwise.
+    n_samples : int or None
+        Stratified subsample of the data.
+    data : path-like or None
+        The user's CSV/TSV (``text_column``, binary ``label_column``, ``group_column``); default
+        the bundled hate-speech tweets (dialect at ``aae_threshold``).
+    features : {"hybrid", "minilm", "lexical"}
+        :data:`skfairpareto.features.FEATURE_SETS`.
+    backend, device : str
+        Embedding inference (:class:`~skfairpareto.SentenceEmbedder`).
+    cache_dir : path-like or None
+        Cache folder (``get_cache_home(cache_dir)``; the default folder when None).
+    verbose : int
+        Progress output.
+
+    Returns
+    -------
+    BenchmarkSplit
+    """
+    from ..embedding import get_cache_home
+    from ..features import FEATURE_SETS, TextFeatures
+
+    say = print if verbose else (lambda *a, **k: None)
+    texts, y, groups, source = load_texts(data=data, aae_threshold=aae_threshold, text_column=text_column,
+                                          label_column=label_column, group_column=group_column)
+    labels = check_binary(y)
+    if n_samples is None and quick:
+        n_samples = QUICK_SAMPLES
+    if n_samples is not None and n_samples < len(y):
+        keep, _ = stratified_split(y, groups, train_size=n_samples, random_state=seed)
+        texts, y, groups = texts[keep], y[keep], groups[keep]
+    names, counts = np.unique(groups, return_counts=True)
+    say(f"{len(y)} texts ({source}); groups {dict(zip(names.tolist(), counts.tolist()))}")
+    tr, te = stratified_split(y, groups, test_size=0.2, random_state=seed)
+    cache_home = get_cache_home(cache_dir)
+    # 512 SVD components (docs/features.md), fewer on a small subsample: at most half the texts.
+    featurizer = TextFeatures(**FEATURE_SETS[features], backend=backend, device=device, cache_dir=cache_home,
+                              n_components=min(512, len(tr) // 2), random_state=seed, verbose=verbose)
+    t0 = time.perf_counter()
+    path = cache_home / "splits" / f"{_split_key(texts, y, groups, seed, features, featurizer)}.npz"
+    cached = _read_cached(path)
+    if cached is not None:
+        X_train, X_test, meta = cached
+        fit_seconds = transform_seconds = 0.0
+        say(f"{features} features ({X_train.shape[1]} columns) read from the cache")
+    else:
+        featurizer.fit(texts[tr])  # fitted on the training texts only
+        fit_seconds = time.perf_counter() - t0
+        # All texts in one pass: one progress bar, and each embedding computed (or read) once.
+        X = featurizer.transform(texts)
+        X_train, X_test = X[tr], X[te]
+        transform_seconds = time.perf_counter() - t0 - fit_seconds
+        meta = {"embedding_backend": getattr(featurizer.embedder_, "backend_", None)}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        digest = np.frombuffer(hashlib.sha256(X_train.tobytes() + X_test.tobytes()).digest(), np.uint8)
+        atomic_write(path, lambda fh: np.savez(fh, X_train=X_train, X_test=X_test, digest=digest,
+                                               meta=np.frombuffer(json.dumps(meta).encode(), np.uint8)))
+        say(f"{features} features ({X_train.shape[1]} columns): fitted in {fit_seconds:.1f} s, all texts "
+            f"transformed in {transform_seconds:.1f} s")
+    y01 = (y == labels[1]).astype(int)  # 1 = the larger label; fairlearn's reductions need 0/1
+    return BenchmarkSplit(X_train=X_train, X_test=X_test, y_train=y01[tr], y_test=y01[te], groups_train=groups[tr],
+                          groups_test=groups[te], positive_label=labels[1], source=source, features=features,
+                          embedding_backend=meta["embedding_backend"], fit_seconds=fit_seconds,
+                          transform_seconds=transform_seconds, from_cache=cached is not None,
+                          group_counts=dict(zip(names.tolist(), counts.tolist())))

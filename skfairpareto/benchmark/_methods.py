@@ -1,0 +1,147 @@
+"""The benchmark's methods: our front estimators and fairlearn's mitigators, fitted on one split.
+
+Each method returns its models as ``[(coordinate, predict)]``: ``predict(X, groups)`` gives
+``P(y_hat = 1)`` per row, 0/1 for deterministic models and the expected prediction of randomised
+ones (``ExponentiatedGradient``, ``ThresholdOptimizer``), which are thus scored by their
+expected rates rather than by one random draw.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+OUR_METHODS = ("cba", "suhnpf", "phn-ls", "phn-epo", "fapareto")
+PEER_METHODS = ("expgrad", "gridsearch", "threshold", "adversarial")
+METHODS = OUR_METHODS + PEER_METHODS
+#: Suffix of our fronts' group-aware runs (``group_aware=True``) in results.
+AWARE = "-aware"
+#: Methods that use the group at prediction time: compared only with each other.
+GROUP_AWARE_PEERS = ("threshold",)
+#: ThresholdOptimizer's ``constraints`` string of each criterion; it has none for accuracy parity,
+#: so equalized odds stands in there.
+THRESHOLD_OPTIMIZER_CONSTRAINTS = {
+    "error_rate_parity": "equalized_odds",
+    "true_positive_rate_parity": "true_positive_rate_parity",
+    "false_positive_rate_parity": "false_positive_rate_parity",
+    "equalized_odds": "equalized_odds",
+    "demographic_parity": "demographic_parity",
+}
+LABELS = {
+    "cba": "CBAClassifier (alpha grid)", "suhnpf": "SUHNPFParetoClassifier",
+    "phn-ls": "PHNParetoClassifier (LS)", "phn-epo": "PHNParetoClassifier (EPO)",
+    "fapareto": "FaParetoEnsemble", "expgrad": "fairlearn ExponentiatedGradient",
+    "gridsearch": "fairlearn GridSearch", "threshold": "fairlearn ThresholdOptimizer",
+    "adversarial": "fairlearn AdversarialFairnessClassifier",
+}
+
+
+def is_group_aware(method):
+    """Whether a result row's method uses the group at prediction time."""
+    return method.endswith(AWARE) or method in GROUP_AWARE_PEERS
+
+
+def label(method):
+    """The method's name in tables and plots."""
+    return LABELS[method.removesuffix(AWARE)] + (", group-aware" if method.endswith(AWARE) else "")
+
+
+def settings(quick):
+    """Per-method sizes: the full protocol, or a run of about a minute (``quick``)."""
+    if quick:
+        return dict(alphas=(1.0, 0.5, 0.0), suhnpf=dict(n_members=4, start_max_epochs=150),
+                    phn=dict(n_members=5, max_epochs=60, start_max_epochs=150),
+                    fapareto=dict(population_size=4, n_generations=2, start_max_epochs=150),
+                    cba=dict(max_epochs=150), bounds=(0.02,), grid_size=5, adversarial_epochs=5)
+    return dict(alphas=tuple(np.linspace(1.0, 0.0, 7)), suhnpf=dict(n_members=11),
+                phn=dict(n_members=11), fapareto=dict(population_size=8, n_generations=10), cba={},
+                bounds=(0.05, 0.02, 0.01, 0.005), grid_size=11, adversarial_epochs=50)
+
+
+def fairlearn_moment(criterion):
+    """The ``fairlearn.reductions`` class of a built-in criterion (the classes are named alike).
+
+    Raises a ValueError for a user criterion, which fairlearn's mitigators cannot train for.
+    """
+    from fairlearn import reductions
+
+    from ..criteria import CRITERIA
+
+    if criterion.name not in CRITERIA or type(criterion) is not CRITERIA[criterion.name]:
+        raise ValueError(
+            f"the benchmark compares with fairlearn's mitigators, which need a built-in criterion; got "
+            f"{type(criterion).__name__} (use one of {sorted(CRITERIA)})"
+        )
+    return getattr(reductions, type(criterion).__name__)
+
+
+def fit_ours(method, s, X, y, g, *, device, seed, constraints, validation_fraction, reference_point,
+             group_aware=False):
+    """Fit one of :data:`OUR_METHODS`; returns ``([(alpha, member)], estimator or None)``."""
+    from ..cba import CBAClassifier
+    from ..fapareto import FaParetoEnsemble
+    from ..phn import PHNParetoClassifier
+    from ..suhnpf import SUHNPFParetoClassifier
+
+    common = dict(device=device, random_state=seed, constraints=constraints, group_aware=group_aware)
+    fronts = dict(common, validation_fraction=validation_fraction, reference_point=reference_point)
+    if method == "cba":
+        # One warm-started sweep from the accuracy end down: the accuracy stage is fitted once,
+        # and each alpha continues from its neighbour (benchmarks/bench_warm_start.py: half the
+        # time of 7 independent fits, test hypervolume 0.00894 against 0.00909 on seed 0).
+        clf, members = CBAClassifier(warm_start=True, **common, **s["cba"]), []
+        for a in sorted(s["alphas"], reverse=True):
+            members.append((float(a), copy.deepcopy(clf.set_params(alpha=a).fit(X, y, sensitive_features=g))))
+        return members, None
+    if method == "suhnpf":
+        # Keep points that miss the FJ tolerance, flagged: with the non-convex expected-error
+        # gap few certify on small data; summary["suhnpf"]["n_certified"] reports how many did.
+        est = SUHNPFParetoClassifier(keep_uncertified=True, **fronts, **s["suhnpf"])
+    elif method.startswith("phn"):
+        solver = method.split("-")[1]
+        # EPO trains on rays drawn nearer the simplex's ends: on splits 5-7 (not reported)
+        # concentration 0.5 raised its mean test HV 0.00563 -> 0.00579; LS's did not move.
+        extra = {"concentration": 0.5} if solver == "epo" else {}
+        est = PHNParetoClassifier(solver=solver, **fronts, **s["phn"], **extra)
+    else:
+        # The evolution selects on held-out data: on its own training data it kept overfit members
+        # (seeds 5 and 6, not reported: test HV 0.00737 and 0.00711, against 0.00827 and 0.00742
+        # with its default 20 % held out), so it keeps that share whatever validation_fraction says.
+        est = FaParetoEnsemble(**{**fronts, "validation_fraction": validation_fraction or 0.2}, **s["fapareto"])
+    est.fit(X, y, sensitive_features=g)
+    return list(zip(np.asarray(est.front_results_["alpha"], float), est.front_)), est
+
+
+def fit_peer(method, s, X, y, g, seed, criterion):
+    """fairlearn's mitigator ``method`` for ``criterion``, as ``[(coordinate, predict_proba1)]``."""
+    from fairlearn import reductions
+    from fairlearn.adversarial import AdversarialFairnessClassifier
+    from fairlearn.postprocessing import ThresholdOptimizer
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(max_iter=1000)
+    moment = fairlearn_moment(criterion)
+    X = X.astype(np.float64)  # fairlearn's post-processing writes float64 into its frames
+    if method == "expgrad":
+        out = []
+        for bound in s["bounds"]:
+            eg = reductions.ExponentiatedGradient(lr, moment(difference_bound=bound)).fit(X, y, sensitive_features=g)
+            # _pmf_predict is fairlearn's (documented) expected prediction of the mixture.
+            out.append((bound, lambda Z, G, eg=eg: eg._pmf_predict(Z.astype(np.float64))[:, 1]))
+        return out
+    if method == "gridsearch":
+        gs = reductions.GridSearch(lr, moment(), grid_size=s["grid_size"]).fit(X, y, sensitive_features=g)
+        return [(i, lambda Z, G, p=p: p.predict(Z.astype(np.float64))) for i, p in enumerate(gs.predictors_)]
+    if method == "threshold":
+        to = ThresholdOptimizer(estimator=lr, constraints=THRESHOLD_OPTIMIZER_CONSTRAINTS[criterion.name],
+                                predict_method="predict_proba")
+        to.fit(X, y, sensitive_features=g)
+        # ThresholdOptimizer needs the group at prediction time; the benchmark passes it.
+        return [(None, lambda Z, G: to._pmf_predict(Z.astype(np.float64), sensitive_features=G)[:, 1])]
+    constraints = "demographic_parity" if criterion.name == "demographic_parity" else "equalized_odds"
+    af = AdversarialFairnessClassifier(backend="torch", predictor_model=[], adversary_model=[],
+                                       constraints=constraints, epochs=s["adversarial_epochs"], batch_size=256,
+                                       shuffle=True, random_state=seed)
+    af.fit(X, y, sensitive_features=g)
+    return [(None, lambda Z, G: af.predict(Z.astype(np.float64)))]

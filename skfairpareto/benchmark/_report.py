@@ -1,0 +1,149 @@
+"""The benchmark's scores, summary, tables and plots."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..metrics import hypervolume, pareto_mask, resolve_fairness_metric
+from ._methods import AWARE, METHODS, OUR_METHODS, is_group_aware, label
+
+
+def score_predictions(y, p, groups, criterion):
+    """Test metrics of a model from ``p = P(y_hat = 1)`` (hard 0/1, or expected for randomised models).
+
+    Accuracy, and per group accuracy, true- and false-positive rate, are expected rates; ``gap``
+    is the difference of expected rates that ``criterion``'s fairlearn metric compares
+    (:meth:`~skfairpareto.criteria.FairnessCriterion.metric_criterion`), which on hard predictions
+    is that metric (``tests/test_benchmark.py`` checks it).
+    """
+    import torch
+
+    # Clipped: a mixture's expected prediction can stray past 1 by rounding, and logit(1 + 1e-16) is NaN.
+    y, p, groups = np.asarray(y, dtype=float), np.clip(np.asarray(p, dtype=float), 0.0, 1.0), np.asarray(groups)
+    correct = y * p + (1 - y) * (1 - p)
+    names, codes = np.unique(groups, return_inverse=True)
+    out = {"accuracy": float(correct.mean())}
+    for k, name in enumerate(names):
+        g = codes == k
+        out[f"accuracy_{name}"] = float(correct[g].mean())
+        for rate, value in (("tpr", 1), ("fpr", 0)):
+            cell = g & (y == value)
+            out[f"{rate}_{name}"] = float(p[cell].mean()) if cell.any() else None
+    evaluator = criterion.metric_criterion().load_data(None, None, n_groups=len(names))
+    logits = torch.logit(torch.as_tensor(p, dtype=torch.float64))
+    out["gap"] = evaluator.gap(logits, torch.as_tensor(y), torch.as_tensor(codes))
+    return out
+
+
+def _nearest(rows, alpha):
+    return min(rows, key=lambda r: abs(r["coordinate"] - alpha))
+
+
+def summarize(rows, runs, seconds, n_certified, reference_point):
+    """Per method: fit time, points, Pareto points, test hypervolume, fairest gap, best accuracies."""
+    summary = {}
+    for method in runs:
+        mine = [r for r in rows if r["method"] == method]
+        pts = np.array([[1 - r["accuracy"], r["gap"]] for r in mine])
+        best = {c: max((r["accuracy"] for r in mine if r["gap"] <= c + 1e-12), default=None) for c in (0.01, 0.02)}
+        summary[method] = {"fit_seconds": seconds[method], "n_points": len(mine),
+                           "n_pareto_points": int(pareto_mask(pts).sum()),
+                           "test_hypervolume": hypervolume(pts, reference_point),
+                           "fairest_gap": float(pts[:, 1].min()),
+                           "best_accuracy_gap_le_1pt": best[0.01], "best_accuracy_gap_le_2pt": best[0.02],
+                           "group_aware": is_group_aware(method)}
+        if method in n_certified:
+            summary[method]["n_certified"] = n_certified[method]
+    return summary
+
+
+def table3(rows, runs):
+    """Our methods' members nearest alpha = 1, 0.5 and 0 (the seed paper's Table 3 layout)."""
+    return {m: {f"{a:g}": _nearest([r for r in rows if r["method"] == m], a) for a in (1.0, 0.5, 0.0)}
+            for m in runs if m.removesuffix(AWARE) in OUR_METHODS}
+
+
+def _fmt(x):
+    """A rate as a percentage with two decimals, or a dash when there is none."""
+    return "–" if x is None else f"{100 * x:.2f}"
+
+
+def markdown(p):
+    """The results as Markdown: the summary tables (group-blind, group-aware) and Table 3 and 4."""
+    metric = p["fairness_metric"]
+    lines = [f"Test split: {p['n_test']} of {p['n_texts']} texts ({p['source']}), seed {p['seed']}, "
+             f"{p['features']} features; criterion `{p['constraints']}`, gap = fairlearn's `{metric}` "
+             f"(randomised models: of their expected predictions); hypervolume of (error, gap) with "
+             f"reference point {tuple(p['reference_point'])}."]
+    header = ["| method | fit s | points | Pareto points | test HV | fairest gap | best acc. % at gap <= 1 pt "
+              "| at gap <= 2 pt |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for aware, title in ((False, "Group-blind: the group is not an input at prediction time."),
+                         (True, "Group-aware: the group is an input at prediction time; compare these only "
+                                "with each other.")):
+        mine = {m: v for m, v in p["summary"].items() if v["group_aware"] == aware}
+        if not mine:
+            continue
+        lines += ["", title, "", *header]
+        for m, v in mine.items():
+            points = f"{v['n_points']}" + (f" ({v['n_certified']} certified)" if "n_certified" in v else "")
+            lines.append(f"| {label(m)} | {v['fit_seconds']:.1f} | {points} | {v['n_pareto_points']} | "
+                         f"{v['test_hypervolume']:.5f} | {_fmt(v['fairest_gap'])} | "
+                         f"{_fmt(v['best_accuracy_gap_le_1pt'])} | {_fmt(v['best_accuracy_gap_le_2pt'])} |")
+    if p["table3"]:
+        g = p["groups"]
+        lines += ["", "Seed paper's Table 3 and Table 4 layout (members nearest alpha = 1, 0.5, 0; accuracy "
+                  "and false-positive rate in %):", "",
+                  "| method | alpha | member alpha | overall | " + " | ".join(g) + " | gap | "
+                  + " | ".join(f"FPR {x}" for x in g) + " |",
+                  "|---|---:|---:|---:|" + "---:|" * (2 * len(g) + 1)]
+        for m, by_alpha in p["table3"].items():
+            for a, r in by_alpha.items():
+                lines.append(f"| {label(m)} | {a} | {r['coordinate']:.3f} | {_fmt(r['accuracy'])} | "
+                             + " | ".join(_fmt(r.get(f"accuracy_{x}")) for x in g) + f" | {_fmt(r['gap'])} | "
+                             + " | ".join(_fmt(r.get(f"fpr_{x}")) for x in g) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def plots(p, predictions, y_test, groups_test, out):
+    """``fronts.png`` (every method's non-dominated test points) and ``model_comparison.png``."""
+    import matplotlib.pyplot as plt
+
+    from .._utils import atomic_write
+
+    panels = [a for a in (False, True) if any(v["group_aware"] == a for v in p["summary"].values())]
+    fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 5), squeeze=False, sharey=True)
+    markers = dict(zip(METHODS, "so^v*DPXh"))
+    for ax, aware in zip(axes[0], panels):
+        for m, v in p["summary"].items():
+            if v["group_aware"] != aware:
+                continue
+            pts = np.array([[1 - r["accuracy"], r["gap"]] for r in p["rows"] if r["method"] == m])
+            front = pts[pareto_mask(pts)]
+            front = front[np.argsort(front[:, 0])]
+            ax.plot(front[:, 0], front[:, 1], marker=markers[m.removesuffix(AWARE)],
+                    linestyle="-" if len(front) > 1 else "", label=label(m))
+        ax.set_xlabel("test error")
+        ax.set_title(("group-aware: the group is an input at prediction time" if aware else
+                      "group-blind") + f" ({p['constraints']})", fontsize=10)
+        ax.legend(fontsize=7)
+    axes[0][0].set_ylabel(f"test {p['fairness_metric']}")
+    fig.suptitle("Accuracy-fairness fronts: non-dominated test points of each method", fontsize=11)
+    fig.tight_layout()
+    atomic_write(out / "fronts.png", lambda fh: fig.savefig(fh, format="png", dpi=120))
+    plt.close(fig)
+
+    # fairlearn's own model-comparison plot of every model's test predictions (0/1 labels; one
+    # seeded draw of the randomised models).
+    from fairlearn.metrics import plot_model_comparison
+    from sklearn.metrics import accuracy_score
+
+    metric = resolve_fairness_metric(p["fairness_metric"])
+    fig, ax = plt.subplots(figsize=(7, 5))
+    for m, preds in predictions.items():
+        plot_model_comparison(y_preds=preds, y_true=y_test, sensitive_features=groups_test,
+                              x_axis_metric=accuracy_score, y_axis_metric=metric, ax=ax,
+                              marker=markers[m.removesuffix(AWARE)], label=label(m))
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    atomic_write(out / "model_comparison.png", lambda fh: fig.savefig(fh, format="png", dpi=120))
+    plt.close(fig)
