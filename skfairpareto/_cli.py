@@ -20,8 +20,10 @@ def _options():
 
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--quick", action="store_true", help="2,000-text subsample and small settings (~1 minute)")
-    p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS, metavar="METHOD",
-                   help=f"subset of {' '.join(METHODS)}")
+    p.add_argument("--methods", nargs="+", default=None, choices=METHODS, metavar="METHOD",
+                   help=f"subset of {' '.join(METHODS)} (default: ours and the target's fairlearn peers)")
+    p.add_argument("--target", default="binary", choices=("binary", "multiclass"),
+                   help="the tweets' two classes, or three (hate, offensive, neither)")
     p.add_argument("--n-samples", type=int, default=None, help="stratified subsample of the texts")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--aae-threshold", type=float, default=0.5)
@@ -62,7 +64,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     from .benchmark import check_benchmark_options, run_benchmark
 
-    options = dict(methods=tuple(args.methods), n_samples=args.n_samples, aae_threshold=args.aae_threshold,
+    options = dict(methods=None if args.methods is None else tuple(args.methods), target=args.target,
+                   n_samples=args.n_samples, aae_threshold=args.aae_threshold,
                    constraints=args.constraints, gap_loss=args.gap_loss, features=args.features, backend=args.backend,
                    validation_fraction=args.validation_fraction)
     try:  # every option is checked before any work; its errors become usage errors

@@ -34,6 +34,17 @@ DOCS = {
     weighs it by ``alpha`` like the rest of the accuracy objective. It keeps a parity reached on
     the training data from being an artefact of overfitting; docs/features.md says how the
     default was chosen.''',
+    "threshold": '''threshold : "auto" or float, default="auto"
+    The decision rule of every head: the logit above which it predicts ``classes_[1]``
+    (group-blind, one number; K classes: one offset per class, subtracted before the argmax).
+    ``"auto"`` tunes it to the hard predictions' ``alpha * error / e1 + (1 - alpha) * gap / g1``
+    (``e1``, ``g1``: the accuracy-optimal head's hard error and gap; gap: the metric of
+    ``constraints``), so that a head whose *expected* rates are at parity is also at parity in
+    the predictions it makes. It is tuned on held-out data (the validation split) or, for a
+    criterion whose rates ignore the labels (demographic parity), on the training data; else a
+    head keeps its own decisions, since training-set rates that use the labels are biased by
+    overfitting them. The accuracy end (``alpha = 1``) keeps its own decisions. A number fixes
+    the threshold (0: the head's own decisions). See docs/criteria.md, "The fair end".''',
     "batch_size": '''batch_size : int, default=-1
     Mini-batch size; ``-1`` trains on the full batch, which keeps f2's estimate unbiased.''',
     "device": '''device : str or torch.device, default="auto"

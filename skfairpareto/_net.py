@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 import torch
-from skorch import NeuralNet, NeuralNetBinaryClassifier
+from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.utils import to_tensor
 
@@ -105,37 +105,39 @@ class TensorBatchLoader:
                 release_pages(array)
 
 
-class FairObjectiveNet(NeuralNetBinaryClassifier):
-    """A skorch binary classifier trained on ``alpha * f1/s1 + (1 - alpha) * f2/s2``.
+class FairObjectiveNet(NeuralNet):
+    """A skorch net trained on the scalarised objectives ``sum_j weights_j * f_j / s_j``.
 
     X is a dict ``{"X": features, "groups": int codes}``; the module ignores ``groups`` and
-    :meth:`get_loss` reads it to compute f1 and f2 with ``fairness_criterion`` (a
-    :class:`~skfairpareto.criteria.FairnessCriterion` bound to the groups). Per batch, the raw
-    f1 and f2 are recorded in ``history`` beside ``train_loss``. Only ``get_loss`` is
-    overridden: the training loop, callbacks, devices and optimisers stay skorch's own.
+    :meth:`get_loss` reads it to compute the objectives (f1, then the fairness gaps) with
+    ``fairness_criterion`` (bound to the groups). ``weights`` is a point of the simplex, one
+    weight per objective: ``(alpha, 1 - alpha)`` for two. Per batch, the raw objectives are
+    recorded in ``history`` (``f1``, ``f2``, ...) beside ``train_loss``. Only ``get_loss`` is
+    overridden: the training loop, callbacks, devices and optimisers stay skorch's own. Labels are
+    0/1 floats for a one-logit head, class codes for K logits.
     """
 
-    def __init__(self, module, *args, alpha=1.0, scales=(1.0, 1.0), fairness_criterion=None, weight_decay=0.0,
-                 **kwargs):
+    def __init__(self, module, *args, weights=(1.0, 0.0), scales=(1.0, 1.0), fairness_criterion=None,
+                 weight_decay=0.0, **kwargs):
         super().__init__(module, *args, **kwargs)
-        self.alpha = alpha
+        self.weights = weights
         self.scales = scales
         self.fairness_criterion = fairness_criterion
         self.weight_decay = weight_decay
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         if not isinstance(X, dict) or "groups" not in X:
-            # No groups (e.g. scoring on plain features): the accuracy surrogate alone.
-            return super().get_loss(y_pred, y_true, X=X, training=training)
+            raise ValueError("FairObjectiveNet needs X={'X': features, 'groups': codes}: the objectives "
+                             "compare the groups")
         groups = X["groups"].to(y_pred.device).long()
         f = self.fairness_criterion.objectives(y_pred, y_true.to(y_pred.device), groups)
         f = with_weight_decay(f, self.module_.parameters(), self.weight_decay)
         if training:
-            self.history.record_batch("f1", f[0].item())
-            self.history.record_batch("f2", f[1].item())
-        if self.alpha == 1.0:
+            for j, value in enumerate(f):
+                self.history.record_batch(f"f{j + 1}", value.item())
+        if all(w == 0.0 for w in self.weights[1:]):
             return f[0] / self.scales[0]
-        return scalarized(f, self.alpha, self.scales)
+        return scalarized(f, self.weights, self.scales)
 
 
 class HyperNetTrainer(NeuralNet):

@@ -10,8 +10,13 @@ import pandas as pd
 from sklearn.utils.multiclass import type_of_target
 
 
-def check_binary_target(y):
-    """Return ``(y01, classes)``: labels encoded as 0/1 floats and the two original values."""
+def check_target(y):
+    """Return ``(codes, classes)``: labels encoded as class codes and the original values.
+
+    Two classes give 0/1 float32 codes (the binary path: one logit, binary cross-entropy); K > 2
+    classes give int64 codes ``0..K-1`` (K logits, categorical cross-entropy). Labels may be any
+    sortable values (strings, integers).
+    """
     y = np.asarray(y)
     if y.ndim != 1:
         if y.ndim == 2 and y.shape[1] == 1:
@@ -24,18 +29,13 @@ def check_binary_target(y):
         raise ValueError("y contains missing values")
     kind = type_of_target(y, input_name="y")
     if kind not in ("binary", "multiclass"):
-        raise ValueError(f"Unknown label type: {kind!r}; y must hold two class labels")
+        raise ValueError(f"Unknown label type: {kind!r}; y must hold class labels")
     classes, encoded = np.unique(y, return_inverse=True)
     if len(classes) < 2:
         raise ValueError(
-            f"y has a single class ({classes[0]!r}); a classifier needs both classes to learn"
+            f"y has a single class ({classes[0]!r}); a classifier needs at least two classes to learn"
         )
-    if len(classes) > 2:
-        raise ValueError(
-            f"Only binary classification is supported. The type of the target is {kind}: "
-            f"y has {len(classes)} classes. Map the labels to two classes first."
-        )
-    return encoded.astype(np.float32), classes
+    return encoded.astype(np.float32 if len(classes) == 2 else np.int64), classes
 
 
 def check_sensitive_features(sensitive_features, n_samples, *, groups=None):
@@ -94,7 +94,7 @@ def check_sensitive_features(sensitive_features, n_samples, *, groups=None):
 
 
 def check_groups_have_both_labels(y01, codes, group_names, classes):
-    """Warn about groups whose samples all carry one label value.
+    """Warn about groups whose samples all carry one label value (any number of classes).
 
     Such a group's accuracy is its rate of predicting that one value, and its true- or
     false-positive rate is undefined. A criterion that needs the missing class raises first

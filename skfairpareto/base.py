@@ -11,12 +11,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._classifier import ClassifierTags, GroupRequestsMixin, require_groups
+from ._classifier import ClassifierTags, GroupRequestsMixin, hard_scales, head_logits, require_groups, tune_threshold
 from ._docs import fill_doc
 from ._utils import is_memory_mapped
 from ._validation import (
     HEAD_CONSTRAINTS,
-    check_binary_target,
+    check_target,
     check_head_params,
     check_in_interval,
     check_sensitive_features,
@@ -47,6 +47,7 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
     {{dropout}}
     {{group_aware}}
     {{weight_decay}}
+    {{threshold}}
     {{selection_parameters}}
     {{reference_point}}
     {{device}}
@@ -67,6 +68,7 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         "fairness_metric": [None, str, callable],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "reference_point": ["array-like", None],
+        "threshold": [StrOptions({"auto"}), Real],
     }
 
     #: Parameters renamed in 0.2, old name -> new name; the old one defaults to "deprecated".
@@ -89,8 +91,8 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
     #: estimator (member parameter -> own attribute); subclasses extend it.
     _MEMBER_PARAM_SOURCES = {
         name: name
-        for name in ("constraints", "hidden_layer_sizes", "dropout", "group_aware", "weight_decay", "device",
-                     "random_state")
+        for name in ("constraints", "hidden_layer_sizes", "dropout", "group_aware", "weight_decay", "threshold",
+                     "device", "random_state")
     }
 
     def _member_params(self):
@@ -175,11 +177,14 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         criterion = check_head_params(self)
         self._check_params()
         reference = self._reference_point()
-        self._fairness_metric_ = resolve_fairness_metric(self.fairness_metric, criterion)
+        resolve_fairness_metric(self.fairness_metric, criterion)  # a bad name fails here, before any data work
         X, y = validate_features(self, X, y, ensure_min_samples=2)
-        y01, self.classes_ = check_binary_target(y)
+        y01, self.classes_ = check_target(y)
         codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
-        self.criterion_ = criterion.load_data(y01, codes, n_groups=len(self.groups_), group_names=self.groups_)
+        self.criterion_ = criterion.load_data(y01, codes, n_groups=len(self.groups_), group_names=self.groups_,
+                                              classes=self.classes_)
+        # Bound to the classes: for K classes the criterion's metric is the K-class one.
+        self._fairness_metric_ = resolve_fairness_metric(self.fairness_metric, self.criterion_)
 
         if X_val is not None or y_val is not None or sensitive_features_val is not None:
             if X_val is None or y_val is None or sensitive_features_val is None:
@@ -193,7 +198,7 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
                 raise ValueError(f"y_val has labels not seen in y: {sorted(unknown)}")
             codes_val, _ = check_sensitive_features(sensitive_features_val, X_val.shape[0], groups=self.groups_)
             X_fit, y_fit, codes_fit = X, y01, codes
-            validation = (X_val, np.searchsorted(self.classes_, y_val).astype(np.float32), codes_val)
+            validation = (X_val, np.searchsorted(self.classes_, y_val).astype(y01.dtype), codes_val)
         elif self.validation_fraction is not None:
             if is_memory_mapped(X):
                 warnings.warn(
@@ -215,6 +220,12 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
             raise RuntimeError(
                 "no front member passed certification; raise max_iter or tol (see front_results_)"
             )
+        tuning = validation if validation is not None else (X_fit, y_fit, codes_fit)
+        thresholds = self._set_thresholds(members, coords, *tuning, held_out=validation is not None)
+        if thresholds.ndim == 1:
+            coords["threshold"] = thresholds
+        else:  # K classes: one offset per class, a column each (front_results_ stays a flat table)
+            coords.update({f"threshold[{c}]": thresholds[:, k] for k, c in enumerate(self.classes_)})
         order = self._front_order(coords)
         self.front_ = [members[i] for i in order]
         results = {k: np.asarray(v)[order] for k, v in coords.items()}
@@ -232,6 +243,36 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         self.selected_index_ = self._select(selection)
         return self
 
+    def _set_thresholds(self, members, coords, X, y01, codes, held_out):
+        """Give every member its decision rule (``threshold``); returns the thresholds, per member.
+
+        ``"auto"`` tunes each member's to its own ``alpha``
+        (:func:`~skfairpareto._classifier.tune_threshold`), normalised by the most accurate
+        member's hard error and gap, and that member (the accuracy end) keeps its own decisions.
+        The data are held out (``held_out``: the validation split), or the training data for a
+        criterion whose rates ignore the labels; otherwise every member keeps its own decisions,
+        since training-set hard rates that use the labels are biased by overfitting them
+        (docs/criteria.md, "The fair end"). For K classes a threshold is a vector of per-class
+        offsets.
+        """
+        tune = self.threshold == "auto" and (held_out or self.criterion_.label_free)
+        if not tune:
+            value = 0.0 if self.threshold == "auto" else float(self.threshold)
+            for member in members:
+                member.threshold_ = member._untuned_threshold(value)
+            return np.array([m.threshold_ for m in members])
+        hard = self.criterion_.metric_criterion().load_data(None, None, n_groups=len(self.groups_),
+                                                            classes=self.classes_)
+        alphas = np.asarray(coords["alpha"], dtype=float)
+        logits = [head_logits(m.net_.module_, X, codes if self.group_aware else None) for m in members]
+        end = int(np.argmax(alphas))
+        scales = hard_scales(logits[end], y01, codes, hard)
+        for i, (member, alpha, z) in enumerate(zip(members, alphas, logits)):
+            member.hard_scales_ = scales
+            if i != end and alpha < 1.0:
+                member.threshold_ = tune_threshold(z, y01, codes, hard, alpha, scales)
+        return np.array([m.threshold_ for m in members])
+
     def _reference_point(self):
         """The hypervolume reference point: ``reference_point``, or 1 for every objective."""
         names = self._objective_names()
@@ -248,10 +289,14 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         out: dict[str, list] = {}
         for member in self.front_:
             scores = evaluate_predictions(y, member.predict(X, groups), groups, self._fairness_metric_,
-                                          self.classes_[1])
+                                          self._pos_label())
             for key, value in scores.items():
                 out.setdefault(f"{prefix}_{key}", []).append(value)
         return {k: np.asarray(v) for k, v in out.items()}
+
+    def _pos_label(self):
+        """The positive class for fairlearn's binary metrics; None for K classes (labels as they are)."""
+        return self.classes_[1] if len(self.classes_) == 2 else None
 
     def _select(self, selection):
         r = self.front_results_

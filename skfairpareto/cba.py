@@ -7,15 +7,22 @@ from numbers import Real
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._classifier import PREDICT_BATCH_SIZE, ClassifierTags, HeadClassifierMixin
+from ._classifier import (
+    PREDICT_BATCH_SIZE,
+    ClassifierTags,
+    HeadClassifierMixin,
+    hard_scales,
+    head_logits,
+    tune_threshold,
+)
 from ._docs import fill_doc
 from ._net import FairObjectiveNet, StopOnDivergence, TensorBatchLoader, objectives_of
 from ._utils import resolve_device, torch_seeded
 from ._validation import (
     HEAD_CONSTRAINTS,
-    check_binary_target,
+    check_target,
     check_groups_have_both_labels,
     check_head_params,
     check_sensitive_features,
@@ -63,6 +70,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
     max_epochs : int, default=400
         Epochs of each training stage.
     {{batch_size}}
+    {{threshold}}
     normalize_objectives : bool, default=True
         Divide f1 and f2 by their values at the accuracy-optimal start.
     warm_start : bool, default=False
@@ -87,6 +95,11 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         Per-epoch and per-batch training log (``train_loss``, ``f1``, ``f2``).
     objective_scales_ : ndarray of shape (2,)
         f1 and f2 at the accuracy-optimal start (the normalisers).
+    threshold_ : float
+        The logit threshold of :meth:`predict` (subtracted in :meth:`decision_function`).
+    hard_scales_ : ndarray of shape (2,)
+        Hard error and gap of the accuracy-optimal start on the training data (the normalisers
+        of the tuned threshold).
     train_objectives_ : ndarray of shape (2,)
         f1 and f2 of the fitted head on the training data.
 
@@ -117,6 +130,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         weight_decay=3e-5,
         max_epochs=400,
         batch_size=-1,
+        threshold="auto",
         normalize_objectives=True,
         warm_start=False,
         device="auto",
@@ -135,6 +149,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         self.weight_decay = weight_decay
         self.max_epochs = max_epochs
         self.batch_size = batch_size
+        self.threshold = threshold
         self.normalize_objectives = normalize_objectives
         self.warm_start = warm_start
         self.device = device
@@ -147,6 +162,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         "alpha": [Interval(Real, 0, 1, closed="both")],
         "module": [callable, None],
         "optimizer": [callable],
+        "threshold": [StrOptions({"auto"}), Real],
         "normalize_objectives": ["boolean"],
         "warm_start": ["boolean"],
         "callbacks": [list, None],
@@ -155,13 +171,15 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
     # -- construction shared with the Pareto estimators, whose members are CBAClassifiers ------
 
     def _make_net(self, n_features, device=None):
+        n_outputs = 1 if len(self.classes_) == 2 else len(self.classes_)
         if self.module is None:
             module, module_kwargs = MLPHead, {
                 "module__hidden_layer_sizes": tuple(self.hidden_layer_sizes),
                 "module__dropout": self.dropout,
+                "module__n_outputs": n_outputs,
             }
         else:
-            module, module_kwargs = self.module, {}
+            module, module_kwargs = self.module, ({} if n_outputs == 1 else {"module__n_outputs": n_outputs})
         if self.group_aware:  # the same head, wrapped with one offset per group
             module_kwargs = {**module_kwargs, "module__head": module, "module__n_groups": len(self.groups_)}
             module = GroupOffsets
@@ -169,7 +187,8 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
             module,
             module__n_features=n_features,
             **module_kwargs,
-            criterion=torch.nn.BCEWithLogitsLoss,
+            # Unused (get_loss is the objectives'); skorch requires one.
+            criterion=torch.nn.BCEWithLogitsLoss if n_outputs == 1 else torch.nn.CrossEntropyLoss,
             optimizer=self.optimizer,
             lr=self.lr,
             max_epochs=self.max_epochs,
@@ -184,19 +203,23 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
             device=resolve_device(self.device) if device is None else str(device),
             callbacks=[("stop_on_divergence", StopOnDivergence()), *(self.callbacks or [])],
             verbose=self.verbose,
-            alpha=1.0,
+            weights=(1.0, 0.0),
             fairness_criterion=self.criterion_,
             weight_decay=self.weight_decay,
         )
 
     def _validate_fit_data(self, X, y, sensitive_features):
         X, y = validate_features(self, X, y, ensure_min_samples=2, y_numeric=False)
-        y01, self.classes_ = check_binary_target(y)
+        y01, self.classes_ = check_target(y)
         codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
         self.criterion_ = resolve_criterion(self.constraints).load_data(
-            y01, codes, n_groups=len(self.groups_), group_names=self.groups_)
+            y01, codes, n_groups=len(self.groups_), group_names=self.groups_, classes=self.classes_)
         check_groups_have_both_labels(y01, codes, self.groups_, self.classes_)
         return X, y01, codes
+
+    def _untuned_threshold(self, value):
+        """A fixed threshold: the number itself for one logit, that offset on every class for K."""
+        return value if len(self.classes_) == 2 else np.full(len(self.classes_), value)
 
     @classmethod
     def _from_module_state(cls, params, state_dict, *, classes, groups, n_features, scales):
@@ -204,8 +227,9 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         est = cls(**params)
         est.classes_, est.groups_, est.n_features_in_ = classes, groups, n_features
         est.objective_scales_ = np.asarray(scales, dtype=float)
+        est.threshold_, est.hard_scales_ = est._untuned_threshold(0.0), None  # the front tunes or sets it
         est.criterion_ = resolve_criterion(est.constraints).load_data(None, None, n_groups=len(groups),
-                                                                      group_names=groups)
+                                                                      group_names=groups, classes=classes)
         # The member lives where its weights are: a model fitted on GPU and loaded on a CPU-only
         # machine (skorch maps its tensors to CPU) builds CPU members even if device="cuda".
         device = next(iter(state_dict.values())).device if state_dict else None
@@ -246,11 +270,15 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
             np.array_equal(a, b) for a, b in zip(previous[1:3], (self.classes_, self.groups_))
         ) and previous[3] == _criterion_key(self.criterion_)
         data = {"X": X, "groups": groups}
+        # Tuned on the training data only where that is unbiased: for rates that ignore the labels.
+        tuned = self.threshold == "auto" and self.criterion_.label_free
+        hard = self.criterion_.metric_criterion().load_data(None, None, n_groups=len(self.groups_),
+                                                            classes=self.classes_)
         with torch_seeded(self.random_state):
             if warm:
-                net, scales = self.net_, self.objective_scales_
-                net.set_params(alpha=float(self.alpha), scales=tuple(scales), max_epochs=self.max_epochs,
-                               fairness_criterion=self.criterion_)
+                net, scales, h_scales = self.net_, self.objective_scales_, self.hard_scales_
+                net.set_params(weights=(float(self.alpha), 1.0 - float(self.alpha)), scales=tuple(scales),
+                               max_epochs=self.max_epochs, fairness_criterion=self.criterion_)
                 net.initialize_optimizer()
                 net.partial_fit(data, y01)
             else:
@@ -258,14 +286,23 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
                 net.fit(data, y01)
                 start = objectives_of(net.module_, X, y01, groups, self.criterion_, net.device, self.weight_decay)
                 scales = np.maximum(start, 1e-8) if self.normalize_objectives else np.ones(2)
+                h_scales = hard_scales(head_logits(net.module_, X, groups), y01, groups, hard) if tuned else None
                 if self.alpha < 1.0:
-                    net.set_params(alpha=float(self.alpha), scales=tuple(scales))
+                    net.set_params(weights=(float(self.alpha), 1.0 - float(self.alpha)), scales=tuple(scales))
                     net.initialize_optimizer()
                     net.partial_fit(data, y01)
             device = net.device
         self.net_ = net
         self.history_ = net.history
         self.objective_scales_ = scales
+        self.hard_scales_ = h_scales
+        if not tuned:
+            self.threshold_ = self._untuned_threshold(0.0 if self.threshold == "auto" else float(self.threshold))
+        elif self.alpha < 1.0:  # the accuracy end (alpha = 1) keeps the head's own decisions
+            self.threshold_ = tune_threshold(head_logits(net.module_, X, groups), y01, groups, hard, self.alpha,
+                                             h_scales)
+        else:
+            self.threshold_ = self._untuned_threshold(0.0)
         self.train_objectives_ = objectives_of(net.module_, X, y01, groups, self.criterion_, device,
                                                self.weight_decay)
         return self

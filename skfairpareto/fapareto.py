@@ -32,7 +32,7 @@ def _finetune(params, state, alpha, scales, epochs, seed, X, y01, groups, classe
             classes=classes, groups=group_names, n_features=X.shape[1], scales=scales,
         )
         net = member.net_
-        net.set_params(alpha=float(alpha), scales=tuple(scales))
+        net.set_params(weights=(float(alpha), 1.0 - float(alpha)), scales=tuple(scales))
         net.module_.train()
         net.partial_fit({"X": aligned(X), "groups": groups}, y01)  # X may arrive unpickled, unaligned
         net.module_.eval()
@@ -105,6 +105,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         Learning rate (Adam) of the accuracy-optimal start head.
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
+    {{threshold}}
     {{selection}}
     {{validation_fraction}}
         The evolution evaluates its population on the held-out share; without one, on its own
@@ -164,6 +165,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         batch_size=-1,
         start_lr=0.05,
         start_max_epochs=400,
+        threshold="auto",
         selection="knee",
         validation_fraction=0.2,
         reference_point=None,
@@ -190,6 +192,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.batch_size = batch_size
         self.start_lr = start_lr
         self.start_max_epochs = start_max_epochs
+        self.threshold = threshold
         self.selection = selection
         self.validation_fraction = validation_fraction
         self.reference_point = reference_point
@@ -246,7 +249,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
                     for c in evolution.ask()
                 )
                 scores = [evaluate_predictions(labels_ev, m.predict(X_ev, names_ev), names_ev,
-                                               self._fairness_metric_, self.classes_[1]) for m in members]
+                                               self._fairness_metric_, self._pos_label()) for m in members]
                 evolution.tell(members, [[r["error"], r["gap"]] for r in scores], [_state(m) for m in members])
                 bar.update(evolution.generation - bar.n)
         self.history_, self.population_ = evolution.history, evolution.population

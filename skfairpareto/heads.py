@@ -1,4 +1,4 @@
-"""Classification heads: small torch modules that map frozen embeddings to one logit."""
+"""Classification heads: small torch modules that map frozen embeddings to logits."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from torch import nn
 
 
 class MLPHead(nn.Module):
-    """A linear (``hidden_layer_sizes=()``) or multi-layer perceptron head producing one logit.
+    """A linear (``hidden_layer_sizes=()``) or multi-layer perceptron head producing logits.
+
+    One logit per sample for two classes (``n_outputs=1``, shape ``(n,)``), K for K classes
+    (``n_outputs=K``, shape ``(n, K)``).
 
     ``forward`` accepts and ignores ``groups`` so that skorch can feed the group codes the
     fairness objectives need alongside the features (``X={"X": ..., "groups": ...}``).
@@ -20,6 +23,8 @@ class MLPHead(nn.Module):
         Widths of the hidden layers; empty for a linear (logistic-regression) head.
     dropout : float, default=0.0
         Dropout probability before every linear layer after the first.
+    n_outputs : int, default=1
+        Logits per sample: 1 for two classes, K for K classes.
 
     Examples
     --------
@@ -29,7 +34,7 @@ class MLPHead(nn.Module):
     torch.Size([3])
     """
 
-    def __init__(self, n_features, hidden_layer_sizes=(), dropout=0.0):
+    def __init__(self, n_features, hidden_layer_sizes=(), dropout=0.0, n_outputs=1):
         super().__init__()
         layers, width = [], n_features
         for size in hidden_layer_sizes:
@@ -37,15 +42,18 @@ class MLPHead(nn.Module):
             if dropout:
                 layers.append(nn.Dropout(dropout))
             width = size
-        layers.append(nn.Linear(width, 1))
+        layers.append(nn.Linear(width, n_outputs))
         self.layers = nn.Sequential(*layers)
+        self.n_outputs = n_outputs
 
     def forward(self, X, groups=None):  # noqa: ARG002 - groups is consumed by the loss
-        return self.layers(X).squeeze(-1)
+        out = self.layers(X)
+        return out.squeeze(-1) if self.n_outputs == 1 else out
 
 
 class GroupOffsets(nn.Module):
-    """A head plus one learned offset per group, added to its logit (``group_aware=True``).
+    """A head plus one learned offset per group (per group and class for K classes), added to its
+    logits (``group_aware=True``).
 
     The offsets start at zero and train with the rest of the head, on the same objective, so a
     group-aware model can shift each group's decision threshold; ``forward`` needs the groups.
@@ -73,7 +81,8 @@ class GroupOffsets(nn.Module):
     def __init__(self, n_features, n_groups, head=MLPHead, **head_params):
         super().__init__()
         self.head = head(n_features=n_features, **head_params)
-        self.offsets = nn.Parameter(torch.zeros(n_groups))
+        self.n_outputs = n_outputs = head_params.get("n_outputs", 1)
+        self.offsets = nn.Parameter(torch.zeros(n_groups) if n_outputs == 1 else torch.zeros(n_groups, n_outputs))
 
     def forward(self, X, groups=None):
         if groups is None:

@@ -8,6 +8,126 @@ from fairlearn import metrics as fm
 from .solvers.pareto import hypervolume, pareto_mask  # noqa: F401 - part of this module's API
 
 
+def _class_rates(y_true, y_pred, groups, classes, kind):
+    """Per group (rows) and class (columns): P(y_pred = k | y_true = k) ("tpr"), P(y_pred = k |
+    y_true != k) ("fpr") or P(y_pred = k) ("selection"); NaN where a group has no such samples."""
+    y_true, y_pred, groups = np.asarray(y_true), np.asarray(y_pred), np.asarray(groups)
+    if not (len(y_true) == len(y_pred) == len(groups)):
+        raise ValueError(f"y_true, y_pred and sensitive_features differ in length: {len(y_true)}, "
+                         f"{len(y_pred)}, {len(groups)}")
+    if classes is None:
+        classes = np.unique(np.concatenate([y_true, y_pred]))
+    names = np.unique(groups)
+    rates = np.full((len(names), len(classes)), np.nan)
+    for i, g in enumerate(names):
+        in_g = groups == g
+        for j, k in enumerate(classes):
+            cell = in_g & (y_true == k) if kind == "tpr" else in_g & (y_true != k) if kind == "fpr" else in_g
+            if cell.any():
+                rates[i, j] = np.mean(y_pred[cell] == k)
+    return rates
+
+
+def _largest_difference(rates):
+    """Largest, over the columns, of max minus min over the groups with a rate (0 where < 2 have one)."""
+    spread = [np.nanmax(col) - np.nanmin(col) for col in rates.T if np.sum(~np.isnan(col)) > 1]
+    return float(max(spread, default=0.0))
+
+
+def multiclass_true_positive_rate_difference(y_true, y_pred, *, sensitive_features, classes=None):
+    """Largest difference between groups of a class's recall ``P(y_hat = k | y = k, g)``, over ``classes``.
+
+    The K-class counterpart of fairlearn's ``true_positive_rate_difference`` (one-vs-rest, as
+    Putzel & Lee define it); ``classes=[positive]`` on two classes is fairlearn's. ``classes``
+    defaults to every label in ``y_true`` or ``y_pred``. A group with no sample of a class is
+    left out of that class's comparison.
+
+    Examples
+    --------
+    >>> from skfairpareto.metrics import multiclass_true_positive_rate_difference
+    >>> y = ["hate", "hate", "ok", "ok", "hate", "ok"]
+    >>> pred = ["hate", "ok", "ok", "ok", "hate", "hate"]
+    >>> multiclass_true_positive_rate_difference(y, pred, sensitive_features=[0, 0, 0, 1, 1, 1])
+    0.5
+    """
+    return _largest_difference(_class_rates(y_true, y_pred, sensitive_features, classes, "tpr"))
+
+
+def multiclass_false_positive_rate_difference(y_true, y_pred, *, sensitive_features, classes=None):
+    """Largest difference between groups of ``P(y_hat = k | y != k, g)``, over ``classes``.
+
+    The K-class counterpart of fairlearn's ``false_positive_rate_difference`` (one-vs-rest).
+
+    Examples
+    --------
+    >>> from skfairpareto.metrics import multiclass_false_positive_rate_difference
+    >>> y = ["a", "b", "c", "a", "b", "c"]
+    >>> pred = ["a", "a", "c", "a", "b", "c"]
+    >>> multiclass_false_positive_rate_difference(y, pred, sensitive_features=[0, 0, 0, 1, 1, 1], classes=["a"])
+    0.5
+    """
+    return _largest_difference(_class_rates(y_true, y_pred, sensitive_features, classes, "fpr"))
+
+
+def multiclass_equalized_odds_difference(y_true, y_pred, *, sensitive_features, classes=None):
+    """The larger of :func:`multiclass_true_positive_rate_difference` and
+    :func:`multiclass_false_positive_rate_difference` (fairlearn's ``equalized_odds_difference``
+    for K classes).
+
+    Examples
+    --------
+    >>> from skfairpareto.metrics import multiclass_equalized_odds_difference
+    >>> multiclass_equalized_odds_difference([0, 1, 2, 0, 1, 2], [0, 1, 2, 0, 2, 2],
+    ...                                      sensitive_features=[0, 0, 0, 1, 1, 1])
+    1.0
+    """
+    return max(multiclass_true_positive_rate_difference(y_true, y_pred, sensitive_features=sensitive_features,
+                                                        classes=classes),
+               multiclass_false_positive_rate_difference(y_true, y_pred, sensitive_features=sensitive_features,
+                                                         classes=classes))
+
+
+def multiclass_demographic_parity_difference(y_true, y_pred, *, sensitive_features, classes=None):
+    """Largest difference between groups of a class's selection rate ``P(y_hat = k | g)``, over ``classes``.
+
+    The K-class counterpart of fairlearn's ``demographic_parity_difference``.
+
+    Examples
+    --------
+    >>> from skfairpareto.metrics import multiclass_demographic_parity_difference
+    >>> multiclass_demographic_parity_difference([0, 0, 0, 0], [0, 1, 0, 2], sensitive_features=["a", "a", "b", "b"])
+    0.5
+    """
+    return _largest_difference(_class_rates(y_true, y_pred, sensitive_features, classes, "selection"))
+
+
+MULTICLASS_METRICS = {
+    "accuracy_score_difference": None,  # fairlearn's holds for any number of classes
+    "true_positive_rate_difference": multiclass_true_positive_rate_difference,
+    "false_positive_rate_difference": multiclass_false_positive_rate_difference,
+    "equalized_odds_difference": multiclass_equalized_odds_difference,
+    "demographic_parity_difference": multiclass_demographic_parity_difference,
+}
+
+
+def multiclass_metric(name, classes=None):
+    """The K-class metric for fairlearn's binary metric ``name``, over ``classes`` (a callable
+    with fairlearn's signature, named after it)."""
+    import functools
+
+    if name not in MULTICLASS_METRICS:
+        raise ValueError(f"{name!r} has no K-class counterpart here; pass a fairness_metric callable that takes "
+                         "K-class labels")
+    fn = MULTICLASS_METRICS[name]
+    if fn is None:
+        return getattr(fm, name)
+    if classes is None:
+        return fn
+    bound = functools.partial(fn, classes=list(classes))
+    bound.__name__ = f"{fn.__name__}[{', '.join(map(str, classes))}]"
+    return bound
+
+
 def accuracy_gap(y_true, y_pred, *, sensitive_features):
     """Largest difference in accuracy between groups (fairlearn ``accuracy_score_difference``)."""
     return fm.accuracy_score_difference(y_true, y_pred, sensitive_features=sensitive_features)
@@ -21,21 +141,27 @@ def resolve_fairness_metric(metric, criterion=None):
 
     Names: ``"accuracy_gap"`` (= ``"accuracy_score_difference"``), or any of fairlearn's
     ``*_difference`` / ``*_ratio`` metrics, e.g. ``"true_positive_rate_difference"`` (FaPareto's
-    ΔTPR), ``"equalized_odds_difference"``, ``"demographic_parity_difference"``. Lower is
-    fairer, so ratios (higher is fairer) are turned into ``1 - ratio``. ``None`` is the fairlearn
-    metric of ``criterion`` (a :class:`~skfairpareto.criteria.FairnessCriterion`): what it trains
-    for is what is measured.
+    ΔTPR), ``"equalized_odds_difference"``, ``"demographic_parity_difference"``, or one of the
+    K-class metrics here (``"multiclass_true_positive_rate_difference"``, ...). Lower is
+    fairer, so ratios (higher is fairer) are turned into ``1 - ratio``. ``None`` is the metric
+    of ``criterion`` (a :class:`~skfairpareto.criteria.FairnessCriterion`; for K classes, bound
+    to its classes, :meth:`~skfairpareto.criteria.FairnessCriterion.metric_classes`): what it
+    trains for is what is measured.
     """
     if metric is None:
-        if criterion is None or criterion.metric is None:
+        metric = None if criterion is None else criterion.metric
+        if metric is not None and getattr(criterion, "n_classes_", 2) > 2:
+            return multiclass_metric(metric, criterion.metric_classes())
+        if metric is None:
             name = "" if criterion is None else f" ({type(criterion).__name__} names none)"
             raise ValueError(f"fairness_metric=None needs a criterion with a fairlearn metric{name}; "
                              "pass fairness_metric explicitly")
-        metric = criterion.metric
     if callable(metric):
         return metric
     if metric in _ALIASES:
         return _ALIASES[metric]
+    if metric in globals() and metric.startswith("multiclass_"):
+        return globals()[metric]
     names = sorted(n for n in dir(fm) if n.endswith(("_difference", "_ratio")))
     if metric not in names:
         raise ValueError(
@@ -55,8 +181,9 @@ def resolve_fairness_metric(metric, criterion=None):
 def evaluate_predictions(y_true, y_pred, groups, fairness_metric, pos_label=None):
     """Error, accuracy of each group and the fairness metric (``gap``) of predictions.
 
-    With ``pos_label`` the fairness metric sees 0/1 labels (1 = ``pos_label``), so fairlearn's
-    rate metrics (true positive rate, selection rate) work for any two label values.
+    With ``pos_label`` (two classes) the fairness metric sees 0/1 labels (1 = ``pos_label``), so
+    fairlearn's rate metrics (true positive rate, selection rate) work for any two label values;
+    without it, the labels as they are (K classes).
     """
     y_true, y_pred, groups = np.asarray(y_true), np.asarray(y_pred), np.asarray(groups)
     correct = y_true == y_pred

@@ -18,6 +18,7 @@ gap (Eq. 4) is, up to that constant, the squared gap of the group means of BCE:
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 
@@ -86,6 +87,16 @@ def with_weight_decay(objectives, params, weight_decay):
     return objectives + torch.cat([penalty.to(objectives.dtype).reshape(1), objectives.new_zeros(len(objectives) - 1)])
 
 
-def scalarized(objectives, alpha, scales=(1.0, 1.0)):
-    """Seed paper's Eq. 6 on normalised objectives: ``alpha * f1/s1 + (1 - alpha) * f2/s2``."""
-    return alpha * objectives[0] / scales[0] + (1.0 - alpha) * objectives[1] / scales[1]
+def scalarized(objectives, weights, scales=None):
+    """The seed paper's Eq. 6 on normalised objectives, for any number of them.
+
+    ``sum_j weights_j * f_j / s_j``: with two objectives and ``weights = (alpha, 1 - alpha)``,
+    ``alpha * f1/s1 + (1 - alpha) * f2/s2``. A number ``weights`` is that ``alpha``.
+    """
+    if np.ndim(weights) == 0:
+        weights = (float(weights), 1.0 - float(weights))
+    scales = (1.0,) * len(weights) if scales is None else scales
+    total = weights[0] * objectives[0] / scales[0]
+    for j in range(1, len(weights)):
+        total = total + weights[j] * objectives[j] / scales[j]
+    return total

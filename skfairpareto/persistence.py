@@ -18,7 +18,8 @@ import torch
 
 from ._utils import atomic_write
 
-FORMAT = "skfairpareto-member/2"  # 2: the fairness criterion replaced gap_loss and class_balanced
+FORMAT = "skfairpareto-member/3"  # 3: the decision threshold; 2: the criterion replaced gap_loss
+_READABLE = ("skfairpareto-member/2", FORMAT)  # a format-2 member predicts at threshold 0
 _KEY = "skfairpareto"
 # Constructor parameters that are Python objects, not data: never written to the file.
 _OBJECT_PARAMS = ("module", "optimizer", "callbacks")
@@ -75,7 +76,7 @@ def save_member(member, path):
     if not isinstance(member, CBAClassifier):
         raise TypeError(f"save_member takes a fitted CBAClassifier (a front_ member), got {type(member).__name__}")
     check_is_fitted(member, "net_")
-    params = member.get_params()
+    params = member.get_params(deep=False)
     module = params["module"]
     for key in _OBJECT_PARAMS:
         params.pop(key)
@@ -93,6 +94,7 @@ def save_member(member, path):
         "groups": _array_to_json(member.groups_),
         "n_features_in": int(member.n_features_in_),
         "objective_scales": [float(v) for v in member.objective_scales_],
+        "threshold": np.asarray(member.threshold_, dtype=float).tolist(),
     }
     tensors = {k: v.detach().cpu().contiguous() for k, v in member.net_.module_.state_dict().items()}
     payload = save(tensors, metadata={_KEY: json.dumps(metadata)})
@@ -135,8 +137,8 @@ def load_member(path, *, module=None, device="cpu"):
             f"{path} is not a skfairpareto member file (truncated, corrupted, or written by "
             f"something else): {exc!r}"
         ) from exc
-    if metadata.get("format") != FORMAT:
-        raise ValueError(f"{path} has format {metadata.get('format')!r}; this version reads {FORMAT!r}")
+    if metadata.get("format") not in _READABLE:
+        raise ValueError(f"{path} has format {metadata.get('format')!r}; this version reads {list(_READABLE)}")
     if metadata["module"] is not None:
         if module is None:
             raise ValueError(
@@ -148,7 +150,7 @@ def load_member(path, *, module=None, device="cpu"):
     params["hidden_layer_sizes"] = tuple(params["hidden_layer_sizes"])
     params["constraints"] = _criterion_from_spec(params["constraints"])
     target = torch.device(resolve_device(device))
-    return CBAClassifier._from_module_state(
+    member = CBAClassifier._from_module_state(
         params,
         {k: v.to(target) for k, v in tensors.items()},
         classes=_array_from_json(metadata["classes"]),
@@ -156,6 +158,9 @@ def load_member(path, *, module=None, device="cpu"):
         n_features=metadata["n_features_in"],
         scales=metadata["objective_scales"],
     )
+    threshold = metadata.get("threshold", 0.0)
+    member.threshold_ = float(threshold) if np.ndim(threshold) == 0 else np.asarray(threshold, dtype=float)
+    return member
 
 
 def _criterion_to_spec(constraints):

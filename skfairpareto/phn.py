@@ -67,6 +67,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         Learning rate (Adam) of the accuracy-optimal start head.
     start_max_epochs : int, default=400
         Epochs of the accuracy-optimal start head.
+    {{threshold}}
     {{selection_parameters}}
     {{reference_point}}
     {{device}}
@@ -122,6 +123,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         weight_decay=3e-5,
         start_lr=0.05,
         start_max_epochs=400,
+        threshold="auto",
         selection="knee",
         fairness_metric=None,
         validation_fraction=0.2,
@@ -146,6 +148,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.weight_decay = weight_decay
         self.start_lr = start_lr
         self.start_max_epochs = start_max_epochs
+        self.threshold = threshold
         self.selection = selection
         self.fairness_metric = fairness_metric
         self.validation_fraction = validation_fraction
@@ -240,7 +243,9 @@ class PHNParetoClassifier(BaseParetoClassifier):
         Returns
         -------
         CBAClassifier
-            An ordinary fitted classifier whose ``alpha`` is the ray's first coordinate.
+            An ordinary fitted classifier whose ``alpha`` is the ray's first coordinate. With
+            ``threshold="auto"`` its decision threshold is interpolated, in ``alpha``, between
+            those tuned for the front's members.
         """
         check_is_fitted(self, "net_")
         ray = np.asarray([ray, 1.0 - ray] if np.ndim(ray) == 0 else ray, dtype=float)
@@ -250,9 +255,17 @@ class PHNParetoClassifier(BaseParetoClassifier):
         with torch.no_grad():
             params = hnet.generate(torch.as_tensor(ray, dtype=torch.float32, device=self.net_.device))
         state = {k: v.detach().clone() for k, v in params.items()}
-        return CBAClassifier._from_module_state(
+        member = CBAClassifier._from_module_state(
             {**self._member_params(), "alpha": float(ray[0])}, state,
             classes=self.classes_, groups=self.groups_, n_features=self.n_features_in_,
             scales=self.objective_scales_,
         )
+        if hasattr(self, "front_results_"):  # fitted: the members' tuned (or fixed) thresholds
+            r = self.front_results_
+            order = np.argsort(r["alpha"])
+            keys = ["threshold"] if "threshold" in r else [f"threshold[{c}]" for c in self.classes_]
+            values = [float(np.interp(ray[0], r["alpha"][order], r[key][order])) for key in keys]
+            member.threshold_ = values[0] if len(keys) == 1 else np.array(values)
+            member.hard_scales_ = self.front_[0].hard_scales_
+        return member
 

@@ -64,6 +64,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     start_max_epochs : int, default=200
         Epochs of the start head; the solver's L-BFGS polish finishes converging it.
     {{batch_size}}
+    {{threshold}}
     {{selection_parameters}}
     {{reference_point}}
     {{device}}
@@ -115,6 +116,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         weight_decay=3e-5,
         start_max_epochs=200,
         batch_size=-1,
+        threshold="auto",
         selection="knee",
         fairness_metric=None,
         validation_fraction=0.2,
@@ -139,6 +141,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         self.weight_decay = weight_decay
         self.start_max_epochs = start_max_epochs
         self.batch_size = batch_size
+        self.threshold = threshold
         self.selection = selection
         self.fairness_metric = fairness_metric
         self.validation_fraction = validation_fraction
@@ -182,7 +185,8 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         shell = copy.deepcopy(start.net_.module_).float().train(False)
         device = start.net_.device
         Xt = torch.as_tensor(X, device=device)
-        yt = torch.as_tensor(y01, device=device).double()
+        yt = torch.as_tensor(y01, device=device)
+        yt = yt.double() if len(self.classes_) == 2 else yt.long()  # 0/1 for one logit, class codes for K
         gt = torch.as_tensor(groups, device=device)
         names = [n for n, p in module.named_parameters() if p.requires_grad]
         params = [p for p in module.parameters() if p.requires_grad]

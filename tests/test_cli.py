@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 
-from skfairpareto.benchmark import METHODS, run_benchmark
+from skfairpareto.benchmark import DEFAULT_METHODS, run_benchmark
 
 pytestmark = pytest.mark.integration
 
@@ -50,7 +50,29 @@ def test_benchmark_quick_end_to_end_on_a_subsample(tmp_path):
                 "--output-dir", str(out))
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "FaParetoEnsemble" in proc.stdout and "fairlearn ExponentiatedGradient" in proc.stdout
-    _check_outputs(out, METHODS, 400)
+    _check_outputs(out, DEFAULT_METHODS["binary"], 400)
+
+
+def test_benchmark_with_three_classes(tmp_path):
+    out = tmp_path / "out"
+    proc = _run("benchmark", "--quick", "--target", "multiclass", "--n-samples", "600", "--constraints",
+                "equalized_odds", "--methods", "cba", "phn-ls", "multinomial", "expgrad-ovr", "--cache-dir",
+                str(tmp_path / "cache"), "--output-dir", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    payload = json.loads((out / "results.json").read_text())
+    assert payload["classes"] == ["hate", "neither", "offensive"]
+    assert payload["fairness_metric"] == "multiclass_equalized_odds_difference"
+    assert set(payload["summary"]) == {"cba", "phn-ls", "multinomial", "expgrad-ovr"}
+    for r in payload["rows"]:
+        recalls = [r[f"recall_{c}_{g}"] for c in payload["classes"] for g in payload["groups"]]
+        fprs = [r[f"fpr_{c}_{g}"] for c in payload["classes"] for g in payload["groups"]]
+        spread = max(max(r[f"{k}_{c}_{g}"] for g in payload["groups"]) - min(r[f"{k}_{c}_{g}"] for g in payload["groups"])
+                     for k in ("recall", "fpr") for c in payload["classes"])
+        assert r["gap"] == pytest.approx(spread) and 0 <= r["macro_f1"] <= 1 and None not in recalls + fprs
+    text = (out / "results.md").read_text()
+    assert "macro-F1" in text and "Per-class false-positive rate" in text and " ± " in text
+    proc = _run("benchmark", "--target", "multiclass", "--methods", "expgrad")
+    assert proc.returncode != 0 and "do not train for target='multiclass'" in proc.stderr
 
 
 def test_benchmark_on_user_data_file(tmp_path):

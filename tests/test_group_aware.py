@@ -155,6 +155,7 @@ def test_a_group_aware_member_is_its_group_blind_head_plus_one_offset_per_group(
             {**member.get_params(), "group_aware": False},
             {k.removeprefix("head."): v for k, v in module.state_dict().items() if k.startswith("head.")},
             classes=member.classes_, groups=member.groups_, n_features=X.shape[1], scales=member.objective_scales_)
+        head_only.threshold_ = member.threshold_  # the same (tuned) decision rule
         offsets = module.offsets.detach().double().numpy()
         codes = np.searchsorted(member.groups_, s)
         assert np.array_equal(member.decision_function(X, sensitive_features=s),

@@ -56,8 +56,8 @@ def _bad(case, X, y, s):
         X = X[:, 0]
     elif case == "one class":
         y[:] = 1
-    elif case == "three classes":
-        y = np.arange(len(y)) % 3
+    elif case == "continuous y":
+        y = np.linspace(0.0, 1.0, len(y))
     elif case == "single-label group, class_balanced":
         return X, (s == "A").astype(int), s, {"constraints": ErrorRateParity(class_balanced=True)}
     elif case == "no positives in a group, TPR parity":
@@ -81,7 +81,7 @@ BAD_INPUT = {
     "empty X": "0 sample",
     "1-d X": "Expected 2D array",
     "one class": "single class",
-    "three classes": "Only binary classification",
+    "continuous y": "Unknown label type: 'continuous'",
     "single-label group, class_balanced": "single label value",
     "no positives in a group, TPR parity":
         "constraints='true_positive_rate_parity' compares the groups' true positive rate, but group\\(s\\) 'A' "

@@ -31,9 +31,11 @@ from ._methods import (
     AWARE,
     GROUP_AWARE_PEERS,
     METHODS,
+    MULTICLASS_PEERS,
     OUR_METHODS,
     PEER_METHODS,
     fairlearn_moment,
+    fit_multiclass_peer,
     fit_ours,
     fit_peer,
     is_group_aware,
@@ -43,8 +45,8 @@ from ._methods import (
 from ._report import markdown, plots, score_predictions, summarize, table3
 
 __all__ = [
-    "AWARE", "BenchmarkSplit", "GROUP_AWARE_PEERS", "METHODS", "OUR_METHODS", "PEER_METHODS", "REFERENCE_POINT",
-    "REFERENCE_POINTS", "check_benchmark_options", "is_group_aware", "label", "load_table", "prepare_split",
+    "AWARE", "BenchmarkSplit", "DEFAULT_METHODS", "GROUP_AWARE_PEERS", "METHODS", "MULTICLASS_PEERS", "OUR_METHODS", "PEER_METHODS", "REFERENCE_POINT",
+    "REFERENCE_POINTS", "REFERENCE_POINTS_MULTICLASS", "check_benchmark_options", "is_group_aware", "label", "load_table", "prepare_split",
     "run_benchmark", "score_predictions",
 ]
 
@@ -61,11 +63,23 @@ REFERENCE_POINTS = {
     "demographic_parity": (0.25, 0.25),
 }
 REFERENCE_POINT = REFERENCE_POINTS["error_rate_parity"]
+#: The same for three classes (hate, offensive, neither), a little worse than multinomial logistic
+#: regression's gaps on the seed-0 split (docs/multiclass.md).
+REFERENCE_POINTS_MULTICLASS = {
+    "error_rate_parity": (0.20, 0.10),
+    "true_positive_rate_parity": (0.20, 0.50),
+    "false_positive_rate_parity": (0.20, 0.60),
+    "equalized_odds": (0.20, 0.60),
+    "demographic_parity": (0.30, 0.35),
+}
+#: Methods of a run without ``methods``: ours and the peers that train for the target.
+DEFAULT_METHODS = {"binary": OUR_METHODS + PEER_METHODS, "multiclass": OUR_METHODS + ("multinomial", "expgrad-ovr")}
 
 # The options' declared constraints (scikit-learn's parameter tables, for a function); the
 # criterion is checked by resolve_criterion, the method names below.
 _OPTIONS = {
-    "methods": [list, tuple],
+    "methods": [list, tuple, None],
+    "target": [StrOptions({"binary", "multiclass"})],
     "n_samples": [Interval(Integral, 20, None, closed="left"), None],
     "aae_threshold": [Interval(Real, 0, 1, closed="right")],
     "gap_loss": [StrOptions({"expected_error", "bce"})],
@@ -77,36 +91,42 @@ _OPTIONS = {
 
 
 @validate_params(_OPTIONS, prefer_skip_nested_validation=True)
-def check_benchmark_options(*, methods=METHODS, n_samples=None, aae_threshold=0.5, constraints="error_rate_parity",
-                            gap_loss="expected_error", reference_point=None, features="hybrid", backend="auto",
-                            validation_fraction=None):
-    """Check :func:`run_benchmark`'s options before any work; returns the criterion and reference point.
+def check_benchmark_options(*, methods=None, target="binary", n_samples=None, aae_threshold=0.5,
+                            constraints="error_rate_parity", gap_loss="expected_error", reference_point=None,
+                            features="hybrid", backend="auto", validation_fraction=None):
+    """Check :func:`run_benchmark`'s options before any work; returns the criterion, reference point and methods.
 
     Raises a ``ValueError`` naming the first bad option (the command line turns it into a usage
     error), before any data is loaded.
     """
     from ..criteria import resolve_criterion
 
+    methods = DEFAULT_METHODS[target] if methods is None else tuple(methods)
     unknown = [m for m in methods if m not in METHODS]
     if unknown:
         raise ValueError(f"unknown method(s) {unknown}; choose from {list(METHODS)}")
+    wrong = [m for m in methods if m in (MULTICLASS_PEERS if target == "binary" else PEER_METHODS)]
+    if wrong:
+        raise ValueError(f"method(s) {wrong} do not train for target={target!r}; its peers are "
+                         f"{list(PEER_METHODS if target == 'binary' else MULTICLASS_PEERS)}")
     criterion = resolve_criterion(constraints)
     if gap_loss != "expected_error":
         if criterion.name != "error_rate_parity":
             raise ValueError(f"gap_loss applies to error_rate_parity only, not to constraints={criterion.name!r}")
         criterion.set_params(gap_loss=gap_loss)
-    if any(m in PEER_METHODS for m in methods):
+    if any(m in PEER_METHODS or m == "expgrad-ovr" for m in methods):
         fairlearn_moment(criterion)  # a user criterion has no fairlearn counterpart: say so now
     if reference_point is None:
-        if criterion.name not in REFERENCE_POINTS:
+        points = REFERENCE_POINTS if target == "binary" else REFERENCE_POINTS_MULTICLASS
+        if criterion.name not in points:
             raise ValueError(f"pass reference_point=(error, gap) for the criterion {type(criterion).__name__}")
-        reference_point = REFERENCE_POINTS[criterion.name]
+        reference_point = points[criterion.name]
     if np.shape(reference_point) != (2,) or not np.all(np.asarray(reference_point, float) > 0):
         raise ValueError(f"reference_point must be two positive numbers (error, gap), got {reference_point!r}")
-    return criterion, tuple(float(v) for v in reference_point)
+    return criterion, tuple(float(v) for v in reference_point), methods
 
 
-def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_threshold=0.5, data=None,
+def run_benchmark(*, methods=None, target="binary", quick=False, n_samples=None, seed=0, aae_threshold=0.5, data=None,
                   text_column="text", label_column="label", group_column="group", constraints="error_rate_parity",
                   gap_loss="expected_error", reference_point=None, features="hybrid", backend="auto",
                   group_aware=False, validation_fraction=None, device="auto", cache_dir=None,
@@ -115,9 +135,13 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
 
     Parameters
     ----------
-    methods : sequence of str
-        Any of ``METHODS``: ours (``cba``, ``suhnpf``, ``phn-ls``, ``phn-epo``, ``fapareto``) and
-        fairlearn's (``expgrad``, ``gridsearch``, ``threshold``, ``adversarial``).
+    methods : sequence of str or None
+        Any of ``METHODS``: ours (``cba``, ``suhnpf``, ``phn-ls``, ``phn-epo``, ``fapareto``) and,
+        for two classes, fairlearn's (``expgrad``, ``gridsearch``, ``threshold``,
+        ``adversarial``), for K classes ``MULTICLASS_PEERS``; ``None``: :data:`DEFAULT_METHODS`.
+    target : {"binary", "multiclass"}
+        The bundled tweets' two classes or three (hate, offensive, neither); for the user's data,
+        whether more than two labels are allowed.
     quick : bool
         Smaller settings and, unless ``n_samples`` says otherwise, a 2,000-text subsample.
     n_samples : int or None
@@ -179,17 +203,26 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
     matplotlib.use("Agg")
     from tqdm.auto import tqdm
 
-    criterion, reference_point = check_benchmark_options(
-        methods=methods, n_samples=n_samples, aae_threshold=aae_threshold, constraints=constraints,
+    criterion, reference_point, methods = check_benchmark_options(
+        methods=methods, target=target, n_samples=n_samples, aae_threshold=aae_threshold, constraints=constraints,
         gap_loss=gap_loss, reference_point=reference_point, features=features, backend=backend,
         validation_fraction=validation_fraction)
     say = print if verbose else (lambda *a, **k: None)
     s = settings(quick)
-    split = prepare_split(seed=seed, quick=quick, n_samples=n_samples, data=data, aae_threshold=aae_threshold,
+    split = prepare_split(seed=seed, quick=quick, n_samples=n_samples, data=data, target=target,
+                          aae_threshold=aae_threshold,
                           text_column=text_column, label_column=label_column, group_column=group_column,
                           features=features, backend=backend, device=device, cache_dir=cache_dir, verbose=verbose)
     X_tr, X_te, y_tr, y_te = split.X_train, split.X_test, split.y_train, split.y_test
     g_tr, g_te = split.groups_train, split.groups_test
+
+    classes = split.classes if len(split.classes) > 2 else None
+    n_classes = len(split.classes)
+
+    def probabilities(labels):
+        """Our members' hard predictions as P(y_hat = 1) (two classes) or one-hot rows (K)."""
+        labels = np.asarray(labels, dtype=int)
+        return labels if n_classes == 2 else np.eye(n_classes)[labels]
 
     rows, seconds, predictions, n_certified = [], {}, {}, {}
     draw = np.random.RandomState(seed)  # one seeded draw of randomised models, for fairlearn's plot
@@ -200,22 +233,28 @@ def run_benchmark(*, methods=METHODS, quick=False, n_samples=None, seed=0, aae_t
             members, est = fit_ours(method.removesuffix(AWARE), s, X_tr, y_tr, g_tr, device=device, seed=seed,
                                     constraints=criterion, validation_fraction=validation_fraction,
                                     reference_point=reference_point, group_aware=method.endswith(AWARE))
-            models = [(a, lambda Z, G, m=m: m.predict(Z, sensitive_features=G)) for a, m in members]
+            models = [(a, lambda Z, G, m=m: probabilities(m.predict(Z, sensitive_features=G))) for a, m in members]
             if method.startswith("suhnpf"):
                 n_certified[method] = int(np.sum(est.front_results_["certified"]))
+        elif method in MULTICLASS_PEERS:
+            models = fit_multiclass_peer(method, s, X_tr, y_tr, g_tr, seed, criterion)
         else:
             models = fit_peer(method, s, X_tr, y_tr, g_tr, seed, criterion)
         seconds[method] = time.perf_counter() - t0
         for i, (coordinate, model) in enumerate(models):
             p = np.asarray(model(X_te, g_te), dtype=float)
-            predictions.setdefault(method, {})[f"{method}:{i}"] = (draw.random_sample(len(p)) < p).astype(int)
+            drawn = (draw.random_sample(len(p)) < p).astype(int) if p.ndim == 1 else p.argmax(1)
+            predictions.setdefault(method, {})[f"{method}:{i}"] = drawn
             rows.append({"method": method, "coordinate": None if coordinate is None else float(coordinate),
-                         **score_predictions(y_te, p, g_te, criterion)})
+                         **score_predictions(y_te, p, g_te, criterion, split.classes)})
         say(f"{label(method)}: {len(models)} model(s) in {seconds[method]:.1f} s")
 
-    payload = {"source": split.source, "positive_label": str(split.positive_label), "n_texts": int(split.n_texts),
+    payload = {"source": split.source, "target": target, "positive_label": str(split.positive_label),
+               "classes": None if classes is None else [str(c) for c in classes], "n_texts": int(split.n_texts),
                "n_test": int(len(y_te)), "seed": seed, "quick": quick, "constraints": criterion.name,
-               "fairness_metric": criterion.metric, "gap_loss": gap_loss,
+               "fairness_metric": (criterion.metric if classes is None or criterion.metric == "accuracy_score_difference"
+                                   else f"multiclass_{criterion.metric}"),
+               "gap_loss": gap_loss,
                "validation_fraction": validation_fraction, "features": features, "n_features": int(X_tr.shape[1]),
                "embedding_backend": split.embedding_backend, "featurize_fit_seconds": split.fit_seconds,
                "featurize_transform_seconds": split.transform_seconds, "features_from_cache": split.from_cache,

@@ -45,23 +45,32 @@ def load_table(path, text_column="text", label_column="label", group_column="gro
             frame[group_column].astype(str).to_numpy())
 
 
-def load_texts(*, data=None, aae_threshold=0.5, text_column="text", label_column="label", group_column="group"):
-    """``(texts, labels, groups, source)``: the bundled tweets (binary target), or the user's table."""
+def load_texts(*, data=None, target="binary", aae_threshold=0.5, text_column="text", label_column="label",
+               group_column="group"):
+    """``(texts, labels, groups, source)``: the bundled tweets (``target``), or the user's table.
+
+    The bundled tweets' multi-class labels are their class names (``hate``, ``offensive``,
+    ``neither``).
+    """
     if data is None:
         from ..datasets import load_hate_speech
 
-        bunch = load_hate_speech(aae_threshold=aae_threshold)
-        return (bunch.data, bunch.target, np.asarray(bunch.sensitive_features).astype(str),
-                f"bundled hate-speech tweets, AAE threshold {aae_threshold}")
+        bunch = load_hate_speech(target=target, aae_threshold=aae_threshold)
+        y = bunch.target if target == "binary" else bunch.target_names[bunch.target]
+        return (bunch.data, y, np.asarray(bunch.sensitive_features).astype(str),
+                f"bundled hate-speech tweets ({target}), AAE threshold {aae_threshold}")
     texts, y, groups = load_table(data, text_column, label_column, group_column)
     return texts, y, groups, str(data)
 
 
-def check_binary(y):
-    """Raise unless ``y`` holds exactly two label values (before any expensive work)."""
+def check_labels(y, target):
+    """The sorted label values, or an error unless ``y`` suits ``target`` (before any expensive work)."""
     labels = np.unique(y)
-    if len(labels) != 2:
-        raise ValueError(f"the benchmark needs binary labels, got {len(labels)} values: {labels[:5].tolist()}")
+    if target == "binary" and len(labels) != 2:
+        raise ValueError(f"the benchmark needs binary labels, got {len(labels)} values: {labels[:5].tolist()} "
+                         "(use target='multiclass' for more)")
+    if len(labels) < 2:
+        raise ValueError(f"the benchmark needs at least two labels, got {labels.tolist()}")
     return labels
 
 
@@ -69,7 +78,8 @@ def check_binary(y):
 class BenchmarkSplit:
     """One seeded split of the benchmark's data and its features, what every method trains on.
 
-    ``y_*`` are 0/1 (1 = ``positive_label``, the larger label); ``groups_*`` the group names.
+    ``y_*`` are class codes into ``classes`` (binary: 0/1, 1 = ``positive_label``, the larger
+    label); ``groups_*`` the group names.
     """
 
     X_train: np.ndarray
@@ -79,6 +89,7 @@ class BenchmarkSplit:
     groups_train: np.ndarray
     groups_test: np.ndarray
     positive_label: object
+    classes: np.ndarray
     source: str
     features: str
     embedding_backend: str | None = None
@@ -126,7 +137,8 @@ def _read_cached(path):
         return None
 
 
-def prepare_split(*, seed=0, quick=False, n_samples=None, data=None, aae_threshold=0.5, text_column="text",
+def prepare_split(*, seed=0, quick=False, n_samples=None, data=None, target="binary", aae_threshold=0.5,
+                  text_column="text",
                   label_column="label", group_column="group", features="hybrid", backend="auto", device="auto",
                   cache_dir=None, verbose=0):
     """Load the data, split it (80/20, stratified by group and label) and build its features.
@@ -150,6 +162,9 @@ def prepare_split(*, seed=0, quick=False, n_samples=None, data=None, aae_thresho
     data : path-like or None
         The user's CSV/TSV (``text_column``, binary ``label_column``, ``group_column``); default
         the bundled hate-speech tweets (dialect at ``aae_threshold``).
+    target : {"binary", "multiclass"}
+        The bundled tweets' two classes (hate or offensive, neither) or three; for the user's
+        data, whether more than two labels are allowed.
     features : {"hybrid", "minilm", "lexical"}
         :data:`skfairpareto.features.FEATURE_SETS`.
     backend, device : str
@@ -167,9 +182,10 @@ def prepare_split(*, seed=0, quick=False, n_samples=None, data=None, aae_thresho
     from ..features import FEATURE_SETS, TextFeatures
 
     say = print if verbose else (lambda *a, **k: None)
-    texts, y, groups, source = load_texts(data=data, aae_threshold=aae_threshold, text_column=text_column,
-                                          label_column=label_column, group_column=group_column)
-    labels = check_binary(y)
+    texts, y, groups, source = load_texts(data=data, target=target, aae_threshold=aae_threshold,
+                                          text_column=text_column, label_column=label_column,
+                                          group_column=group_column)
+    labels = check_labels(y, target)
     if n_samples is None and quick:
         n_samples = QUICK_SAMPLES
     if n_samples is not None and n_samples < len(y):
@@ -203,9 +219,10 @@ def prepare_split(*, seed=0, quick=False, n_samples=None, data=None, aae_thresho
                                                meta=np.frombuffer(json.dumps(meta).encode(), np.uint8)))
         say(f"{features} features ({X_train.shape[1]} columns): fitted in {fit_seconds:.1f} s, all texts "
             f"transformed in {transform_seconds:.1f} s")
-    y01 = (y == labels[1]).astype(int)  # 1 = the larger label; fairlearn's reductions need 0/1
-    return BenchmarkSplit(X_train=X_train, X_test=X_test, y_train=y01[tr], y_test=y01[te], groups_train=groups[tr],
-                          groups_test=groups[te], positive_label=labels[1], source=source, features=features,
+    codes = np.searchsorted(labels, y)  # binary: 1 = the larger label; fairlearn's reductions need 0/1
+    return BenchmarkSplit(X_train=X_train, X_test=X_test, y_train=codes[tr], y_test=codes[te], groups_train=groups[tr],
+                          groups_test=groups[te], positive_label=labels[1] if len(labels) == 2 else None,
+                          classes=labels, source=source, features=features,
                           embedding_backend=meta["embedding_backend"], fit_seconds=fit_seconds,
                           transform_seconds=transform_seconds, from_cache=cached is not None,
                           group_counts=dict(zip(names.tolist(), counts.tolist())))

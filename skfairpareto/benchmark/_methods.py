@@ -14,11 +14,15 @@ import numpy as np
 
 OUR_METHODS = ("cba", "suhnpf", "phn-ls", "phn-epo", "fapareto")
 PEER_METHODS = ("expgrad", "gridsearch", "threshold", "adversarial")
-METHODS = OUR_METHODS + PEER_METHODS
+#: Peers of a K-class run: multinomial logistic regression; one ExponentiatedGradient per class
+#: (one-vs-rest, the workaround a fairlearn user would try), the argmax of their expected
+#: probabilities; holisticai's LP post-processing (Putzel & Lee), group-aware, when installed.
+MULTICLASS_PEERS = ("multinomial", "expgrad-ovr", "holisticai-lp")
+METHODS = OUR_METHODS + PEER_METHODS + MULTICLASS_PEERS
 #: Suffix of our fronts' group-aware runs (``group_aware=True``) in results.
 AWARE = "-aware"
 #: Methods that use the group at prediction time: compared only with each other.
-GROUP_AWARE_PEERS = ("threshold",)
+GROUP_AWARE_PEERS = ("threshold", "holisticai-lp")
 #: ThresholdOptimizer's ``constraints`` string of each criterion; it has none for accuracy parity,
 #: so equalized odds stands in there.
 THRESHOLD_OPTIMIZER_CONSTRAINTS = {
@@ -34,6 +38,8 @@ LABELS = {
     "fapareto": "FaParetoEnsemble", "expgrad": "fairlearn ExponentiatedGradient",
     "gridsearch": "fairlearn GridSearch", "threshold": "fairlearn ThresholdOptimizer",
     "adversarial": "fairlearn AdversarialFairnessClassifier",
+    "multinomial": "multinomial logistic regression", "expgrad-ovr": "fairlearn ExponentiatedGradient, one per class",
+    "holisticai-lp": "holisticai LPDebiaserMulticlass",
 }
 
 
@@ -77,14 +83,15 @@ def fairlearn_moment(criterion):
 
 
 def fit_ours(method, s, X, y, g, *, device, seed, constraints, validation_fraction, reference_point,
-             group_aware=False):
+             group_aware=False, threshold="auto"):
     """Fit one of :data:`OUR_METHODS`; returns ``([(alpha, member)], estimator or None)``."""
     from ..cba import CBAClassifier
     from ..fapareto import FaParetoEnsemble
     from ..phn import PHNParetoClassifier
     from ..suhnpf import SUHNPFParetoClassifier
 
-    common = dict(device=device, random_state=seed, constraints=constraints, group_aware=group_aware)
+    common = dict(device=device, random_state=seed, constraints=constraints, group_aware=group_aware,
+                  threshold=threshold)
     fronts = dict(common, validation_fraction=validation_fraction, reference_point=reference_point)
     if method == "cba":
         # One warm-started sweep from the accuracy end down: the accuracy stage is fitted once,
@@ -111,6 +118,52 @@ def fit_ours(method, s, X, y, g, *, device, seed, constraints, validation_fracti
         est = FaParetoEnsemble(**{**fronts, "validation_fraction": validation_fraction or 0.2}, **s["fapareto"])
     est.fit(X, y, sensitive_features=g)
     return list(zip(np.asarray(est.front_results_["alpha"], float), est.front_)), est
+
+
+def fit_multiclass_peer(method, s, X, y, g, seed, criterion):
+    """A K-class peer, as ``[(coordinate, predict)]`` with ``predict(X, groups) -> (n, K)`` class
+    probabilities (one-hot for hard predictions)."""
+    from sklearn.linear_model import LogisticRegression
+
+    X = X.astype(np.float64)
+    n_classes = int(y.max()) + 1
+    lr = LogisticRegression(max_iter=1000)
+    if method == "multinomial":
+        lr.fit(X, y)
+        return [(None, lambda Z, G: _one_hot(lr.predict(Z.astype(np.float64)), n_classes))]
+    if method == "expgrad-ovr":
+        from fairlearn import reductions
+
+        moment = fairlearn_moment(criterion)
+        out = []
+        for bound in s["bounds"]:
+            per_class = [reductions.ExponentiatedGradient(LogisticRegression(max_iter=1000),
+                                                          moment(difference_bound=bound)).fit(
+                X, (y == k).astype(int), sensitive_features=g) for k in range(n_classes)]
+
+            def predict(Z, G, per_class=per_class):
+                # The argmax of the classes' expected probabilities (fairlearn's _pmf_predict).
+                scores = np.column_stack([eg._pmf_predict(Z.astype(np.float64))[:, 1] for eg in per_class])
+                return _one_hot(scores.argmax(1), n_classes)
+
+            out.append((bound, predict))
+        return out
+    try:
+        from holisticai.bias.mitigation import LPDebiaserMulticlass
+    except ImportError as exc:
+        raise ImportError("the holisticai-lp peer needs holisticai with its bias extra: "
+                          "pip install 'holisticai[bias]'") from exc
+    lr.fit(X, y)
+    names = np.unique(g)
+    if len(names) != 2:
+        raise ValueError(f"holisticai's LPDebiaserMulticlass takes two groups, got {len(names)}")
+    lp = LPDebiaserMulticlass(constraint="EqualizedOdds").fit(y, lr.predict(X), g == names[0], g == names[1])
+    return [(None, lambda Z, G: _one_hot(np.asarray(lp.transform(lr.predict(Z.astype(np.float64)), G == names[0],
+                                                                 G == names[1])["y_pred"], dtype=int), n_classes))]
+
+
+def _one_hot(codes, n_classes):
+    return np.eye(n_classes)[np.asarray(codes, dtype=int)]
 
 
 def fit_peer(method, s, X, y, g, seed, criterion):

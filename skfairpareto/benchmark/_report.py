@@ -8,8 +8,11 @@ from ..metrics import hypervolume, pareto_mask, resolve_fairness_metric
 from ._methods import AWARE, METHODS, OUR_METHODS, is_group_aware, label
 
 
-def score_predictions(y, p, groups, criterion):
+def score_predictions(y, p, groups, criterion, classes=None):
     """Test metrics of a model from ``p = P(y_hat = 1)`` (hard 0/1, or expected for randomised models).
+
+    ``p`` of shape ``(n, K)`` holds class probabilities of K classes (one-hot for hard
+    predictions; ``classes`` names them): see :func:`score_multiclass`.
 
     Accuracy, and per group accuracy, true- and false-positive rate, are expected rates; ``gap``
     is the difference of expected rates that ``criterion``'s fairlearn metric compares
@@ -18,6 +21,8 @@ def score_predictions(y, p, groups, criterion):
     """
     import torch
 
+    if np.ndim(p) == 2:
+        return score_multiclass(y, p, groups, criterion, classes)
     # Clipped: a mixture's expected prediction can stray past 1 by rounding, and logit(1 + 1e-16) is NaN.
     y, p, groups = np.asarray(y, dtype=float), np.clip(np.asarray(p, dtype=float), 0.0, 1.0), np.asarray(groups)
     correct = y * p + (1 - y) * (1 - p)
@@ -31,6 +36,37 @@ def score_predictions(y, p, groups, criterion):
             out[f"{rate}_{name}"] = float(p[cell].mean()) if cell.any() else None
     evaluator = criterion.metric_criterion().load_data(None, None, n_groups=len(names))
     logits = torch.logit(torch.as_tensor(p, dtype=torch.float64))
+    out["gap"] = evaluator.gap(logits, torch.as_tensor(y), torch.as_tensor(codes))
+    return out
+
+
+def score_multiclass(y, P, groups, criterion, classes):
+    """Test metrics of a K-class model from class probabilities ``P`` (one-hot when hard).
+
+    Accuracy (expected), macro-F1 (of the argmax), and per group: accuracy, and per class its
+    recall ``P(y_hat = k | y = k)`` and false-positive rate ``P(y_hat = k | y != k)`` with the
+    number of samples behind each (``n_pos_*``, ``n_neg_*``: the sampling noise of a rate ``r``
+    is ``sqrt(r (1 - r) / n)``); ``gap`` is ``criterion``'s K-class metric on these rates.
+    """
+    import torch
+    from sklearn.metrics import f1_score
+
+    y, P, groups = np.asarray(y, dtype=int), np.clip(np.asarray(P, dtype=float), 0.0, 1.0), np.asarray(groups)
+    names, codes = np.unique(groups, return_inverse=True)
+    labels = [str(c) for c in classes]
+    correct = P[np.arange(len(y)), y]
+    out = {"accuracy": float(correct.mean()),
+           "macro_f1": float(f1_score(y, P.argmax(1), average="macro", labels=range(P.shape[1])))}
+    for g, name in enumerate(names):
+        in_g = codes == g
+        out[f"accuracy_{name}"] = float(correct[in_g].mean())
+        for k, label in enumerate(labels):
+            pos, neg = in_g & (y == k), in_g & (y != k)
+            out[f"recall_{label}_{name}"] = float(P[pos, k].mean()) if pos.any() else None
+            out[f"fpr_{label}_{name}"] = float(P[neg, k].mean()) if neg.any() else None
+            out[f"n_pos_{label}_{name}"], out[f"n_neg_{label}_{name}"] = int(pos.sum()), int(neg.sum())
+    evaluator = criterion.metric_criterion().load_data(None, None, n_groups=len(names), classes=np.asarray(classes))
+    logits = torch.log(torch.as_tensor(P, dtype=torch.float64).clamp_min(1e-300))
     out["gap"] = evaluator.gap(logits, torch.as_tensor(y), torch.as_tensor(codes))
     return out
 
@@ -89,7 +125,9 @@ def markdown(p):
             lines.append(f"| {label(m)} | {v['fit_seconds']:.1f} | {points} | {v['n_pareto_points']} | "
                          f"{v['test_hypervolume']:.5f} | {_fmt(v['fairest_gap'])} | "
                          f"{_fmt(v['best_accuracy_gap_le_1pt'])} | {_fmt(v['best_accuracy_gap_le_2pt'])} |")
-    if p["table3"]:
+    if p["table3"] and p.get("classes"):
+        lines += _multiclass_tables(p)
+    elif p["table3"]:
         g = p["groups"]
         lines += ["", "Seed paper's Table 3 and Table 4 layout (members nearest alpha = 1, 0.5, 0; accuracy "
                   "and false-positive rate in %):", "",
@@ -104,6 +142,37 @@ def markdown(p):
     return "\n".join(lines) + "\n"
 
 
+def _noise(rate, n):
+    """A rate with its sampling noise, in %: ``12.3 ± 4.5`` (one standard error)."""
+    if rate is None or not n:
+        return "–"
+    return f"{100 * rate:.1f} ± {100 * np.sqrt(rate * (1 - rate) / n):.1f}"
+
+
+def _multiclass_tables(p):
+    """The seed paper's Table-3 layout with macro-F1, then per-class FPR and recall by group."""
+    g, classes = p["groups"], p["classes"]
+    lines = ["", "Seed paper's Table 3 layout, K classes (members nearest alpha = 1, 0.5, 0; in %):", "",
+             "| method | alpha | member alpha | accuracy | macro-F1 | " + " | ".join(g) + " | gap |",
+             "|---|---:|---:|---:|---:|" + "---:|" * (len(g) + 1)]
+    peers = {m: [r for r in p["rows"] if r["method"] == m][0] for m in p["summary"] if m in ("multinomial",)}
+    for m, by_alpha in [*p["table3"].items(), *[(m, {"–": r}) for m, r in peers.items()]]:
+        for a, r in by_alpha.items():
+            member = "–" if r["coordinate"] is None else f"{r['coordinate']:.3f}"
+            lines.append(f"| {label(m)} | {a} | {member} | {_fmt(r['accuracy'])} | {_fmt(r['macro_f1'])} | "
+                         + " | ".join(_fmt(r.get(f"accuracy_{x}")) for x in g) + f" | {_fmt(r['gap'])} |")
+    for kind, title in (("fpr", "false-positive rate P(y_hat = k | y != k)"), ("recall", "recall P(y_hat = k | y = k)")):
+        n_key = "n_neg" if kind == "fpr" else "n_pos"
+        lines += ["", f"Per-class {title} by group, % ± one standard error (sampling noise):", "",
+                  "| method | alpha | " + " | ".join(f"{c}: {x}" for c in classes for x in g) + " |",
+                  "|---|---:|" + "---:|" * (len(classes) * len(g))]
+        for m, by_alpha in [*p["table3"].items(), *[(m, {"–": r}) for m, r in peers.items()]]:
+            for a, r in by_alpha.items():
+                lines.append(f"| {label(m)} | {a} | " + " | ".join(
+                    _noise(r.get(f"{kind}_{c}_{x}"), r.get(f"{n_key}_{c}_{x}")) for c in classes for x in g) + " |")
+    return lines
+
+
 def plots(p, predictions, y_test, groups_test, out):
     """``fronts.png`` (every method's non-dominated test points) and ``model_comparison.png``."""
     import matplotlib.pyplot as plt
@@ -112,7 +181,7 @@ def plots(p, predictions, y_test, groups_test, out):
 
     panels = [a for a in (False, True) if any(v["group_aware"] == a for v in p["summary"].values())]
     fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 5), squeeze=False, sharey=True)
-    markers = dict(zip(METHODS, "so^v*DPXh"))
+    markers = dict(zip(METHODS, "so^v*DPXh<>d"))
     for ax, aware in zip(axes[0], panels):
         for m, v in p["summary"].items():
             if v["group_aware"] != aware:

@@ -62,18 +62,27 @@ def _descr():
     )
 
 
+#: Names of the three classes of ``target="multiclass"`` (Davidson et al.'s codes 0, 1, 2).
+MULTICLASS_NAMES = np.array(["hate", "offensive", "neither"])
+
+
 def load_hate_speech(
     *,
+    target="binary",
     aae_threshold=0.5,
     data_dir=None,
     verify_checksums=True,
     return_X_y=False,
     as_frame=False,
 ):
-    """Load the Davidson et al. (2017) tweets with binary labels and dialect groups.
+    """Load the Davidson et al. (2017) tweets with their labels and dialect groups.
 
     Parameters
     ----------
+    target : {"binary", "multiclass"}, default="binary"
+        ``"binary"``: 1 for hate speech or offensive language, 0 for neither. ``"multiclass"``:
+        the three classes as the annotators labelled them, ``0`` hate, ``1`` offensive, ``2``
+        neither (``target_names`` names them).
     aae_threshold : float in (0, 1], default=0.5
         A tweet is in group ``'AAE'`` when its inferred African-American English proportion is
         at least this value, else ``'SAE'``.
@@ -94,7 +103,8 @@ def load_hate_speech(
     -------
     Bunch
         ``data`` (tweet texts; a DataFrame with ``tweet``, ``aae_proportion`` and ``dialect``
-        columns when ``as_frame``), ``target`` (1 = hate or offensive), ``target_names``,
+        columns when ``as_frame``), ``target`` (binary: 1 = hate or offensive; multiclass:
+        ``0`` hate, ``1`` offensive, ``2`` neither), ``target_names`` (the classes' names),
         ``sensitive_features`` (``'AAE'`` / ``'SAE'``), ``aae_proportion`` (NaN without
         estimate), ``raw_class`` (0 hate, 1 offensive, 2 neither), ``frame`` (everything, when
         ``as_frame``) and ``DESCR``.
@@ -105,7 +115,12 @@ def load_hate_speech(
     >>> data = load_hate_speech()
     >>> len(data.data), sorted(set(data.sensitive_features))
     (24783, ['AAE', 'SAE'])
+    >>> three = load_hate_speech(target="multiclass")
+    >>> three.target_names.tolist(), sorted(set(three.target.tolist()))
+    (['hate', 'offensive', 'neither'], [0, 1, 2])
     """
+    if target not in ("binary", "multiclass"):
+        raise ValueError(f"target must be 'binary' or 'multiclass', got {target!r}")
     if not isinstance(aae_threshold, Real) or not 0.0 < aae_threshold <= 1.0:
         raise ValueError(f"aae_threshold must be a number in (0, 1], got {aae_threshold!r}")
     raw = read_data_file("davidson2017/labeled_data.csv", data_dir, verify_checksums)
@@ -123,7 +138,7 @@ def load_hate_speech(
     aae = model.predict_proportions(tweets)[:, 0]
     dialect = np.where(aae >= aae_threshold, "AAE", "SAE").astype(object)
     raw_class = df["class"].to_numpy()
-    target = (raw_class != 2).astype(np.int64)
+    labels = (raw_class != 2).astype(np.int64) if target == "binary" else raw_class.astype(np.int64)
 
     frame = pd.DataFrame(
         {
@@ -131,7 +146,7 @@ def load_hate_speech(
             "aae_proportion": aae,
             "dialect": pd.Categorical(dialect, categories=["AAE", "SAE"]),
             "raw_class": raw_class,
-            "target": target,
+            "target": labels,
         },
         index=df.index,
     )
@@ -139,13 +154,13 @@ def load_hate_speech(
         data, target_out = frame[["tweet", "aae_proportion", "dialect"]], frame["target"]
         sensitive = frame["dialect"]
     else:
-        data, target_out, sensitive = tweets, target, dialect
+        data, target_out, sensitive = tweets, labels, dialect
     if return_X_y:
         return data, target_out
     return Bunch(
         data=data,
         target=target_out,
-        target_names=np.array(["neither", "hate_or_offensive"]),
+        target_names=np.array(["neither", "hate_or_offensive"]) if target == "binary" else MULTICLASS_NAMES,
         sensitive_features=sensitive,
         aae_proportion=aae,
         raw_class=raw_class,
