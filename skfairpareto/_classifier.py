@@ -14,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._utils import release_pages
 from ._validation import check_sensitive_features, validate_features
-from .criteria import saturated_logits
+from .criteria import FairnessObjectives, saturated_logits
 
 #: Rows evaluated at once at prediction time: memory beyond the output stays bounded on large or
 #: memory-mapped inputs (and on wide MLP heads).
@@ -239,14 +239,33 @@ def threshold_curves(logits, y, codes, criterion):
                           (y != 0).astype(float), (y != 1).astype(float), y, codes, criterion)
 
 
-def hard_scales(logits, y, codes, criterion, offsets=0.0):
-    """Hard error and gap of a head's own decisions (the normalisers of :func:`tune_threshold`)."""
+def hard_objectives(criterion, codes):
+    """``[(criterion, codes)]`` of every fairness objective, as hard predictions are measured.
+
+    ``criterion`` is a fit's bound criterion (or :class:`~skfairpareto.criteria.FairnessObjectives`);
+    each objective's :meth:`~skfairpareto.criteria.FairnessCriterion.metric_criterion`, bound
+    alike, with the group codes it compares.
+    """
+    codes = np.asarray(codes)
+    if isinstance(criterion, FairnessObjectives):
+        return [(m, criterion.codes(codes, j)) for j, m in enumerate(criterion.metric_criteria())]
+    metric = criterion.metric_criterion().load_data(None, None, n_groups=criterion.n_groups_,
+                                                    group_names=criterion.group_names_, classes=criterion.classes_)
+    return [(metric, codes)]
+
+
+def hard_scales(logits, y, objectives, offsets=0.0):
+    """Hard error and every gap of a head's own decisions: ``[error, gap_1, ...]``.
+
+    ``objectives`` lists ``(criterion, codes)``: each fairness objective's bound criterion and
+    the group codes it compares. These are the normalisers of :func:`tune_threshold`.
+    """
     z = np.asarray(logits, dtype=np.float64) - offsets
     predictions = (z > 0).astype(np.int64) if z.ndim == 1 else z.argmax(axis=1)
     y = np.asarray(y).astype(np.int64)
-    gap = criterion.gap(saturated_logits(torch.as_tensor(predictions), criterion.n_classes_),
-                        torch.as_tensor(y), torch.as_tensor(np.asarray(codes)))
-    return np.array([np.mean(predictions != y), gap])
+    gaps = [criterion.gap(saturated_logits(torch.as_tensor(predictions), criterion.n_classes_), torch.as_tensor(y),
+                          torch.as_tensor(np.asarray(codes))) for criterion, codes in objectives]
+    return np.array([np.mean(predictions != y), *gaps])
 
 
 def _best(thresholds, objective, current):
@@ -255,12 +274,14 @@ def _best(thresholds, objective, current):
     return float(thresholds[best[np.argmin(np.abs(thresholds[best] - current))]])
 
 
-def tune_threshold(logits, y, codes, criterion, alpha, scales, max_passes=3):
-    """The group-blind decision rule minimising ``alpha * error / s1 + (1 - alpha) * gap / s2``.
+def tune_threshold(logits, y, objectives, weights, scales, max_passes=3):
+    """The group-blind decision rule minimising ``sum_j weights_j * h_j / s_j`` on hard predictions.
 
-    Error and gap are those of the hard predictions, ``scales`` the accuracy-optimal head's
-    (:func:`hard_scales`). The error also enters with a weight of 1e-3, as the Fritz-John
-    polish's tie-breaker does: at ``alpha = 0`` the fairest rules are many (every constant
+    ``h`` is ``[error, gap_1, ...]`` of the hard predictions (``objectives`` lists ``(criterion,
+    codes)``, one per fairness objective), ``scales`` the accuracy-optimal head's
+    (:func:`hard_scales`); two objectives take ``weights = (alpha, 1 - alpha)`` (a number is that
+    ``alpha``). The error also enters with a weight of 1e-3, as the Fritz-John polish's
+    tie-breaker does: where only the gaps count, the fairest rules are many (every constant
     prediction has no gap), and the most accurate of them is meant.
 
     One logit (two classes): the logit threshold, searched exactly over every candidate
@@ -268,31 +289,34 @@ def tune_threshold(logits, y, codes, criterion, alpha, scales, max_passes=3):
     per class subtracted from the logits before the argmax, by exact coordinate search (each
     class's offset in turn, the others fixed; ``max_passes`` rounds, until nothing moves).
     """
-    s1, s2 = (max(float(s), 1e-6) for s in scales)
+    weights = np.array([weights, 1.0 - weights] if np.ndim(weights) == 0 else weights, dtype=float)
+    s = np.maximum(np.asarray(scales, dtype=float), 1e-6)
 
     def objective(errors, gaps):
-        return (alpha + 1e-3) * errors / s1 + (1.0 - alpha) * gaps / s2
+        return (weights[0] + 1e-3) * errors / s[0] + sum(w * g / sj for w, g, sj in zip(weights[1:], gaps, s[1:]))
+
+    def curves(score, off, on):
+        """Thresholds, errors and every objective's gaps where ``on`` replaces ``off`` above ``score``."""
+        out = [_switch_curves(score, _hard_values(c, off, y), _hard_values(c, on, y), (y != off).astype(float),
+                              (y != on).astype(float), y, codes, c) for c, codes in objectives]
+        return out[0][0], out[0][1], [o[2] for o in out]
 
     z = np.asarray(logits, dtype=np.float64)
     y = np.asarray(y).astype(np.int64)
     if z.ndim == 1:
-        thresholds, errors, gaps = threshold_curves(z, y, codes, criterion)
+        thresholds, errors, gaps = curves(z, np.zeros(len(z), dtype=np.int64), np.ones(len(z), dtype=np.int64))
         return _best(thresholds, objective(errors, gaps), 0.0)
     n_classes = z.shape[1]
     offsets = np.zeros(n_classes)
     for _ in range(max_passes):
         moved = False
         for k in range(n_classes):
-            adjusted = z - offsets
-            others = adjusted.copy()
+            others = z - offsets
             others[:, k] = -np.inf
             other = others.argmax(axis=1)
             # Class k is predicted where z_k - b_k beats the best other class: where b_k < score.
             score = z[:, k] - others[np.arange(len(z)), other]
-            on = np.full(len(z), k)
-            thresholds, errors, gaps = _switch_curves(
-                score, _hard_values(criterion, other, y), _hard_values(criterion, on, y),
-                (y != other).astype(float), (y != k).astype(float), y, codes, criterion)
+            thresholds, errors, gaps = curves(score, other, np.full(len(z), k))
             best = _best(thresholds, objective(errors, gaps), offsets[k])
             moved |= best != offsets[k]
             offsets[k] = best

@@ -11,12 +11,20 @@ import re
 
 DOCS = {
     # -- parameters ---------------------------------------------------------------------------
-    "constraints": '''constraints : str or criterion object, default="error_rate_parity"
+    "constraints": '''constraints : str, criterion object or list of them, default="error_rate_parity"
     The fairness criterion f2 trains for, as fairlearn names it: ``"error_rate_parity"``,
     ``"true_positive_rate_parity"``, ``"false_positive_rate_parity"``, ``"equalized_odds"`` or
     ``"demographic_parity"``; or the matching ``fairlearn.reductions`` object, or a
     :class:`~skfairpareto.criteria.FairnessCriterion` (for example
-    ``ErrorRateParity(gap_loss="bce")``, the seed paper's loss gap). See docs/estimators.md.''',
+    ``ErrorRateParity(gap_loss="bce")``, the seed paper's loss gap). A list makes each criterion
+    an objective of its own, beside the error: a front over more than two objectives
+    (docs/criteria.md).''',
+    "sensitive_objectives": '''sensitive_objectives : {"joint", "per_column"}, default="joint"
+    With several sensitive-feature columns: ``"joint"`` compares their intersections, one group
+    per combination of values, as fairlearn does; ``"per_column"`` makes every column (for every
+    criterion of ``constraints``) a fairness objective of its own, on that column's groups, so
+    the front trades them off against each other (docs/criteria.md, "More than one fairness
+    objective").''',
     "hidden_layer_sizes": '''hidden_layer_sizes : tuple of int, default=()
     Hidden layers of every head; ``()`` is a linear head (logistic regression).''',
     "dropout": '''dropout : float in [0, 1), default=0.0
@@ -27,7 +35,7 @@ DOCS = {
     uses the group at prediction time: ``predict``, ``predict_proba``, ``decision_function`` and
     ``score`` need ``sensitive_features`` (requested by default under metadata routing, so
     Pipelines and searches pass them on). Whether that is allowed is a legal and ethical question
-    (docs/estimators.md, "Group-blind or group-aware?"); compare such models only with
+    (docs/group_aware.md); compare such models only with
     group-aware peers.''',
     "weight_decay": '''weight_decay : float, default=3e-5
     L2 penalty ``weight_decay / 2 * ||theta||^2`` of every head, part of f1, so the scalarisation

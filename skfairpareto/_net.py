@@ -173,13 +173,13 @@ class HyperNetTrainer(NeuralNet):
             f = self.fairness_criterion.objectives(logits, y, groups)
             return with_weight_decay(f, params.values(), self.weight_decay)  # L2 of the generated head
 
-        rays = sample_rays(self.n_rays_per_step, 2, self.concentration, device=self.device)
+        rays = sample_rays(self.n_rays_per_step, len(self.ideal), self.concentration, device=self.device)
         loss, fs, residuals = hypernetwork_loss(
             hnet, objectives, rays, solver=self.solver, ideal=self.ideal, scales=self.scales
         )
         loss.backward()
-        self.history.record_batch("f1", float(fs[:, 0].mean()))
-        self.history.record_batch("f2", float(fs[:, 1].mean()))
+        for j in range(fs.shape[1]):
+            self.history.record_batch(f"f{j + 1}", float(fs[:, j].mean()))
         self.history.record_batch("ray_residual", float(residuals.mean()))
         return {"loss": loss, "y_pred": None}
 

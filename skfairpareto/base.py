@@ -11,11 +11,21 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._classifier import ClassifierTags, GroupRequestsMixin, hard_scales, head_logits, require_groups, tune_threshold
+from ._classifier import (
+    ClassifierTags,
+    GroupRequestsMixin,
+    hard_objectives,
+    hard_scales,
+    head_logits,
+    require_groups,
+    tune_threshold,
+)
 from ._docs import fill_doc
 from ._utils import is_memory_mapped
 from ._validation import (
     HEAD_CONSTRAINTS,
+    bind_objectives,
+    objective_names,
     check_target,
     check_head_params,
     check_in_interval,
@@ -43,6 +53,7 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
     Parameters
     ----------
     {{constraints}}
+    {{sensitive_objectives}}
     {{hidden_layer_sizes}}
     {{dropout}}
     {{group_aware}}
@@ -62,7 +73,8 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
 
     #: Parameters every front estimator has; subclasses extend the table with their own.
     _parameter_constraints: dict = {
-        **{name: HEAD_CONSTRAINTS[name] for name in ("constraints", "hidden_layer_sizes", "dropout", "group_aware",
+        **{name: HEAD_CONSTRAINTS[name] for name in ("constraints", "sensitive_objectives", "hidden_layer_sizes",
+                                                     "dropout", "group_aware",
                                                      "weight_decay", "device", "random_state", "verbose")},
         "selection": [Interval(Real, 0, 1, closed="both"), StrOptions(set(_NAMED_SELECTIONS)), dict],
         "fairness_metric": [None, str, callable],
@@ -91,8 +103,8 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
     #: estimator (member parameter -> own attribute); subclasses extend it.
     _MEMBER_PARAM_SOURCES = {
         name: name
-        for name in ("constraints", "hidden_layer_sizes", "dropout", "group_aware", "weight_decay", "threshold",
-                     "device", "random_state")
+        for name in ("constraints", "sensitive_objectives", "hidden_layer_sizes", "dropout", "group_aware",
+                     "weight_decay", "threshold", "device", "random_state")
     }
 
     def _member_params(self):
@@ -106,8 +118,14 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
     # -- validation and evaluation --------------------------------------------------------------
 
     def _objective_names(self):
-        """Names of the evaluated objectives, each minimised: the error, then the fairness gap."""
-        return ["error", "gap"]
+        """Names of the evaluated objectives, each minimised: the error, then the fairness gap(s).
+
+        One fairness objective is ``"gap"``; several are named after their criterion (and
+        sensitive column): ``"gap[true_positive_rate_parity]"``, ``"gap[equalized_odds:race]"``.
+        """
+        if hasattr(self, "criterion_"):
+            return ["error", *getattr(self.criterion_, "names", ["gap"])]
+        return ["error", *getattr(self, "_expected_names", ["gap"])]
 
     def _check_selection(self, sel):
         """Check a selection rule; returns it with any deprecated bound name translated."""
@@ -173,18 +191,34 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         # Every option is checked here, before any data work.
         self._validate_params()
         self._resolve_renamed()
+        for attribute in ("criterion_", "_objectives_"):  # a refit starts from the options alone
+            self.__dict__.pop(attribute, None)
+        criteria = check_head_params(self)
+        self._expected_names = objective_names(criteria, sensitive_features, self.sensitive_objectives)
         selection = self._check_selection(self.selection)
-        criterion = check_head_params(self)
+        if self.reference_point is not None:  # its values now, its length once the objectives are known
+            ref = np.asarray(self.reference_point, dtype=float)
+            if ref.ndim != 1 or not np.all(np.isfinite(ref)) or np.any(ref <= 0):
+                raise ValueError(f"reference_point must be positive numbers, one per objective, got "
+                                 f"{self.reference_point!r}")
         self._check_params()
-        reference = self._reference_point()
-        resolve_fairness_metric(self.fairness_metric, criterion)  # a bad name fails here, before any data work
+        several = len(criteria) > 1 or (self.sensitive_objectives == "per_column" and np.ndim(sensitive_features) == 2
+                                        and np.shape(sensitive_features)[1] > 1)
+        if several and self.fairness_metric is not None:
+            raise ValueError("fairness_metric names one metric, but the front has several fairness objectives; leave "
+                             "it None (each objective is measured by its criterion's metric)")
+        resolve_fairness_metric(self.fairness_metric, criteria[0])  # a bad name fails here, before any data work
         X, y = validate_features(self, X, y, ensure_min_samples=2)
         y01, self.classes_ = check_target(y)
         codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
-        self.criterion_ = criterion.load_data(y01, codes, n_groups=len(self.groups_), group_names=self.groups_,
-                                              classes=self.classes_)
-        # Bound to the classes: for K classes the criterion's metric is the K-class one.
-        self._fairness_metric_ = resolve_fairness_metric(self.fairness_metric, self.criterion_)
+        self.criterion_ = bind_objectives(criteria, y01, codes, self.groups_, self.classes_, sensitive_features,
+                                          self.sensitive_objectives)
+        # Each objective's metric on hard predictions, bound to the classes (K classes: the K-class one).
+        bound = getattr(self.criterion_, "criteria", [self.criterion_])
+        self._objectives_ = [(name, resolve_fairness_metric(self.fairness_metric, c), j)
+                             for j, (name, c) in enumerate(zip(self._objective_names()[1:], bound))]
+        self._fairness_metric_ = self._objectives_[0][1]
+        reference = self._reference_point()
 
         if X_val is not None or y_val is not None or sensitive_features_val is not None:
             if X_val is None or y_val is None or sensitive_features_val is None:
@@ -222,6 +256,9 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
             )
         tuning = validation if validation is not None else (X_fit, y_fit, codes_fit)
         thresholds = self._set_thresholds(members, coords, *tuning, held_out=validation is not None)
+        if "weights" in coords:  # several fairness objectives: a weight column each, beside alpha
+            weights = np.asarray(coords.pop("weights"), dtype=float)
+            coords.update({f"weight[{name}]": weights[:, j] for j, name in enumerate(self._objective_names()[1:], 1)})
         if thresholds.ndim == 1:
             coords["threshold"] = thresholds
         else:  # K classes: one offset per class, a column each (front_results_ stays a flat table)
@@ -261,17 +298,24 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
             for member in members:
                 member.threshold_ = member._untuned_threshold(value)
             return np.array([m.threshold_ for m in members])
-        hard = self.criterion_.metric_criterion().load_data(None, None, n_groups=len(self.groups_),
-                                                            classes=self.classes_)
-        alphas = np.asarray(coords["alpha"], dtype=float)
+        hard = hard_objectives(self.criterion_, codes)
+        weights = self._member_weights(coords)
         logits = [head_logits(m.net_.module_, X, codes if self.group_aware else None) for m in members]
-        end = int(np.argmax(alphas))
-        scales = hard_scales(logits[end], y01, codes, hard)
-        for i, (member, alpha, z) in enumerate(zip(members, alphas, logits)):
+        end = int(np.argmax(weights[:, 0]))
+        scales = hard_scales(logits[end], y01, hard)
+        for i, (member, w, z) in enumerate(zip(members, weights, logits)):
             member.hard_scales_ = scales
-            if i != end and alpha < 1.0:
-                member.threshold_ = tune_threshold(z, y01, codes, hard, alpha, scales)
+            if i != end and w[0] < 1.0:
+                member.threshold_ = tune_threshold(z, y01, hard, w, scales)
         return np.array([m.threshold_ for m in members])
+
+    def _member_weights(self, coords):
+        """Each member's scalarisation weights, one per objective: ``(alpha, 1 - alpha)`` for two,
+        ``coords["weights"]`` for more."""
+        if "weights" in coords:
+            return np.asarray(coords["weights"], dtype=float)
+        alphas = np.asarray(coords["alpha"], dtype=float)
+        return np.column_stack([alphas, 1.0 - alphas])
 
     def _reference_point(self):
         """The hypervolume reference point: ``reference_point``, or 1 for every objective."""
@@ -284,13 +328,35 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
                              f"{names}, got {self.reference_point!r}")
         return tuple(ref.tolist())
 
-    def _evaluate(self, prefix, X, y, codes):
+    def _objective_groups(self, codes):
+        """Per fairness objective, the group of each sample it compares (joint or one column's)."""
+        objectives = getattr(self.criterion_, "criteria", [self.criterion_])
+        return [self.groups_[codes] if self.criterion_ is c or self.criterion_.columns[j] is None
+                else c.group_names_[self.criterion_.codes(codes, j)] for j, c in enumerate(objectives)]
+
+    def _scores(self, member, X, y, codes):
+        """Error, accuracy of each group and every fairness objective's gap of one member's predictions."""
         groups = self.groups_[codes]
+        pred = member.predict(X, groups)
+        scores = evaluate_predictions(y, pred, groups, self._fairness_metric_, self._pos_label())
+        if self._objective_names() == ["error", "gap"] and self._objectives_[0][2] == 0 and \
+                not hasattr(self.criterion_, "criteria"):
+            return scores  # one objective on the joint groups: that gap
+        scores.pop("gap")
+        for (name, metric, _), group_labels in zip(self._objectives_, self._objective_groups(codes)):
+            scores[name] = evaluate_predictions(y, pred, group_labels, metric, self._pos_label())["gap"]
+        return scores
+
+    def _hard_objectives(self, member, X, y, codes):
+        """The member's objective vector on hard predictions: ``[error, gap_1, ...]``."""
+        scores = self._scores(member, X, y, codes)
+        return [scores[name] for name in self._objective_names()]
+
+    def _evaluate(self, prefix, X, y, codes):
+        """Error, accuracy of each group and every fairness objective's gap, per member."""
         out: dict[str, list] = {}
         for member in self.front_:
-            scores = evaluate_predictions(y, member.predict(X, groups), groups, self._fairness_metric_,
-                                          self._pos_label())
-            for key, value in scores.items():
+            for key, value in self._scores(member, X, y, codes).items():
                 out.setdefault(f"{prefix}_{key}", []).append(value)
         return {k: np.asarray(v) for k, v in out.items()}
 
@@ -301,7 +367,10 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
     def _select(self, selection):
         r = self.front_results_
         split = self.evaluation_split_
-        err, gap = r[f"{split}_error"], r[f"{split}_gap"]
+        names = self._objective_names()
+        err = r[f"{split}_error"]
+        gaps = np.column_stack([r[f"{split}_{name}"] for name in names[1:]])
+        gap = gaps.sum(axis=1)  # one gap, or the gaps' sum: the fairness tie-breaker
         if isinstance(selection, dict):
             values = {k: r[f"{split}_{k.removeprefix('max_')}"] for k in selection}
             ok = np.flatnonzero(np.all([values[k] <= bound for k, bound in selection.items()], axis=0))
@@ -318,6 +387,12 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
             front = np.flatnonzero(r["pareto_optimal"])
             if len(front) < 3:
                 return int(front[np.argmin(err[front])])
+            if len(names) > 2:
+                # More than two objectives: the Pareto-optimal member nearest the ideal point, each
+                # objective scaled to [0, 1] over the front.
+                F = np.column_stack([err, gaps])[front]
+                F = (F - F.min(0)) / np.maximum(np.ptp(F, axis=0), 1e-12)
+                return int(front[np.argmin(np.linalg.norm(F, axis=1))])
             e = (err[front] - err[front].min()) / max(np.ptp(err[front]), 1e-12)
             u = (gap[front] - gap[front].min()) / max(np.ptp(gap[front]), 1e-12)
             # Farthest below the chord from the most accurate to the fairest point.
@@ -397,17 +472,23 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
     def plot_front(self, ax=None, *, split=None, annotate=True):
         """Draw the members' error against their fairness metric, the selected member marked.
 
+        With more than two objectives, a scatter matrix instead: every pair of objectives (the
+        error against each gap, and the gaps against each other), the Pareto-optimal members
+        filled.
+
         Parameters
         ----------
-        ax : matplotlib Axes or None
+        ax : matplotlib Axes, ndarray of Axes or None
+            Where to draw (two objectives: one Axes; ``m`` objectives: an ``(m - 1, m - 1)``
+            array); default a new figure.
         split : {"train", "val"} or None
             Which recorded evaluation to draw; default the evaluation split.
         annotate : bool
-            Write each member's alpha beside it.
+            Write each member's alpha beside it (two objectives).
 
         Returns
         -------
-        matplotlib Axes
+        matplotlib Axes, or ndarray of Axes (more than two objectives)
         """
         import matplotlib.pyplot as plt
 
@@ -415,6 +496,9 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         split = split or self.evaluation_split_
         if f"{split}_error" not in self.front_results_:
             raise ValueError(f"no evaluation on split {split!r}; fitted splits: train, {self.evaluation_split_}")
+        names = self._objective_names()
+        if len(names) > 2:
+            return self._plot_matrix(ax, split, names)
         if ax is None:
             _, ax = plt.subplots(figsize=(5, 4))
         r = self.front_results_
@@ -430,3 +514,29 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         ax.set_ylabel(f"{self._fairness_metric_.__name__} ({split})")
         ax.legend()
         return ax
+
+    def _plot_matrix(self, axes, split, names):
+        """Scatter matrix of the objectives: row ``i`` plots objective ``i + 1`` against each before it."""
+        import matplotlib.pyplot as plt
+
+        m = len(names)
+        if axes is None:
+            _, axes = plt.subplots(m - 1, m - 1, figsize=(3.6 * (m - 1), 3.2 * (m - 1)), squeeze=False)
+        axes = np.asarray(axes).reshape(m - 1, m - 1)
+        r = self.front_results_
+        values = [r[f"{split}_{name}"] for name in names]
+        optimal, i = r["pareto_optimal"], self.selected_index_
+        for row in range(m - 1):
+            for col in range(m - 1):
+                ax = axes[row, col]
+                if col > row:
+                    ax.set_visible(False)
+                    continue
+                x, y = values[col], values[row + 1]
+                ax.scatter(x[~optimal], y[~optimal], facecolors="none", edgecolors="tab:blue", s=18)
+                ax.scatter(x[optimal], y[optimal], color="tab:blue", s=18, label="Pareto-optimal")
+                ax.plot(x[i], y[i], "*", ms=14, color="tab:red", label="selected")
+                ax.set_xlabel(f"{names[col]} ({split})", fontsize=8)
+                ax.set_ylabel(f"{names[row + 1]} ({split})", fontsize=8)
+        axes[0, 0].legend(fontsize=7)
+        return axes

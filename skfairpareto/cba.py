@@ -13,6 +13,7 @@ from ._classifier import (
     PREDICT_BATCH_SIZE,
     ClassifierTags,
     HeadClassifierMixin,
+    hard_objectives,
     hard_scales,
     head_logits,
     tune_threshold,
@@ -22,18 +23,23 @@ from ._net import FairObjectiveNet, StopOnDivergence, TensorBatchLoader, objecti
 from ._utils import resolve_device, torch_seeded
 from ._validation import (
     HEAD_CONSTRAINTS,
+    bind_objectives,
+    split_group_names,
     check_target,
     check_groups_have_both_labels,
     check_head_params,
     check_sensitive_features,
     validate_features,
 )
-from .criteria import resolve_criterion
+from .criteria import resolve_objectives
 from .heads import GroupOffsets, MLPHead
 
 
 def _criterion_key(criterion):
-    return type(criterion), repr(sorted(criterion.get_params().items()))
+    """What a warm start must find unchanged: the criteria, their options and the groups they compare."""
+    items = getattr(criterion, "criteria", [criterion])
+    return (type(criterion), tuple((type(c), repr(sorted(c.get_params().items())), c.n_groups_) for c in items),
+            tuple(getattr(criterion, "names", ())))
 
 
 @fill_doc
@@ -54,8 +60,14 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
     Parameters
     ----------
     alpha : float in [0, 1], default=1.0
-        Weight of the accuracy objective; ``1`` is accuracy only, ``0`` fairness only.
+        Weight of the accuracy objective; ``1`` is accuracy only, ``0`` fairness only. With
+        several fairness objectives (and no ``weights``) they share ``1 - alpha`` equally.
+    weights : array-like of shape (n_objectives,) or None, default=None
+        A point of the simplex: one weight per objective (the error first, then each fairness
+        objective), for fronts over more than two objectives; overrides ``alpha``, which then
+        reads ``weights[0]``. ``None``: ``(alpha, 1 - alpha)`` for two objectives.
     {{constraints}}
+    {{sensitive_objectives}}
     {{hidden_layer_sizes}}
     {{dropout}}
     module : torch.nn.Module class or None, default=None
@@ -120,7 +132,9 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         self,
         alpha=1.0,
         *,
+        weights=None,
         constraints="error_rate_parity",
+        sensitive_objectives="joint",
         hidden_layer_sizes=(),
         dropout=0.0,
         module=None,
@@ -139,7 +153,9 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         verbose=0,
     ):
         self.alpha = alpha
+        self.weights = weights
         self.constraints = constraints
+        self.sensitive_objectives = sensitive_objectives
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.module = module
@@ -160,6 +176,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
     _parameter_constraints: dict = {
         **HEAD_CONSTRAINTS,
         "alpha": [Interval(Real, 0, 1, closed="both")],
+        "weights": ["array-like", None],
         "module": [callable, None],
         "optimizer": [callable],
         "threshold": [StrOptions({"auto"}), Real],
@@ -212,8 +229,8 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         X, y = validate_features(self, X, y, ensure_min_samples=2, y_numeric=False)
         y01, self.classes_ = check_target(y)
         codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
-        self.criterion_ = resolve_criterion(self.constraints).load_data(
-            y01, codes, n_groups=len(self.groups_), group_names=self.groups_, classes=self.classes_)
+        self.criterion_ = bind_objectives(resolve_objectives(self.constraints), y01, codes, self.groups_,
+                                          self.classes_, sensitive_features, self.sensitive_objectives)
         check_groups_have_both_labels(y01, codes, self.groups_, self.classes_)
         return X, y01, codes
 
@@ -222,14 +239,21 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         return value if len(self.classes_) == 2 else np.full(len(self.classes_), value)
 
     @classmethod
-    def _from_module_state(cls, params, state_dict, *, classes, groups, n_features, scales):
-        """A fitted CBAClassifier around given head weights (how front members are built)."""
+    def _from_module_state(cls, params, state_dict, *, classes, groups, n_features, scales, criterion=None):
+        """A fitted CBAClassifier around given head weights (how front members are built).
+
+        ``criterion`` is the front's bound criterion (or objectives); without one (a member read
+        from a file) it is bound anew from ``constraints`` and the group names.
+        """
         est = cls(**params)
         est.classes_, est.groups_, est.n_features_in_ = classes, groups, n_features
         est.objective_scales_ = np.asarray(scales, dtype=float)
         est.threshold_, est.hard_scales_ = est._untuned_threshold(0.0), None  # the front tunes or sets it
-        est.criterion_ = resolve_criterion(est.constraints).load_data(None, None, n_groups=len(groups),
-                                                                      group_names=groups, classes=classes)
+        if criterion is None:
+            columns = split_group_names(groups) if est.sensitive_objectives == "per_column" else groups
+            criterion = bind_objectives(resolve_objectives(est.constraints), None, np.arange(len(groups)), groups,
+                                        classes, columns, est.sensitive_objectives)
+        est.criterion_ = criterion
         # The member lives where its weights are: a model fitted on GPU and loaded on a CPU-only
         # machine (skorch maps its tensors to CPU) builds CPU members even if device="cuda".
         device = next(iter(state_dict.values())).device if state_dict else None
@@ -270,25 +294,25 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
             np.array_equal(a, b) for a, b in zip(previous[1:3], (self.classes_, self.groups_))
         ) and previous[3] == _criterion_key(self.criterion_)
         data = {"X": X, "groups": groups}
+        weights = self._objective_weights()
         # Tuned on the training data only where that is unbiased: for rates that ignore the labels.
         tuned = self.threshold == "auto" and self.criterion_.label_free
-        hard = self.criterion_.metric_criterion().load_data(None, None, n_groups=len(self.groups_),
-                                                            classes=self.classes_)
+        hard = hard_objectives(self.criterion_, groups)
         with torch_seeded(self.random_state):
             if warm:
                 net, scales, h_scales = self.net_, self.objective_scales_, self.hard_scales_
-                net.set_params(weights=(float(self.alpha), 1.0 - float(self.alpha)), scales=tuple(scales),
-                               max_epochs=self.max_epochs, fairness_criterion=self.criterion_)
+                net.set_params(weights=weights, scales=tuple(scales), max_epochs=self.max_epochs,
+                               fairness_criterion=self.criterion_)
                 net.initialize_optimizer()
                 net.partial_fit(data, y01)
             else:
                 net = self._make_net(X.shape[1])
                 net.fit(data, y01)
                 start = objectives_of(net.module_, X, y01, groups, self.criterion_, net.device, self.weight_decay)
-                scales = np.maximum(start, 1e-8) if self.normalize_objectives else np.ones(2)
-                h_scales = hard_scales(head_logits(net.module_, X, groups), y01, groups, hard) if tuned else None
-                if self.alpha < 1.0:
-                    net.set_params(weights=(float(self.alpha), 1.0 - float(self.alpha)), scales=tuple(scales))
+                scales = np.maximum(start, 1e-8) if self.normalize_objectives else np.ones(len(weights))
+                h_scales = hard_scales(head_logits(net.module_, X, groups), y01, hard) if tuned else None
+                if weights[0] < 1.0:
+                    net.set_params(weights=weights, scales=tuple(scales))
                     net.initialize_optimizer()
                     net.partial_fit(data, y01)
             device = net.device
@@ -298,15 +322,25 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         self.hard_scales_ = h_scales
         if not tuned:
             self.threshold_ = self._untuned_threshold(0.0 if self.threshold == "auto" else float(self.threshold))
-        elif self.alpha < 1.0:  # the accuracy end (alpha = 1) keeps the head's own decisions
-            self.threshold_ = tune_threshold(head_logits(net.module_, X, groups), y01, groups, hard, self.alpha,
-                                             h_scales)
+        elif weights[0] < 1.0:  # the accuracy end (alpha = 1) keeps the head's own decisions
+            self.threshold_ = tune_threshold(head_logits(net.module_, X, groups), y01, hard, weights, h_scales)
         else:
             self.threshold_ = self._untuned_threshold(0.0)
         self.train_objectives_ = objectives_of(net.module_, X, y01, groups, self.criterion_, device,
                                                self.weight_decay)
         return self
 
+    def _objective_weights(self):
+        """The scalarisation's weights, one per objective: ``weights``, or ``alpha`` on the error
+        and ``1 - alpha`` shared equally by the fairness objectives."""
+        m = getattr(self.criterion_, "n_objectives", 2)
+        if self.weights is None:
+            return (float(self.alpha), *([(1.0 - float(self.alpha)) / (m - 1)] * (m - 1)))
+        w = np.asarray(self.weights, dtype=float)
+        if w.shape != (m,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
+            raise ValueError(f"weights must be {m} non-negative numbers summing to 1, one per objective (the error, "
+                             f"then each fairness objective), got {self.weights!r}")
+        return tuple(float(v) for v in w)
 
 
 def fit_start_head(front, X, y01, codes):
@@ -316,5 +350,12 @@ def fit_start_head(front, X, y01, codes):
     training data (0/1 labels and group codes, decoded with its ``classes_`` and ``groups_``).
     """
     front.start_ = CBAClassifier(alpha=1.0, **front._member_params())
-    front.start_.fit(X, front.classes_[y01.astype(int)], sensitive_features=front.groups_[codes])
+    columns = getattr(front.criterion_, "column_names", None)
+    if columns is None:
+        sensitive = front.groups_[codes]
+    else:  # per-column objectives: the columns again, as the front was given them
+        import pandas as pd
+
+        sensitive = pd.DataFrame(split_group_names(front.groups_)[codes], columns=columns)
+    front.start_.fit(X, front.classes_[y01.astype(int)], sensitive_features=sensitive)
     return front.start_

@@ -475,10 +475,133 @@ class DemographicParity(_RateParity):
     _kinds = ("all",)
 
 
+class FairnessObjectives:
+    """Several fairness objectives beside the accuracy one: a front over ``1 + len(criteria)`` objectives.
+
+    One objective per criterion of ``constraints`` (and per sensitive column with
+    ``sensitive_objectives="per_column"``), each a bound :class:`FairnessCriterion` with the groups
+    it compares. ``objectives`` stacks ``f1`` and every criterion's ``f2`` (each on its own
+    groups), so a solver sees one vector of ``m`` objectives, as with a single criterion (``m =
+    2``). Groups arrive as the joint (intersectional) codes; a per-column criterion reads its own
+    column's code of each joint group from ``table``.
+
+    Parameters
+    ----------
+    criteria : list of FairnessCriterion
+        Bound criteria, one per fairness objective.
+    columns : list of int or None
+        Per criterion, the sensitive column it compares (an index into ``table``), or ``None``
+        for the joint groups.
+    table : ndarray of shape (n_groups, n_columns) or None
+        Each joint group's code in every column.
+    names : list of str
+        The fairness objectives' names (``gap[...]``).
+    column_names : list of str or None
+        The sensitive columns' names (per-column objectives).
+    """
+
+    def __init__(self, criteria, columns, table, names, column_names=None):
+        self.criteria, self.columns, self.table, self.names = list(criteria), list(columns), table, list(names)
+        self.column_names = column_names
+        self._tables = {}
+
+    @property
+    def n_objectives(self):
+        return 1 + len(self.criteria)
+
+    @property
+    def n_classes_(self):
+        return self.criteria[0].n_classes_
+
+    @property
+    def label_free(self):
+        return all(c.label_free for c in self.criteria)
+
+    def codes(self, groups, j):
+        """The group codes criterion ``j`` compares, from the joint codes ``groups``."""
+        if self.columns[j] is None:
+            return groups
+        if isinstance(groups, np.ndarray):
+            return self.table[groups, self.columns[j]]
+        key = str(groups.device)
+        if key not in self._tables:
+            self._tables[key] = torch.as_tensor(self.table, device=groups.device)
+        return self._tables[key][groups, self.columns[j]]
+
+    def objectives(self, logits, y, groups):
+        """``torch.stack([f1, f2_1, ..., f2_{m-1}])`` for a batch."""
+        if logits.ndim == 1:
+            y = y.to(logits.dtype)
+        gaps = [c.f2(logits, y, self.codes(groups, j)) for j, c in enumerate(self.criteria)]
+        return torch.stack([self.criteria[0].f1(logits, y), *gaps])
+
+    def metric_criteria(self):
+        """Every criterion's :meth:`~FairnessCriterion.metric_criterion`, bound alike."""
+        out = []
+        for c in self.criteria:
+            m = c.metric_criterion().load_data(None, None, n_groups=c.n_groups_, group_names=c.group_names_,
+                                               classes=c.classes_)
+            out.append(m)
+        return out
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_tables"] = {}  # device copies are rebuilt on demand
+        return state
+
+
+def criterion_label(criterion):
+    """A criterion's name in objective names: its ``constraints`` name, with its non-default options."""
+    defaults = type(criterion)().get_params() if criterion.name else {}
+    options = {k: v for k, v in criterion.get_params().items() if defaults.get(k, object()) != v}
+    base = criterion.name or type(criterion).__name__
+    return base + ("" if not options else "(" + ", ".join(f"{k}={v!r}" for k, v in sorted(options.items())) + ")")
+
+
 CRITERIA = {c.name: c for c in (ErrorRateParity, TruePositiveRateParity, FalsePositiveRateParity,
                                 EqualizedOdds, DemographicParity)}
 # fairlearn.reductions class name -> criterion name (the classes are named alike).
 _FAIRLEARN_NAMES = {cls.__name__: name for name, cls in CRITERIA.items()}
+
+
+def resolve_objectives(constraints):
+    """Fresh, unbound criteria from a ``constraints`` value: one, or a list of them.
+
+    Parameters
+    ----------
+    constraints : str, criterion object, fairlearn constraint, or a list of those
+        Each item as :func:`resolve_criterion` takes it; a list gives one fairness objective per
+        item (docs/criteria.md, "More than one fairness objective").
+
+    Returns
+    -------
+    list of FairnessCriterion
+
+    Raises
+    ------
+    ValueError
+        For an empty list, an unknown item (named, with its position), or the same criterion twice.
+
+    Examples
+    --------
+    >>> from skfairpareto.criteria import resolve_objectives
+    >>> [c.name for c in resolve_objectives(["true_positive_rate_parity", "false_positive_rate_parity"])]
+    ['true_positive_rate_parity', 'false_positive_rate_parity']
+    """
+    items = list(constraints) if isinstance(constraints, (list, tuple)) else [constraints]
+    if not items:
+        raise ValueError("constraints is an empty list; name at least one fairness criterion")
+    criteria = []
+    for position, item in enumerate(items):
+        try:
+            criteria.append(resolve_criterion(item))
+        except ValueError as exc:
+            raise ValueError(f"constraints[{position}]: {exc}") from None
+    labels = [criterion_label(c) for c in criteria]
+    twice = sorted({label for label in labels if labels.count(label) > 1})
+    if twice:
+        raise ValueError(f"constraints names the same criterion twice: {twice}; each fairness objective once")
+    return criteria
 
 
 def resolve_criterion(constraints):

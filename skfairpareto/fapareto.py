@@ -13,26 +13,31 @@ from ._utils import draw_seed, torch_seeded
 from ._validation import COUNT, HEAD_CONSTRAINTS, NON_NEGATIVE, aligned
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier, fit_start_head
-from .metrics import evaluate_predictions
 from .solvers.evolution import MERGE_METHODS, MergeEvolution
 
 # Spread of the Gaussian step a child's preference alpha takes from its parents' mean.
 _ALPHA_JITTER = 0.1
 
 
-def _finetune(params, state, alpha, scales, epochs, seed, X, y01, groups, classes, group_names):
-    """A new fitted CBAClassifier: ``state`` trained ``epochs`` more epochs at ``alpha``.
+def _finetune(params, state, preference, scales, epochs, seed, X, y01, groups, classes, group_names, criterion):
+    """A new fitted CBAClassifier: ``state`` trained ``epochs`` more epochs at ``preference``.
 
-    Module-level so joblib can ship it to worker processes; seeded, so the result does not
-    depend on which worker runs it.
+    ``preference`` is ``alpha`` (two objectives) or a weight per objective. Module-level so
+    joblib can ship it to worker processes; seeded, so the result does not depend on which
+    worker runs it.
     """
+    if np.ndim(preference) == 0:
+        weights, extra = (float(preference), 1.0 - float(preference)), {}
+    else:
+        weights = tuple(float(w) for w in preference)
+        extra = {"weights": weights}
     with torch_seeded(seed):
         member = CBAClassifier._from_module_state(
-            {**params, "alpha": float(alpha), "max_epochs": int(epochs)}, state,
-            classes=classes, groups=group_names, n_features=X.shape[1], scales=scales,
+            {**params, "alpha": weights[0], "max_epochs": int(epochs), **extra}, state,
+            classes=classes, groups=group_names, n_features=X.shape[1], scales=scales, criterion=criterion,
         )
         net = member.net_
-        net.set_params(weights=(float(alpha), 1.0 - float(alpha)), scales=tuple(scales))
+        net.set_params(weights=weights, scales=tuple(scales))
         net.module_.train()
         net.partial_fit({"X": aligned(X), "groups": groups}, y01)  # X may arrive unpickled, unaligned
         net.module_.eval()
@@ -93,6 +98,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         It is also the evolution's fairness objective (FaPareto's ΔTPR is
         ``constraints="true_positive_rate_parity"``).
     {{constraints}}
+    {{sensitive_objectives}}
     {{group_aware}}
     {{hidden_layer_sizes}}
     {{dropout}}
@@ -157,6 +163,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         finetune_epochs=10,
         fairness_metric=None,
         constraints="error_rate_parity",
+        sensitive_objectives="joint",
         group_aware=False,
         hidden_layer_sizes=(),
         dropout=0.0,
@@ -184,6 +191,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.finetune_epochs = finetune_epochs
         self.fairness_metric = fairness_metric
         self.constraints = constraints
+        self.sensitive_objectives = sensitive_objectives
         self.group_aware = group_aware
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
@@ -224,7 +232,8 @@ class FaParetoEnsemble(BaseParetoClassifier):
 
     def _front_order(self, coords):
         # The archive is mutually non-dominated: ascending error is most accurate to fairest.
-        return np.lexsort((coords["evolution_gap"], coords["evolution_error"]))
+        gaps = sum(coords[f"evolution_{name}"] for name in self._objective_names()[1:])
+        return np.lexsort((gaps, coords["evolution_error"]))
 
     def _fit_front(self, X, y01, groups, validation=None):
         seed = draw_seed(self.random_state)
@@ -236,7 +245,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
             reference_point=self._reference_point(),
         )
         X_ev, y_ev, g_ev = validation if validation is not None else (X, y01, groups)
-        labels_ev, names_ev = self.classes_[y_ev.astype(int)], self.groups_[g_ev]
+        labels_ev = self.classes_[y_ev.astype(int)]
         params, scales = {**self._member_params(), "lr": self.lr}, start.objective_scales_
         parallel = Parallel(n_jobs=self.n_jobs)
         from tqdm.auto import tqdm
@@ -245,21 +254,23 @@ class FaParetoEnsemble(BaseParetoClassifier):
             while not evolution.is_done():
                 members = parallel(
                     delayed(_finetune)(params, c.state, c.alpha, scales, self.finetune_epochs, c.seed, X, y01,
-                                       groups, self.classes_, self.groups_)
+                                       groups, self.classes_, self.groups_, self.criterion_)
                     for c in evolution.ask()
                 )
-                scores = [evaluate_predictions(labels_ev, m.predict(X_ev, names_ev), names_ev,
-                                               self._fairness_metric_, self._pos_label()) for m in members]
-                evolution.tell(members, [[r["error"], r["gap"]] for r in scores], [_state(m) for m in members])
+                F = [self._hard_objectives(m, X_ev, labels_ev, g_ev) for m in members]
+                evolution.tell(members, F, [_state(m) for m in members])
                 bar.update(evolution.generation - bar.n)
         self.history_, self.population_ = evolution.history, evolution.population
         archive = evolution.archive
+        preferences = np.asarray(archive["alpha"], float)
+        names = self._objective_names()
         coords = {
-            "alpha": np.asarray(archive["alpha"], float),
+            "alpha": preferences if preferences.ndim == 1 else preferences[:, 0],
             "generation": np.asarray(archive["generation"]),
-            "evolution_error": archive["F"][:, 0],
-            "evolution_gap": archive["F"][:, 1],
+            **{f"evolution_{name}": archive["F"][:, j] for j, name in enumerate(names)},
         }
+        if preferences.ndim == 2:
+            coords["weights"] = preferences
         return archive["individuals"], coords
 
     def plot_history(self, axes=None):
@@ -284,8 +295,8 @@ class FaParetoEnsemble(BaseParetoClassifier):
         cmap = plt.get_cmap("viridis")
         for h in self.history_:
             F = h["population_objectives"]
-            axes[1].scatter(F[:, 0], F[:, 1], color=cmap(h["generation"] / max(gens[-1], 1)), s=14)
+            axes[1].scatter(F[:, 0], F[:, 1:].sum(1), color=cmap(h["generation"] / max(gens[-1], 1)), s=14)
         axes[1].set_xlabel("error (evolution data)")
-        axes[1].set_ylabel(self._fairness_metric_.__name__)
+        axes[1].set_ylabel(self._fairness_metric_.__name__ if len(self._objective_names()) == 2 else "sum of the gaps")
         axes[1].set_title("population by generation (dark = early)")
         return np.asarray(axes)

@@ -40,8 +40,9 @@ class PHNParetoClassifier(BaseParetoClassifier):
 
     Parameters
     ----------
-    n_members : int, default=11
-        Members in ``front_`` (rays evenly spaced in ``alpha``).
+    n_members : int or None, default=None
+        Members in ``front_``: rays evenly spaced in ``alpha`` for two objectives (``None``: 11),
+        a lattice on the simplex for more (``None``: 21 for three; :func:`member_rays`).
     solver : {"epo", "ls"}, default="epo"
         How each sampled ray combines the objectives: Exact Pareto Optimal search or linear
         scalarisation (above).
@@ -58,6 +59,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         Hypernetwork training epochs.
     {{batch_size}}
     {{constraints}}
+    {{sensitive_objectives}}
     {{group_aware}}
     {{hidden_layer_sizes}}
     {{dropout}}
@@ -107,7 +109,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
 
     def __init__(
         self,
-        n_members=11,
+        n_members=None,
         *,
         solver="epo",
         hnet_hidden_layer_sizes=(100,),
@@ -117,6 +119,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         max_epochs=200,
         batch_size=-1,
         constraints="error_rate_parity",
+        sensitive_objectives="joint",
         group_aware=False,
         hidden_layer_sizes=(),
         dropout=0.0,
@@ -142,6 +145,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.constraints = constraints
+        self.sensitive_objectives = sensitive_objectives
         self.group_aware = group_aware
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
@@ -167,7 +171,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
     _parameter_constraints: dict = {
         **BaseParetoClassifier._parameter_constraints,
         **{name: HEAD_CONSTRAINTS[name] for name in ("lr", "max_epochs", "batch_size")},
-        "n_members": [COUNT],
+        "n_members": [COUNT, None],
         "n_rays": [COUNT, DEPRECATED],
         "start_lr": HEAD_CONSTRAINTS["lr"],
         "solver": [StrOptions(set(SOLVERS))],
@@ -183,12 +187,13 @@ class PHNParetoClassifier(BaseParetoClassifier):
     def _fit_front(self, X, y01, groups, validation=None):
         start = fit_start_head(self, X, y01, groups)
         f_start = start.train_objectives_
-        self.objective_ideal_ = np.array([f_start[0], 0.0])
+        m = len(f_start)
+        self.objective_ideal_ = np.array([f_start[0], *([0.0] * (m - 1))])
         self.objective_scales_ = np.maximum(f_start, 1e-8)
 
         with torch_seeded(self.random_state):
             head = copy.deepcopy(start.net_.module_).train(False)
-            hnet = HyperNetwork(head, 2, tuple(self.hnet_hidden_layer_sizes))
+            hnet = HyperNetwork(head, m, tuple(self.hnet_hidden_layer_sizes))
             callbacks = [("stop_on_divergence", StopOnDivergence())]
             if self.verbose:
                 from skorch.callbacks import ProgressBar
@@ -220,16 +225,18 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.net_ = net
         self.history_ = net.history
 
-        alphas = np.linspace(1.0, 0.0, self._param("n_members"))
-        members = [self.member_at(a) for a in alphas]
-        coords = {k: [] for k in ("alpha", "ray_f1", "ray_f2", "train_f1", "train_f2", "ray_residual")}
-        for a, m in zip(alphas, members):
-            f = m.train_objectives_ = objectives_of(m.net_.module_, X, y01, groups, self.criterion_, net.device,
-                                                    self.weight_decay)
-            ray = np.array([a, 1.0 - a])
+        rays = member_rays(m, self._param("n_members"))
+        members = [self.member_at(ray) for ray in rays]
+        coords = {k: [] for k in ("alpha", *(f"ray_f{j + 1}" for j in range(m)),
+                                  *(f"train_f{j + 1}" for j in range(m)), "ray_residual")}
+        for ray, member in zip(rays, members):
+            f = member.train_objectives_ = objectives_of(member.net_.module_, X, y01, groups, self.criterion_,
+                                                         net.device, self.weight_decay)
             shifted = normalized_losses(torch.as_tensor(f), self.objective_ideal_, self.objective_scales_).numpy()
-            for key, value in zip(coords, (a, ray[0], ray[1], f[0], f[1], ray_residual(shifted, ray))):
+            for key, value in zip(coords, (ray[0], *ray, *f, ray_residual(shifted, ray))):
                 coords[key].append(value)
+        if m > 2:
+            coords["weights"] = np.asarray(rays)
         return members, coords
 
     def member_at(self, ray):
@@ -237,35 +244,76 @@ class PHNParetoClassifier(BaseParetoClassifier):
 
         Parameters
         ----------
-        ray : float or array-like of shape (2,)
-            ``alpha`` (accuracy weight, the ray ``(alpha, 1 - alpha)``) or the ray itself.
+        ray : float or array-like of shape (n_objectives,)
+            ``alpha`` (two objectives: the ray ``(alpha, 1 - alpha)``) or the ray itself, a point
+            of the simplex with one weight per objective (the error first).
 
         Returns
         -------
         CBAClassifier
-            An ordinary fitted classifier whose ``alpha`` is the ray's first coordinate. With
-            ``threshold="auto"`` its decision threshold is interpolated, in ``alpha``, between
-            those tuned for the front's members.
+            An ordinary fitted classifier whose ``alpha`` is the ray's first coordinate (and whose
+            ``weights`` is the ray, for more than two objectives). With ``threshold="auto"`` its
+            decision threshold is interpolated, in ``alpha``, between those tuned for the front's
+            members (more than two objectives: the nearest member's).
         """
         check_is_fitted(self, "net_")
+        m = len(self.objective_ideal_)
         ray = np.asarray([ray, 1.0 - ray] if np.ndim(ray) == 0 else ray, dtype=float)
-        if ray.shape != (2,) or np.any(ray < 0) or not np.isclose(ray.sum(), 1.0):
-            raise ValueError(f"ray must be alpha in [0, 1] or two non-negative weights summing to 1, got {ray}")
+        if ray.shape != (m,) or np.any(ray < 0) or not np.isclose(ray.sum(), 1.0):
+            what = "alpha in [0, 1] or two" if m == 2 else f"{m}"
+            raise ValueError(f"ray must be {what} non-negative weights summing to 1 (one per objective), got {ray}")
         hnet = self.net_.module_
         with torch.no_grad():
             params = hnet.generate(torch.as_tensor(ray, dtype=torch.float32, device=self.net_.device))
         state = {k: v.detach().clone() for k, v in params.items()}
+        extra = {} if m == 2 else {"weights": tuple(ray.tolist())}
         member = CBAClassifier._from_module_state(
-            {**self._member_params(), "alpha": float(ray[0])}, state,
+            {**self._member_params(), "alpha": float(ray[0]), **extra}, state,
             classes=self.classes_, groups=self.groups_, n_features=self.n_features_in_,
-            scales=self.objective_scales_,
+            scales=self.objective_scales_, criterion=self.criterion_,
         )
         if hasattr(self, "front_results_"):  # fitted: the members' tuned (or fixed) thresholds
             r = self.front_results_
-            order = np.argsort(r["alpha"])
             keys = ["threshold"] if "threshold" in r else [f"threshold[{c}]" for c in self.classes_]
-            values = [float(np.interp(ray[0], r["alpha"][order], r[key][order])) for key in keys]
+            if m == 2:
+                order = np.argsort(r["alpha"])
+                values = [float(np.interp(ray[0], r["alpha"][order], r[key][order])) for key in keys]
+            else:
+                names = self._objective_names()[1:]
+                rays = np.column_stack([r["alpha"], *(r[f"weight[{name}]"] for name in names)])
+                nearest = int(np.argmin(np.linalg.norm(rays - ray, axis=1)))
+                values = [float(r[key][nearest]) for key in keys]
             member.threshold_ = values[0] if len(keys) == 1 else np.array(values)
             member.hard_scales_ = self.front_[0].hard_scales_
         return member
 
+
+def member_rays(n_objectives, n_members=None):
+    """The rays of a PHN front's members, most accurate first.
+
+    Two objectives: ``n_members`` (default 11) evenly spaced ``alpha`` from 1 to 0. More: a
+    lattice on the simplex from pymoo, Das-Dennis with as many partitions as keep it near 21
+    rays for three objectives (5 partitions; 35 for four, 4 partitions) by default, else
+    ``n_members`` rays of least Riesz energy (any count); each includes the simplex's corners.
+
+    Examples
+    --------
+    >>> from skfairpareto.phn import member_rays
+    >>> member_rays(2, 3).tolist()
+    [[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]
+    >>> member_rays(3).shape
+    (21, 3)
+    """
+    if n_objectives == 2:
+        alphas = np.linspace(1.0, 0.0, 11 if n_members is None else n_members)
+        return np.column_stack([alphas, 1.0 - alphas])
+    from pymoo.util.ref_dirs import get_reference_directions
+
+    if n_members is None:
+        partitions = max(2, 8 - n_objectives)  # 5 for three objectives (21 rays), 4 for four (35)
+        rays = get_reference_directions("das-dennis", n_objectives, n_partitions=partitions)
+    else:
+        rays = get_reference_directions("energy", n_objectives, n_members, seed=0)
+    # Most accurate first: by descending error weight, then lexicographically.
+    order = np.lexsort([*(-rays[:, j] for j in range(n_objectives - 1, -1, -1))])
+    return np.asarray(rays[order], dtype=float)

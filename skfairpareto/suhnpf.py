@@ -40,8 +40,10 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
 
     Parameters
     ----------
-    n_members : int, default=11
-        Number of front points to trace (members, when all certify).
+    n_members : int or None, default=None
+        Number of front points to trace (members, when all certify): ``None`` is 11 for two
+        objectives, and for more a grid of 4 levels per fairness objective (16 for three;
+        :func:`epsilon_levels`).
     tol : float in (0, 1], default=1e-3
         Largest accepted FJ residual (relative; see :mod:`skfairpareto.solvers.fritz_john`).
     max_iter : int, default=30
@@ -51,6 +53,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         groups' expected rates; an inequality constraint): the front is traced only where it
         holds.
     {{constraints}}
+    {{sensitive_objectives}}
     keep_uncertified : bool, default=False
         Keep points whose residual exceeds ``tol`` (flagged) instead of dropping them.
     {{group_aware}}
@@ -102,12 +105,13 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
 
     def __init__(
         self,
-        n_members=11,
+        n_members=None,
         *,
         tol=1e-3,
         max_iter=30,
         max_gap=None,
         constraints="error_rate_parity",
+        sensitive_objectives="joint",
         keep_uncertified=False,
         group_aware=False,
         hidden_layer_sizes=(),
@@ -133,6 +137,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         self.max_iter = max_iter
         self.max_gap = max_gap
         self.constraints = constraints
+        self.sensitive_objectives = sensitive_objectives
         self.keep_uncertified = keep_uncertified
         self.group_aware = group_aware
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -158,7 +163,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         "start_lr": HEAD_CONSTRAINTS["lr"],
         "start_max_epochs": HEAD_CONSTRAINTS["max_epochs"],
         "batch_size": HEAD_CONSTRAINTS["batch_size"],
-        "n_members": [COUNT],
+        "n_members": [COUNT, None],
         "n_points": [COUNT, DEPRECATED],
         "lr": HEAD_CONSTRAINTS["lr"] + [DEPRECATED],
         "max_epochs": HEAD_CONSTRAINTS["max_epochs"] + [DEPRECATED],
@@ -202,30 +207,31 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
             bound = float(self.max_gap) ** 2
 
             def constraints(_params):
-                return (objectives(_params)[1] - bound).reshape(1)
+                return (objectives(_params)[1:] - bound).reshape(-1)
 
         with torch_seeded(self.random_state):
             module.train(False)  # dropout off: the FJ system is about the deterministic head
-            solver = FritzJohnSolver(
-                n_points=self._param("n_members"), tol=self.tol, max_iter=self.max_iter, verbose=self.verbose
-            )
             with torch.no_grad():
                 scales = np.maximum(objectives(params).double().cpu().numpy(), 1e-8)
+            m = len(scales)
+            levels = epsilon_levels(m, self._param("n_members"))
+            solver = FritzJohnSolver(n_points=len(levels), tol=self.tol, max_iter=self.max_iter, verbose=self.verbose)
 
             def targets(f_polished):
-                # Linear in sqrt(f2), from the *polished* f1 end: the solver's L-BFGS polish
-                # lowers f2 well below the start head's (on 896-d features 0.0039 -> 0.0017),
-                # and targets above it all return the f1 end (4 of 11 points did).
-                top = f_polished[1] if self.max_gap is None else min(f_polished[1], float(self.max_gap) ** 2)
-                return (np.sqrt(top) * np.linspace(1.0, 0.0, self._param("n_members"))) ** 2
+                # Linear in sqrt(f_j), from the *polished* f1 end: the solver's L-BFGS polish
+                # lowers the gaps well below the start head's (on 896-d features 0.0039 -> 0.0017),
+                # and targets above them all return the f1 end (4 of 11 points did).
+                top = f_polished[1:] if self.max_gap is None else np.minimum(f_polished[1:], float(self.max_gap) ** 2)
+                return (np.sqrt(top) * levels) ** 2
 
             result = solver.solve(objectives, params, constraints=constraints, targets=targets, scales=scales)
         self.solver_result_ = result
         self.n_iter_ = np.array([point.n_iter for point in result.points])
 
-        members, coords = [], {k: [] for k in ("alpha", "fj_residual", "multiplier_f1",
-                                               "multiplier_f2", "train_f1", "train_f2",
-                                               "target_f2", "certified")}
+        names = ("alpha", "fj_residual", *(f"multiplier_f{j + 1}" for j in range(m)),
+                 *(f"train_f{j + 1}" for j in range(m)), *(f"target_f{j + 2}" for j in range(m - 1)), "certified")
+        members, coords = [], {k: [] for k in names}
+        weights = []
         for point in result.points:
             if not point.accepted and not self.keep_uncertified:
                 continue
@@ -235,13 +241,51 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
             full_state = module.state_dict()
             full_state.update({k: torch.as_tensor(v, device=device) for k, v in state.items()})
             w = point.multipliers
-            alpha = w[0] * scales[0] / (w[0] * scales[0] + w[1] * scales[1])
+            # The accuracy weight (and, for more objectives, every weight) on the normalised
+            # objectives at which the member is stationary.
+            normalised = w * scales / np.sum(w * scales)
+            alpha = w[0] * scales[0] / np.sum(w * scales) if m > 2 else w[0] * scales[0] / (
+                w[0] * scales[0] + w[1] * scales[1])
+            extra = {} if m == 2 else {"weights": tuple(float(v) for v in normalised)}
             members.append(CBAClassifier._from_module_state(
-                {**self._member_params(), "alpha": float(alpha)},
+                {**self._member_params(), "alpha": float(alpha), **extra},
                 {k: v.detach().clone() for k, v in full_state.items()},
                 classes=self.classes_, groups=self.groups_, n_features=X.shape[1], scales=scales,
+                criterion=self.criterion_,
             ))
-            for key, value in zip(coords, (alpha, point.residual, w[0], w[1], *point.objectives,
-                                           point.target, point.accepted)):
+            weights.append(normalised)
+            for key, value in zip(coords, (alpha, point.residual, *w, *point.objectives,
+                                           *np.atleast_1d(point.target), point.accepted)):
                 coords[key].append(value)
+        if m > 2:
+            coords["weights"] = np.asarray(weights)
         return members, coords
+
+
+def epsilon_levels(n_objectives, n_members=None):
+    """The ε-grid of a SUHNPF front: per point, the share of each gap's reach it must keep.
+
+    Rows of ``n_objectives - 1`` values in [0, 1] (1: the gap of the accuracy end, 0: none), in
+    an order in which neighbouring points differ in one level, so each point warm-starts from a
+    near one (continuation). Two objectives: ``n_members`` (default 11) evenly spaced levels.
+    More: a grid of ``L`` levels per gap, ``L ** (m - 1)`` points, ``L`` the largest with at most
+    ``n_members`` points (default 16: four levels of each of two gaps), traversed boustrophedon.
+
+    Examples
+    --------
+    >>> from skfairpareto.suhnpf import epsilon_levels
+    >>> epsilon_levels(2, 3).ravel().tolist()
+    [1.0, 0.5, 0.0]
+    >>> epsilon_levels(3, 9).tolist()[:4]
+    [[1.0, 1.0], [1.0, 0.5], [1.0, 0.0], [0.5, 0.0]]
+    """
+    if n_objectives == 2:
+        return np.linspace(1.0, 0.0, 11 if n_members is None else n_members)[:, None]
+    k = n_objectives - 1
+    n_members = 16 if n_members is None else n_members
+    per_axis = max(2, int(np.floor(n_members ** (1.0 / k) + 1e-9)))
+    axis = np.linspace(1.0, 0.0, per_axis)
+    rows = [[]]
+    for _ in range(k):  # boustrophedon: every other run reversed, so consecutive rows are neighbours
+        rows = [row + [v] for i, row in enumerate(rows) for v in (axis if i % 2 == 0 else axis[::-1])]
+    return np.asarray(rows)

@@ -40,11 +40,11 @@ def test_the_tuned_threshold_minimises_the_scalarised_hard_objective(alpha):
     rng = np.random.RandomState(1)
     z, y, g = rng.normal(size=400), rng.randint(0, 2, 400), rng.randint(0, 2, 400)
     crit = DemographicParity().load_data(None, None, n_groups=2)
-    scales = hard_scales(z, y, g, crit)
-    t = tune_threshold(z, y, g, crit, alpha, scales)
+    scales = hard_scales(z, y, [(crit, g)])
+    t = tune_threshold(z, y, [(crit, g)], alpha, scales)
 
     def objective(threshold):
-        e, gap = hard_scales(z - threshold, y, g, crit)
+        e, gap = hard_scales(z - threshold, y, [(crit, g)])
         return (alpha + 1e-3) * e / scales[0] + (1 - alpha) * gap / scales[1]
 
     assert objective(t) <= min(objective(c) for c in np.linspace(-3, 3, 301)) + 1e-12
@@ -54,9 +54,9 @@ def test_k_class_offsets_beat_no_offsets_on_the_hard_objective():
     rng = np.random.RandomState(2)
     z, y, g = rng.normal(size=(500, 3)), rng.randint(0, 3, 500), rng.randint(0, 2, 500)
     crit = CRITERIA["demographic_parity"]().load_data(None, None, n_groups=2, classes=np.array(["a", "b", "c"]))
-    scales = hard_scales(z, y, g, crit)
-    offsets = tune_threshold(z, y, g, crit, 0.2, scales)
-    e, gap = hard_scales(z - offsets, y, g, crit)
+    scales = hard_scales(z, y, [(crit, g)])
+    offsets = tune_threshold(z, y, [(crit, g)], 0.2, scales)
+    e, gap = hard_scales(z - offsets, y, [(crit, g)])
     assert offsets.shape == (3,)
     assert 0.2 * e / scales[0] + 0.8 * gap / scales[1] < 0.2 + 0.8  # better than the head's own decisions
 
@@ -90,9 +90,9 @@ def test_label_dependent_rates_are_tuned_only_on_held_out_data():
     crit = CRITERIA["error_rate_parity"]().load_data(None, None, n_groups=2)
     codes = np.searchsorted(held.groups_, s[900:])
     logits = [m.decision_function(X[900:]) + m.threshold_ for m in held.front_]
-    scales = hard_scales(logits[0], y[900:], codes, crit)
+    scales = hard_scales(logits[0], y[900:], [(crit, codes)])
     for i, (member, z) in enumerate(zip(held.front_[1:], logits[1:]), start=1):
-        assert r["threshold"][i] == tune_threshold(z, y[900:], codes, crit, r["alpha"][i], scales)
+        assert r["threshold"][i] == tune_threshold(z, y[900:], [(crit, codes)], r["alpha"][i], scales)
     assert CBAClassifier(alpha=0.3, max_epochs=30, random_state=0).fit(X, y, sensitive_features=s).threshold_ == 0.0
 
 
@@ -116,5 +116,5 @@ def test_hard_scales_is_the_heads_own_error_and_gap():
     z, y, g = rng.normal(size=200), rng.randint(0, 2, 200), rng.randint(0, 2, 200)
     crit = DemographicParity().load_data(None, None, n_groups=2)
     pred = (z > 0).astype(int)
-    assert hard_scales(z, y, g, crit) == pytest.approx(
+    assert hard_scales(z, y, [(crit, g)]) == pytest.approx(
         [np.mean(pred != y), fm.demographic_parity_difference(y, pred, sensitive_features=g)])

@@ -100,19 +100,30 @@ def _pymoo_population(F):
     return Population.new("F", np.asarray(F, dtype=float))
 
 
-def _problem():
+def _problem(n_objectives=2):
     from pymoo.core.problem import Problem
 
-    return Problem(n_var=1, n_obj=2)
+    return Problem(n_var=1, n_obj=n_objectives)
 
 
 def rank_and_crowding_survival(F, n_survive, random_state=None):
-    """Indices of NSGA-II's survivors of objective rows ``F`` (pymoo ``RankAndCrowding``)."""
-    from pymoo.operators.survival.rank_and_crowding import RankAndCrowding
-
+    """Indices of the survivors of objective rows ``F``: NSGA-II's rank and crowding (pymoo
+    ``RankAndCrowding``) for up to three objectives, NSGA-III's reference-direction niching
+    (pymoo ``ReferenceDirectionSurvival``, Das-Dennis directions) for more, where crowding
+    distances stop telling points apart."""
+    F = np.asarray(F, dtype=float)
     pop = _pymoo_population(F)
-    return np.asarray(RankAndCrowding().do(_problem(), pop, n_survive=n_survive,
-                                           random_state=random_state, return_indices=True))
+    if F.shape[1] <= 3:
+        from pymoo.operators.survival.rank_and_crowding import RankAndCrowding
+
+        survival = RankAndCrowding()
+    else:
+        from pymoo.algorithms.moo.nsga3 import ReferenceDirectionSurvival
+        from pymoo.util.ref_dirs import get_reference_directions
+
+        survival = ReferenceDirectionSurvival(get_reference_directions("das-dennis", F.shape[1], n_partitions=3))
+    return np.asarray(survival.do(_problem(F.shape[1]), pop, n_survive=n_survive, random_state=random_state,
+                                  return_indices=True))
 
 
 def tournament_pairs(F, n_pairs, random_state=None):
@@ -122,11 +133,12 @@ def tournament_pairs(F, n_pairs, random_state=None):
     from pymoo.operators.survival.rank_and_crowding import RankAndCrowding
 
     pop = _pymoo_population(F)
+    problem = _problem(np.shape(F)[1])
     # Survival of everyone sets the rank and crowding attributes the tournament compares.
-    RankAndCrowding().do(_problem(), pop, n_survive=len(pop), random_state=random_state)
+    RankAndCrowding().do(problem, pop, n_survive=len(pop), random_state=random_state)
     algorithm = SimpleNamespace(tournament_type="comp_by_dom_and_crowding", random_state=random_state)
     P = TournamentSelection(func_comp=binary_tournament).do(
-        _problem(), pop, n_pairs, n_parents=2, to_pop=False, random_state=random_state, algorithm=algorithm
+        problem, pop, n_pairs, n_parents=2, to_pop=False, random_state=random_state, algorithm=algorithm
     )
     return np.asarray(P, dtype=int)
 
@@ -136,15 +148,16 @@ class Candidate:
     """One individual the evolution asks to have fine-tuned and evaluated."""
 
     state: dict  # model weights (name -> tensor)
-    alpha: float  # preference: the accuracy weight it is fine-tuned at
+    alpha: object  # preference: the accuracy weight it is fine-tuned at; a weight per objective for more than 2
     seed: int  # seeds its fine-tune, so the result does not depend on who runs it
 
 
 class MergeEvolution:
     """FaPareto's NSGA-II over models, as an ask/tell object (like pymoo's ``Algorithm``).
 
-    Every individual is a model (a dict of tensors) with a preference ``alpha``. Generation 0
-    is ``population_size`` Gaussian mutations of ``base`` at evenly spaced ``alpha``; each later
+    Every individual is a model (a dict of tensors) with a preference ``alpha`` (with more than two
+    objectives, a weight vector on the simplex). Generation 0 is ``population_size`` Gaussian
+    mutations of ``base`` at evenly spaced ``alpha`` (a Riesz-energy lattice on the simplex); each later
     generation asks twice: to refresh the population (fine-tune and re-evaluate it), then for
     offspring (binary tournament on rank and crowding, merge relative to ``base``, Gaussian
     mutation, the parents' mean ``alpha`` plus a Gaussian step), and keeps ``population_size``
@@ -177,7 +190,8 @@ class MergeEvolution:
     seed : int
         Seeds every draw (a numpy RandomState, and a torch Generator seeded from it).
     reference_point : tuple of float, default=(1.0, 1.0)
-        Reference point of the history's hypervolumes.
+        Reference point of the history's hypervolumes, one value per objective (its length sets
+        the number of objectives).
 
     Attributes
     ----------
@@ -200,20 +214,29 @@ class MergeEvolution:
         self.merge, self.merge_scaling, self.trim_ratio = merge, merge_scaling, trim_ratio
         self.mutation_rate, self.mutation_scale, self.alpha_jitter = mutation_rate, mutation_scale, alpha_jitter
         self.reference_point = tuple(reference_point)
+        self.n_objectives = len(self.reference_point)
         self.rng = np.random.RandomState(seed)
         self.torch_generator = torch.Generator().manual_seed(int(self.rng.randint(2**31 - 1)))
         self.generation, self._phase = 0, "initial"
         self.population, self.population_F, self.population_alphas, self._states = [], None, None, []
-        self.archive = {"individuals": [], "F": np.empty((0, 2)), "alpha": [], "generation": []}
+        self.archive = {"individuals": [], "F": np.empty((0, len(reference_point))), "alpha": [], "generation": []}
         self.history, self._asked, self._t0 = [], None, None
 
     def is_done(self):
         """Whether every generation has been told."""
         return self.generation > self.n_generations
 
+    def _initial_preferences(self, n):
+        """``n`` weight vectors on the simplex (pymoo's Riesz-energy lattice), most accurate first."""
+        from pymoo.util.ref_dirs import get_reference_directions
+
+        w = get_reference_directions("energy", self.n_objectives, n, seed=int(self.rng.randint(2**31 - 1)))
+        return w[np.argsort(-w[:, 0], kind="stable")]
+
     def _candidates(self, states, alphas):
         seeds = self.rng.randint(2**31 - 1, size=len(states))
-        return [Candidate(st, float(a), int(sd)) for st, a, sd in zip(states, alphas, seeds)]
+        prefs = [float(a) if self.n_objectives == 2 else np.asarray(a, dtype=float) for a in alphas]
+        return [Candidate(st, a, int(sd)) for st, a, sd in zip(states, prefs, seeds)]
 
     def ask(self):
         """The candidates to fine-tune and evaluate next (a list of :class:`Candidate`)."""
@@ -223,7 +246,7 @@ class MergeEvolution:
             self._t0 = time.perf_counter()
         P, gen = self.population_size, self.torch_generator
         if self._phase == "initial":
-            alphas = np.linspace(1.0, 0.0, P)
+            alphas = np.linspace(1.0, 0.0, P) if self.n_objectives == 2 else self._initial_preferences(P)
             states = [gaussian_mutation(self.base, self.mutation_rate, self.mutation_scale, gen) for _ in range(P)]
         elif self._phase == "refresh":
             alphas, states = self.population_alphas, self._states
@@ -235,7 +258,11 @@ class MergeEvolution:
                                       self.trim_ratio)
                 states.append(gaussian_mutation(merged, self.mutation_rate, self.mutation_scale, gen))
                 mean = (self.population_alphas[a] + self.population_alphas[b]) / 2
-                alphas.append(float(np.clip(mean + self.rng.normal(0.0, self.alpha_jitter), 0.0, 1.0)))
+                if self.n_objectives == 2:
+                    alphas.append(float(np.clip(mean + self.rng.normal(0.0, self.alpha_jitter), 0.0, 1.0)))
+                else:  # a step on the simplex: jittered, clipped at 0, renormalised
+                    w = np.clip(mean + self.rng.normal(0.0, self.alpha_jitter, self.n_objectives), 0.0, None)
+                    alphas.append(w / w.sum() if w.sum() > 0 else np.full(self.n_objectives, 1 / self.n_objectives))
         self._asked = self._candidates(states, alphas)
         return self._asked
 
@@ -244,12 +271,12 @@ class MergeEvolution:
         if self._asked is None or len(individuals) != len(self._asked):
             raise ValueError(f"tell() expects one result per candidate of the last ask(), got {len(individuals)}")
         F = np.asarray(F, dtype=float)
-        alphas = np.array([c.alpha for c in self._asked])
+        alphas = np.array([c.alpha for c in self._asked])  # (n,) alphas, or (n, m) preferences
         self._update_archive(list(individuals), F, alphas)
         if self._phase == "offspring":  # NSGA-II survival over parents and children
             everyone, all_F = self.population + list(individuals), np.vstack([self.population_F, F])
             all_states = self._states + list(states)
-            all_alphas = np.concatenate([self.population_alphas, alphas])
+            all_alphas = np.concatenate([self.population_alphas, alphas], axis=0)
             keep = rank_and_crowding_survival(all_F, self.population_size,
                                               random_state=np.random.default_rng(self.rng.randint(2**31 - 1)))
             self._set_population([everyone[i] for i in keep], all_F[keep], all_alphas[keep],

@@ -174,7 +174,7 @@ class ParetoIndicator(torch.nn.Module):
 
 
 class FritzJohnSolver:
-    """Trace a two-objective Pareto front with Fritz-John-certified points.
+    """Trace a Pareto front with Fritz-John-certified points (two objectives, or more by ε-constraints).
 
     Parameters
     ----------
@@ -237,17 +237,20 @@ class FritzJohnSolver:
         Parameters
         ----------
         objectives : callable
-            ``objectives(params) -> tensor([f1, f2])``.
+            ``objectives(params) -> tensor([f1, f2, ...])``: ``m`` objectives, the first traded
+            against the others.
         params : list of torch.Tensor
             Leaf tensors, updated in place while solving; their start value is the f1-optimal end.
         constraints : callable or None
-            Extra inequality constraints ``constraints(params) -> tensor (m,)``, feasible ``<= 0``.
+            Extra inequality constraints ``constraints(params) -> tensor (k,)``, feasible ``<= 0``.
         targets : array-like, callable or None
-            Decreasing upper bounds ``eps`` on f2, one per point. A callable gets the objectives
-            at the polished start (below) and returns them, so targets can be placed relative
-            to where the front really begins. ``None``: ``n_points`` evenly spaced from f2 at the
-            polished start down to the smallest f2 reached by minimising f2 from it.
-        scales : (float, float) or None
+            Upper bounds ``eps`` on f2 (two objectives: one per point, decreasing), or on f2 to
+            fm (more: rows of ``m - 1``, ordered so that neighbouring points are near, for the
+            continuation). A callable gets the objectives at the polished start (below) and
+            returns them, so targets can be placed relative to where the front really begins.
+            ``None`` (two objectives): ``n_points`` evenly spaced from f2 at the polished start
+            down to the smallest f2 reached by minimising f2 from it.
+        scales : array-like of shape (m,) or None
             Objective normalisers; default: the objectives' absolute values at the start.
         """
         params = list(params)
@@ -255,11 +258,11 @@ class FritzJohnSolver:
             f_start = objectives(params).detach().to(torch.float64).cpu().numpy()
         if scales is None:
             scales = np.maximum(np.abs(f_start), 1e-8)
-        s1, s2 = float(scales[0]), float(scales[1])
+        scales = [float(v) for v in scales]
         self._n_eval = 0
-        # Polish the start into the lexicographic f1 end (f1 first, f2 as tie-breaker): a start
-        # that is f1-optimal but not f2-minimal among f1's optima is an FJ point yet dominated.
-        self._minimise(objectives, params, constraints, s1, s2, first=0)
+        # Polish the start into the lexicographic f1 end (f1 first, the others as tie-breakers): a
+        # start that is f1-optimal but not f2-minimal among f1's optima is an FJ point yet dominated.
+        self._minimise(objectives, params, constraints, scales, first=0)
         start = [p.detach().clone() for p in params]
         with torch.no_grad():
             f_start = objectives(params).detach().to(torch.float64).cpu().numpy()
@@ -271,13 +274,18 @@ class FritzJohnSolver:
             cand_obj.append(fvals)
 
         if targets is None:
-            f2_min = self._minimise(objectives, params, constraints, s1, s2, first=1)[1]
+            if len(scales) != 2:
+                raise ValueError("targets=None traces two objectives; give targets (rows of m - 1 bounds) for more")
+            f2_min = self._minimise(objectives, params, constraints, scales, first=1)[1]
             for p, s in zip(params, start):
                 p.data.copy_(s)
             targets = np.linspace(f_start[1], f2_min, self.n_points)
         elif callable(targets):
             targets = targets(f_start)
-        targets = np.asarray(targets, dtype=float)
+        targets = np.asarray(targets, dtype=float).reshape(len(targets), -1)
+        if targets.shape[1] != len(scales) - 1:
+            raise ValueError(f"targets bound the {len(scales) - 1} objectives after the first: rows of "
+                             f"{len(scales) - 1}, got shape {targets.shape}")
 
         points = []
         iterator = range(len(targets))
@@ -285,10 +293,9 @@ class FritzJohnSolver:
             from tqdm.auto import tqdm
 
             iterator = tqdm(iterator, desc="Fritz-John front", unit="point")
-        mu = 0.0
+        mu = np.zeros(len(scales) - 1)
         for k in iterator:
-            eps = float(targets[k])
-            mu, point = self._solve_point(objectives, params, constraints, eps, mu, s1, s2, record)
+            mu, point = self._solve_point(objectives, params, constraints, targets[k], mu, scales, record)
             points.append(point)
 
         result = FritzJohnResult(
@@ -325,10 +332,11 @@ class FritzJohnSolver:
 
         opt.step(closure)
 
-    def _minimise(self, objectives, params, constraints, s1, s2, first):
-        """Minimise objective ``first`` with the other as a 1e-3 tie-breaker; returns f there."""
-        w = torch.tensor([1.0, 1e-3] if first == 0 else [1e-3, 1.0], dtype=torch.float64)
-        w = w / torch.tensor([s1, s2], dtype=torch.float64)
+    def _minimise(self, objectives, params, constraints, scales, first):
+        """Minimise objective ``first`` with the others as 1e-3 tie-breakers; returns f there."""
+        w = torch.full((len(scales),), 1e-3, dtype=torch.float64)
+        w[first] = 1.0
+        w = w / torch.tensor(scales, dtype=torch.float64)
 
         def loss():
             f = objectives(params)
@@ -342,9 +350,11 @@ class FritzJohnSolver:
         with torch.no_grad():
             return objectives(params).double().cpu().numpy()
 
-    def _solve_point(self, objectives, params, constraints, eps, mu, s1, s2, record):
-        """Augmented Lagrangian for ``min f1 s.t. f2 <= eps (and constraints)``, FJ-certified."""
+    def _solve_point(self, objectives, params, constraints, eps, mu, scales, record):
+        """Augmented Lagrangian for ``min f1 s.t. f_j <= eps_j for j > 1 (and constraints)``, FJ-certified."""
         rho = self.penalty
+        s = np.asarray(scales, dtype=float)
+        k = len(eps)  # bounded objectives: every one after the first
         n_cons = 0
         if constraints is not None:
             with torch.no_grad():
@@ -353,50 +363,51 @@ class FritzJohnSolver:
 
         def scaled_objectives(p):
             f = objectives(p)
-            return f / torch.as_tensor([s1, s2], dtype=f.dtype, device=f.device)
+            return f / torch.as_tensor(scales, dtype=f.dtype, device=f.device)
 
         def all_constraints(p, f=None):
             f = objectives(p) if f is None else f
-            c = (f[1] - eps).reshape(1) / s2
+            c = torch.stack([(f[j + 1] - float(eps[j])) / float(s[j + 1]) for j in range(k)])
             if constraints is not None:
                 c = torch.cat([c, constraints(p).reshape(-1)])
             return c
 
         best, best_rank = None, None
         for iteration in range(1, self.max_iter + 1):
-            mults = torch.as_tensor(np.concatenate([[mu], nu]), dtype=torch.float32)
+            mults = torch.as_tensor(np.concatenate([mu, nu]), dtype=torch.float32)
 
             def loss():
                 f = objectives(params)
                 c = all_constraints(params, f)  # one forward pass per evaluation
                 m = mults.to(c.dtype).to(c.device)
-                return f[0] / s1 + (torch.relu(m + rho * c).pow(2) - m.pow(2)).sum() / (2 * rho)
+                return f[0] / s[0] + (torch.relu(m + rho * c).pow(2) - m.pow(2)).sum() / (2 * rho)
 
             self._lbfgs(params, loss)
             with torch.no_grad():
                 f = objectives(params)
                 c = all_constraints(params, f).double().cpu().numpy()
                 fvals = f.double().cpu().numpy()
-            mu = max(0.0, mu + rho * c[0])
-            nu = np.maximum(0.0, nu + rho * c[1:])
+            mu = np.maximum(0.0, mu + rho * c[:k])
+            nu = np.maximum(0.0, nu + rho * c[k:])
             _, residual, _ = fritz_john_residual(
                 scaled_objectives, params, all_constraints, active_tol=self.feasibility_tol
             )
-            violation = max(float(c[0]) * s2 / max(abs(eps), s2), float(c[1:].max(initial=-np.inf)))
+            room = np.maximum(np.abs(eps), s[1:])  # each bound's scale for the relative tolerances
+            violation = max(float(np.max(c[:k] * s[1:] / room)), float(c[k:].max(initial=-np.inf)))
             record(residual, fvals)
             feasible = violation <= self.feasibility_tol
-            # Complementary slackness: a slack f2 constraint must carry no multiplier, else the
-            # iterate is a front point, but not the one this target asks for.
-            slack_ok = c[0] * s2 >= -self.feasibility_tol * max(abs(eps), s2) or mu == 0.0
+            # Complementary slackness: a slack bound must carry no multiplier, else the iterate is
+            # a front point, but not the one this target asks for.
+            slack_ok = bool(np.all((c[:k] * s[1:] >= -self.feasibility_tol * room) | (mu == 0.0)))
             snapshot = FritzJohnPoint(
                 # numpy copies: the result pickles and loads on a CPU-only machine wherever
                 # the solve ran.
                 params=[p.detach().cpu().numpy().copy() for p in params],
                 objectives=fvals,
-                multipliers=self._objective_multipliers(mu, s1, s2),
+                multipliers=self._objective_multipliers(mu, s),
                 residual=residual,
                 max_violation=violation,
-                target=eps,
+                target=float(eps[0]) if k == 1 else np.array(eps, dtype=float),
                 accepted=feasible and residual < self.tol,
                 n_iter=iteration,
             )
@@ -412,12 +423,12 @@ class FritzJohnSolver:
         return mu, best
 
     @staticmethod
-    def _objective_multipliers(mu, s1, s2):
-        """FJ weights of (f1, f2) in the *unscaled* objectives, normalised to sum to 1.
+    def _objective_multipliers(mu, scales):
+        """FJ weights of the objectives in their *unscaled* form, normalised to sum to 1.
 
-        At a KKT point of ``min f1/s1 s.t. f2/s2 <= eps/s2`` the stationarity condition is
-        ``grad f1 / s1 + mu grad f2 / s2 = 0``, so ``(1/s1, mu/s2)`` are the objective weights;
-        they are the price of fairness in accuracy at that point.
+        At a KKT point of ``min f1/s1 s.t. f_j/s_j <= eps_j/s_j`` the stationarity condition is
+        ``grad f1 / s1 + sum_j mu_j grad f_j / s_j = 0``, so ``(1/s1, mu_2/s2, ...)`` are the
+        objective weights; they are the price of fairness in accuracy at that point.
         """
-        w = np.array([1.0 / s1, mu / s2])
+        w = np.concatenate([[1.0 / scales[0]], np.asarray(mu) / np.asarray(scales[1:])])
         return w / w.sum()
