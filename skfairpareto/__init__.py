@@ -18,7 +18,24 @@ from .persistence import load_member, save_member
 from .phn import PHNParetoClassifier
 from .suhnpf import SUHNPFParetoClassifier
 
-__all__ = [
+#: Public submodules, imported on first access (``skfairpareto.metrics``), as scikit-learn does.
+_SUBMODULES = [
+    "base",
+    "criteria",
+    "datasets",
+    "distributed",
+    "embedding",
+    "exceptions",
+    "features",
+    "heads",
+    "metrics",
+    "model_selection",
+    "objectives",
+    "persistence",
+    "solvers",
+]
+
+__all__ = _SUBMODULES + [
     "BaseParetoClassifier",
     "CBAClassifier",
     "DemographicParity",
@@ -36,3 +53,15 @@ __all__ = [
     "load_member",
     "save_member",
 ]
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

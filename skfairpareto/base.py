@@ -35,6 +35,10 @@ from ._validation import (
 from .metrics import evaluate_predictions, hypervolume, pareto_mask, resolve_fairness_metric
 from .model_selection import stratified_split
 
+__all__ = [
+    "BaseParetoClassifier",
+]
+
 _NAMED_SELECTIONS = ("knee", "most_accurate", "fairest")
 
 
@@ -43,7 +47,7 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
     """Base of the front estimators: ``front_``, evaluation, selection and plotting.
 
     A subclass builds a solver, runs it and turns its points into members: it implements
-    :meth:`_fit_front`, declares its own parameters in ``_parameter_constraints`` (this table
+    ``_fit_front``, declares its own parameters in ``_parameter_constraints`` (this table
     extended) and maps the parameters its members take in ``_MEMBER_PARAM_SOURCES``. Everything
     else -- validation, the validation split, evaluation, selection, ``score_front``,
     ``hypervolume``, plotting and prediction -- lives here once. ``pandas.DataFrame(est.front_results_)``

@@ -34,6 +34,10 @@ from ._validation import (
 from .criteria import resolve_objectives
 from .heads import GroupOffsets, MLPHead
 
+__all__ = [
+    "CBAClassifier",
+]
+
 
 def _criterion_key(criterion):
     """What a warm start must find unchanged: the criteria, their options and the groups they compare."""
@@ -53,9 +57,9 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
     continues on the scalarised objective, with both objectives divided by their values at that
     accuracy-optimal start so that evenly spaced ``alpha`` spread over the whole trade-off.
 
-    The head is a PyTorch module trained through skorch (:attr:`net_`, :attr:`history_`); X are
+    The head is a PyTorch module trained through skorch (``net_``, ``history_``); X are
     numeric features, typically frozen sentence embeddings (put a
-    :class:`~skfairpareto.embedding.SentenceEmbedder` in front of it in a Pipeline for texts).
+    :class:`~skfairpareto.SentenceEmbedder` in front of it in a Pipeline for texts).
 
     Parameters
     ----------

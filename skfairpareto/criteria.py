@@ -48,6 +48,23 @@ from sklearn.utils._param_validation import StrOptions
 
 from .objectives import pairwise_squared_gap, per_sample_bce, per_sample_expected_error, population_means
 
+__all__ = [
+    "FairnessCriterion",
+    "ErrorRateParity",
+    "TruePositiveRateParity",
+    "FalsePositiveRateParity",
+    "EqualizedOdds",
+    "DemographicParity",
+    "FairnessObjectives",
+    "CRITERIA",
+    "GAP_LOSSES",
+    "class_probabilities",
+    "saturated_logits",
+    "resolve_criterion",
+    "resolve_objectives",
+    "criterion_label",
+]
+
 
 def class_probabilities(logits):
     """``P(y = k | x)`` from a head's logits: ``(n,)`` of the positive class for two classes
@@ -77,9 +94,9 @@ class FairnessCriterion(BaseEstimator):
     ----------
     n_groups_ : int
         Number of groups, set by :meth:`load_data`.
-    group_names_ : ndarray of shape (n_groups_,)
+    group_names_ : ndarray of shape (n_groups,)
         Names of the groups, for error messages.
-    classes_ : ndarray of shape (n_classes_,)
+    classes_ : ndarray of shape (n_classes,)
         The estimator's class labels (``[0, 1]`` when none were given).
     n_classes_ : int
         Number of classes.

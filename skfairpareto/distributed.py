@@ -26,6 +26,11 @@ import numpy as np
 from ._utils import atomic_write, release_pages, row_chunks
 from .embedding import SentenceEmbedder, text_keys
 
+__all__ = [
+    "DaskEmbeddings",
+    "embed_on_dask",
+]
+
 _SHARD_VERSION = "skfairpareto-shard/1"
 _worker_embedders: dict = {}  # per worker process: one fitted embedder per configuration
 _worker_lock = threading.Lock()

@@ -1,5 +1,9 @@
 """Exceptions of skfairpareto."""
 
+__all__ = [
+    "TrainingDivergedError",
+]
+
 
 class TrainingDivergedError(RuntimeError):
     """Training or a front solve produced a non-finite or exploding loss.

@@ -15,6 +15,10 @@ from .base import BaseParetoClassifier
 from .cba import CBAClassifier, fit_start_head
 from .solvers.evolution import MERGE_METHODS, MergeEvolution
 
+__all__ = [
+    "FaParetoEnsemble",
+]
+
 # Spread of the Gaussian step a child's preference alpha takes from its parents' mean.
 _ALPHA_JITTER = 0.1
 
@@ -83,7 +87,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
     n_generations : int, default=10
         Generations after the initial population.
     merge : {"ties", "average", "task_arithmetic"}, default="ties"
-        Crossover by model merging (see :mod:`skfairpareto.solvers.evolution`).
+        Crossover by model merging (see :class:`~skfairpareto.solvers.MergeEvolution`).
     merge_scaling : float, default=1.0
         Scaling coefficient of the merged task vector (``task_arithmetic`` and ``ties``).
     trim_ratio : float in [0, 1), default=0.8

@@ -14,6 +14,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from .embedding import BACKENDS, DEFAULT_MODEL, SentenceEmbedder, check_texts
 
+__all__ = [
+    "TextFeatures",
+    "FEATURE_SETS",
+]
+
 #: Ways the benchmark names the feature sets (``--features``).
 FEATURE_SETS = {"minilm": dict(embedding=True, lexical=False), "lexical": dict(embedding=False, lexical=True),
                 "hybrid": dict(embedding=True, lexical=True)}
@@ -49,7 +54,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         Character 2-5-grams kept (the most frequent).
     model : str, default="all-MiniLM-L6-v2"
         Sentence-transformers model of the embedding part (see :class:`SentenceEmbedder`).
-    backend : {"auto", "torch", "onnx-int8"}, default="auto"
+    backend : {"auto", "torch", "onnx-int8", "static"}, default="auto"
         Inference backend of the embedding part (see :class:`SentenceEmbedder`).
     batch_size : int, default=64
         Texts per forward pass of the embedding model.
@@ -193,7 +198,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        ndarray of shape (n_texts, n_features_out_)
+        ndarray of shape (n_texts, n_features_out)
         """
         check_is_fitted(self, "n_features_out_")
         texts = check_texts(X)

@@ -5,6 +5,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+__all__ = [
+    "MLPHead",
+    "GroupOffsets",
+]
+
 
 class MLPHead(nn.Module):
     """A linear (``hidden_layer_sizes=()``) or multi-layer perceptron head producing logits.

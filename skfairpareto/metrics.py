@@ -7,6 +7,22 @@ from fairlearn import metrics as fm
 
 from .solvers.pareto import hypervolume, pareto_mask  # noqa: F401 - part of this module's API
 
+__all__ = [
+    "hypervolume",
+    "pareto_mask",
+    "accuracy_gap",
+    "evaluate_predictions",
+    "resolve_fairness_metric",
+    "multiclass_true_positive_rate_difference",
+    "multiclass_false_positive_rate_difference",
+    "multiclass_equalized_odds_difference",
+    "multiclass_demographic_parity_difference",
+    "multiclass_metric",
+    "MULTICLASS_METRICS",
+    "GroupScorer",
+    "make_group_scorer",
+]
+
 
 def _class_rates(y_true, y_pred, groups, classes, kind):
     """Per group (rows) and class (columns): P(y_pred = k | y_true = k) ("tpr"), P(y_pred = k |

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = [
+    "stratified_split",
+]
+
 
 def stratified_split(y, groups, *, test_size=None, train_size=None, random_state=None):
     """Train and test indices stratified by group × label.

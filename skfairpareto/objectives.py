@@ -21,6 +21,15 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+__all__ = [
+    "per_sample_bce",
+    "per_sample_expected_error",
+    "population_means",
+    "pairwise_squared_gap",
+    "with_weight_decay",
+    "scalarized",
+]
+
 
 def per_sample_bce(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """Binary cross-entropy of each sample from logits (numerically stable)."""

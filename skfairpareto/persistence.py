@@ -18,6 +18,12 @@ import torch
 
 from ._utils import atomic_write
 
+__all__ = [
+    "save_member",
+    "load_member",
+    "FORMAT",
+]
+
 FORMAT = "skfairpareto-member/3"  # 3: the decision threshold; 2: the criterion replaced gap_loss
 _READABLE = ("skfairpareto-member/2", FORMAT)  # a format-2 member predicts at threshold 0
 _KEY = "skfairpareto"

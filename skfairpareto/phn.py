@@ -18,6 +18,11 @@ from .cba import CBAClassifier, fit_start_head
 from .solvers.epo import ray_residual
 from .solvers.hypernetwork import SOLVERS, HyperNetwork, normalized_losses
 
+__all__ = [
+    "PHNParetoClassifier",
+    "member_rays",
+]
+
 
 @fill_doc
 class PHNParetoClassifier(BaseParetoClassifier):
@@ -42,7 +47,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
     ----------
     n_members : int or None, default=None
         Members in ``front_``: rays evenly spaced in ``alpha`` for two objectives (``None``: 11),
-        a lattice on the simplex for more (``None``: 21 for three; :func:`member_rays`).
+        a lattice on the simplex for more (``None``: 21 for three; :func:`~skfairpareto.phn.member_rays`).
     solver : {"epo", "ls"}, default="epo"
         How each sampled ray combines the objectives: Exact Pareto Optimal search or linear
         scalarisation (above).
@@ -85,7 +90,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         ``front_results_`` adds ``ray_f1``, ``ray_f2``, ``train_f1``, ``train_f2`` and
         ``ray_residual``.
     net_ : HyperNetTrainer
-        The fitted skorch net; ``net_.module_`` is the :class:`HyperNetwork`.
+        The fitted skorch net; ``net_.module_`` is the :class:`~skfairpareto.solvers.HyperNetwork`.
     history_ : skorch.History
         Per-epoch loss, and per-batch mean f1, f2 and ray residual.
     objective_ideal_ : ndarray of shape (2,)

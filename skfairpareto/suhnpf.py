@@ -17,6 +17,11 @@ from .cba import CBAClassifier, fit_start_head
 from .objectives import with_weight_decay
 from .solvers import FritzJohnSolver
 
+__all__ = [
+    "SUHNPFParetoClassifier",
+    "epsilon_levels",
+]
+
 
 @fill_doc
 class SUHNPFParetoClassifier(BaseParetoClassifier):
@@ -43,9 +48,9 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     n_members : int or None, default=None
         Number of front points to trace (members, when all certify): ``None`` is 11 for two
         objectives, and for more a grid of 4 levels per fairness objective (16 for three;
-        :func:`epsilon_levels`).
+        :func:`~skfairpareto.suhnpf.epsilon_levels`).
     tol : float in (0, 1], default=1e-3
-        Largest accepted FJ residual (relative; see :mod:`skfairpareto.solvers.fritz_john`).
+        Largest accepted FJ residual (relative; see :class:`~skfairpareto.solvers.FritzJohnSolver`).
     max_iter : int, default=30
         Augmented-Lagrangian iterations per point.
     max_gap : float or None, default=None

@@ -85,7 +85,7 @@ _OPTIONS = {
     "gap_loss": [StrOptions({"expected_error", "bce"})],
     "reference_point": ["array-like", None],
     "features": [StrOptions({"hybrid", "minilm", "lexical"})],
-    "backend": [StrOptions({"auto", "torch", "onnx-int8"})],
+    "backend": [StrOptions({"auto", "torch", "onnx-int8", "static"})],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
 }
 
@@ -172,7 +172,7 @@ def run_benchmark(*, methods=None, target="binary", quick=False, n_samples=None,
         (:class:`~skfairpareto.features.TextFeatures`, fitted on the training split only):
         sentence embeddings beside the SVD of TF-IDF n-grams (the default: it won the
         five-seed comparison of docs/features.md), the embeddings alone, or the n-grams alone.
-    backend : {"auto", "torch", "onnx-int8"}
+    backend : {"auto", "torch", "onnx-int8", "static"}
         Inference backend of the sentence embeddings (:class:`~skfairpareto.SentenceEmbedder`).
     group_aware : bool
         Also fit each of our methods with ``group_aware=True`` (rows ``<method>-aware``). They

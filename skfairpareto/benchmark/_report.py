@@ -12,7 +12,7 @@ def score_predictions(y, p, groups, criterion, classes=None):
     """Test metrics of a model from ``p = P(y_hat = 1)`` (hard 0/1, or expected for randomised models).
 
     ``p`` of shape ``(n, K)`` holds class probabilities of K classes (one-hot for hard
-    predictions; ``classes`` names them): see :func:`score_multiclass`.
+    predictions; ``classes`` names them): see ``score_multiclass``.
 
     Accuracy, and per group accuracy, true- and false-positive rate, are expected rates; ``gap``
     is the difference of expected rates that ``criterion``'s fairlearn metric compares
@@ -179,7 +179,9 @@ def plots(p, predictions, y_test, groups_test, out):
 
     from .._utils import atomic_write
 
-    panels = [a for a in (False, True) if any(v["group_aware"] == a for v in p["summary"].values())]
+    # The group-aware panel only when our group-aware fronts ran (--group-aware): a lone
+    # ThresholdOptimizer point compares with nothing (it stays in the tables).
+    panels = [False] + ([True] if any(m.endswith(AWARE) for m in p["summary"]) else [])
     fig, axes = plt.subplots(1, len(panels), figsize=(7 * len(panels), 5), squeeze=False, sharey=True)
     markers = dict(zip(METHODS, "so^v*DPXh<>d"))
     for ax, aware in zip(axes[0], panels):
@@ -209,10 +211,46 @@ def plots(p, predictions, y_test, groups_test, out):
     metric = resolve_fairness_metric(p["fairness_metric"])
     fig, ax = plt.subplots(figsize=(7, 5))
     for m, preds in predictions.items():
+        if not aware_panel_drawn(m, panels):
+            continue
         plot_model_comparison(y_preds=preds, y_true=y_test, sensitive_features=groups_test,
                               x_axis_metric=accuracy_score, y_axis_metric=metric, ax=ax,
                               marker=markers[m.removesuffix(AWARE)], label=label(m))
-    ax.legend(fontsize=7)
+    points = {(m, name): (accuracy_score(y_test, pred), metric(y_test, pred, sensitive_features=groups_test))
+              for m, preds in predictions.items() if aware_panel_drawn(m, panels) for name, pred in preds.items()}
+    left_out = zoom_on_non_dominated(ax, points)
+    if left_out:
+        ax.text(0.01, 0.99, f"outside the view, dominated: {left_out}", transform=ax.transAxes, va="top",
+                fontsize=7, color="0.35", wrap=True)
+    ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     atomic_write(out / "model_comparison.png", lambda fh: fig.savefig(fh, format="png", dpi=120))
     plt.close(fig)
+
+
+def aware_panel_drawn(method, panels):
+    """Whether a method's models are drawn: group-aware ones only beside our group-aware fronts."""
+    return not is_group_aware(method) or True in panels
+
+
+def zoom_on_non_dominated(ax, points, margin=0.15):
+    """Limit ``ax`` to the non-dominated (accuracy up, gap down) models, with a margin.
+
+    A few badly dominated models (a GridSearch point at 72 % accuracy, say) would otherwise
+    squash every front into one corner (fairlearn#1190 asks for such filtering). Returns the
+    methods with models left outside the view and how many, as text ("" when none).
+    """
+    keys = list(points)
+    P = np.array([[1 - points[k][0], points[k][1]] for k in keys])
+    best = P[pareto_mask(P)]
+    lo_x, hi_x = 1 - best[:, 0].max(), 1 - best[:, 0].min()
+    hi_y = best[:, 1].max()
+    pad_x, pad_y = margin * max(hi_x - lo_x, 1e-3), margin * max(hi_y, 1e-3)
+    x0, x1, y1 = lo_x - pad_x, hi_x + pad_x, hi_y + pad_y
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(-pad_y / 2, y1)
+    outside = {}
+    for (method, _), (acc, gap) in points.items():
+        if not (x0 <= acc <= x1 and gap <= y1):
+            outside[label(method)] = outside.get(label(method), 0) + 1
+    return "; ".join(f"{name} ({count})" for name, count in outside.items())

@@ -27,7 +27,7 @@ from .._utils import atomic_write
 from ._model import DEFAULT_MODEL, TorchEncoder, load_model, preprocess
 from .cache import get_cache_home
 
-BACKENDS = ("auto", "torch", "onnx-int8")
+BACKENDS = ("auto", "torch", "onnx-int8", "static")
 #: The int8 model is used only if its embeddings of the quality sample have at least this mean
 #: cosine to torch's fp32 ones (per-tensor quantisation measured 0.946; per-channel 0.990).
 ONNX_MIN_COSINE = 0.98
@@ -59,6 +59,8 @@ def choose_backend(backend: str, device: str, onnx_available: bool) -> str:
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {list(BACKENDS)}, got {backend!r}")
     on_cpu = device == "cpu"
+    if backend == "static":  # a lookup and a mean: the same on any device
+        return "static"
     if backend == "torch":
         return "torch"
     if backend == "onnx-int8":

@@ -17,6 +17,12 @@ import numpy as np
 
 from .._utils import atomic_write
 
+__all__ = [
+    "EmbeddingCache",
+    "get_cache_home",
+    "text_keys",
+]
+
 KEY_BYTES = 16  # truncated SHA-256 of a text: collisions are astronomically unlikely
 
 

@@ -1,6 +1,15 @@
 """Multi-objective solvers over torch parameters; they know nothing of text or scikit-learn."""
 
-from .epo import epo_scalarize, epo_weights, non_uniformity, ray_residual
+from .epo import epo_scalarize, epo_weights, flat_gradients, non_uniformity, ray_residual
+from .evolution import (
+    Candidate,
+    MergeEvolution,
+    gaussian_mutation,
+    merge_models,
+    rank_and_crowding_survival,
+    ties_merge,
+    tournament_pairs,
+)
 from .fritz_john import (
     FritzJohnPoint,
     FritzJohnResult,
@@ -9,7 +18,8 @@ from .fritz_john import (
     fritz_john_residual,
     min_norm_multipliers,
 )
-from .hypernetwork import HyperNetwork, hypernetwork_loss, sample_rays
+from .hypernetwork import HyperNetwork, hypernetwork_loss, normalized_losses, sample_rays
+from .pareto import hypervolume, pareto_mask
 
 __all__ = [
     "HyperNetwork",
@@ -25,4 +35,15 @@ __all__ = [
     "ParetoIndicator",
     "fritz_john_residual",
     "min_norm_multipliers",
+    "flat_gradients",
+    "normalized_losses",
+    "Candidate",
+    "MergeEvolution",
+    "gaussian_mutation",
+    "merge_models",
+    "rank_and_crowding_survival",
+    "ties_merge",
+    "tournament_pairs",
+    "hypervolume",
+    "pareto_mask",
 ]

@@ -20,6 +20,14 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+__all__ = [
+    "epo_weights",
+    "epo_scalarize",
+    "non_uniformity",
+    "ray_residual",
+    "flat_gradients",
+]
+
 
 def non_uniformity(losses, ray):
     """EPO's ``mu``: KL divergence of the normalised ``ray * losses`` from the uniform vector."""

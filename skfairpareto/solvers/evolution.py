@@ -27,6 +27,16 @@ import torch
 
 from .pareto import hypervolume, pareto_mask
 
+__all__ = [
+    "MergeEvolution",
+    "Candidate",
+    "merge_models",
+    "ties_merge",
+    "gaussian_mutation",
+    "rank_and_crowding_survival",
+    "tournament_pairs",
+]
+
 MERGE_METHODS = ("average", "task_arithmetic", "ties")
 
 

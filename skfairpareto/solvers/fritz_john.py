@@ -14,7 +14,7 @@ feasible and its FJ residual is below ``tol``. Because Fritz-John points need no
 weighted sum, this reaches non-convex parts of a front that linear scalarisation cannot.
 On request (``indicator=True``), every candidate trains SUHNPF's learned indicator network of
 Pareto-stationary parameters ("diffusive": soft labels ``exp(-residual / tol)``), exposed as
-:attr:`FritzJohnResult.indicator`; certification does not need it.
+``FritzJohnResult.indicator``; certification does not need it.
 
 This module knows nothing of text, data or scikit-learn: objectives are callables of a list of
 torch parameters.
@@ -29,6 +29,15 @@ import torch
 from scipy.optimize import minimize
 
 from ..exceptions import TrainingDivergedError
+
+__all__ = [
+    "FritzJohnSolver",
+    "FritzJohnPoint",
+    "FritzJohnResult",
+    "ParetoIndicator",
+    "fritz_john_residual",
+    "min_norm_multipliers",
+]
 
 
 def min_norm_multipliers(grads: torch.Tensor) -> tuple[np.ndarray, float]:
@@ -193,7 +202,7 @@ class FritzJohnSolver:
         Allowed relative excess of ``f2`` over its target for an accepted point.
     indicator : bool, default=False
         Also fit the Pareto indicator network on all candidates (SUHNPF's learned classifier of
-        Pareto-stationary parameters; :attr:`FritzJohnResult.indicator`). Certification does
+        Pareto-stationary parameters; ``FritzJohnResult.indicator``). Certification does
         not need it.
     verbose : int, default=0
         Show a progress bar over the points.

@@ -16,6 +16,13 @@ from torch.func import functional_call
 
 from .epo import epo_scalarize, ray_residual
 
+__all__ = [
+    "HyperNetwork",
+    "sample_rays",
+    "normalized_losses",
+    "hypernetwork_loss",
+]
+
 SOLVERS = ("ls", "epo")
 
 
@@ -102,7 +109,7 @@ def hypernetwork_loss(hnet, objectives_fn, rays, solver="ls", ideal=None, scales
     objectives : ndarray of shape (n_rays, m)
         The raw ``f`` of each ray.
     residuals : ndarray of shape (n_rays,)
-        Each ray's :func:`~skfairpareto.solvers.epo.ray_residual` of its normalised losses.
+        Each ray's :func:`~skfairpareto.solvers.ray_residual` of its normalised losses.
     """
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {list(SOLVERS)}, got {solver!r}")

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = [
+    "pareto_mask",
+    "hypervolume",
+]
+
 
 def pareto_mask(points):
     """Boolean mask of the rows of ``points`` (to minimise) that no other row dominates (pymoo)."""

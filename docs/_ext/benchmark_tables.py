@@ -1,0 +1,145 @@
+"""The benchmark tables of the docs, rendered from the stored results JSON.
+
+A page marks each generated table with ``<!-- generated: NAME -->`` ... ``<!-- end generated -->``;
+``python docs/_ext/benchmark_tables.py`` rewrites every such block from the files under
+``docs/results/`` (what the benchmark scripts wrote), and ``tests/test_docs_tables.py`` fails
+when a block differs from its file, so the figures in the docs cannot drift from the results.
+Names: ``main_job``, ``seeds:CRITERION``, ``fair_end``, ``cpu_kernels``. The main job's tables
+use the package's own report (``skfairpareto.benchmark``'s Markdown).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+def _pct(x, digits=2):
+    return "–" if x is None else f"{100 * x:.{digits}f}"
+
+
+def main_job(results):
+    from skfairpareto.benchmark._report import markdown
+
+    path = results / "benchmark_results.json"
+    if not path.exists():
+        return []
+    return [markdown(json.loads(path.read_text())).rstrip()]
+
+
+def seeds(results, criterion):
+    from skfairpareto.benchmark import label
+
+    lines = []
+    for path in [results / f"seeds_{criterion}.json"]:
+        d = json.loads(path.read_text())
+        lines += [f"Seeds {', '.join(map(str, d['seeds']))}; {d['features']} features; `{d['constraints']}` "
+                  f"(`python benchmarks/bench_seeds.py --seeds {' '.join(map(str, d['seeds']))} "
+                  f"--constraints {d['constraints']}`, `docs/results/{path.name}`).", "",
+                  "| method | mean test HV | std | vs ExponentiatedGradient | seeds >= it | mean fairest test gap (pt) "
+                  "| mean fit s |", "|---|---:|---:|---:|---:|---:|---:|"]
+        for method, r in sorted(d["summary"].items(), key=lambda kv: -kv[1]["mean"]):
+            ratio = f"{r['ratio_to_peer']:.2f}x" if r.get("ratio_to_peer") else "–"
+            at_least = f"{r['seeds_at_least_peer']}/{len(d['seeds'])}" if "seeds_at_least_peer" in r else "–"
+            lines.append(f"| {label(method)} | {r['mean']:.5f} | {r['std']:.5f} | {ratio} | {at_least} | "
+                         f"{_pct(r.get('mean_fairest_gap'))} | {r.get('mean_fit_seconds', 0):.0f} |")
+    return lines
+
+
+def fair_end(results):
+    from skfairpareto.benchmark import label
+
+    path = results / "fair_end.json"
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    lines = [f"`python benchmarks/bench_fair_end.py --seed {d['seed']}`: each front's fairest test member; gaps in "
+             "points. *Expected*: the criterion's gap of the head's probabilities on the training data (what "
+             "training equalises); *hard*: fairlearn's metric of the predictions, with the tuned threshold and "
+             "at threshold 0 (the head's own decisions).", "",
+             "| criterion | method | alpha | train expected gap | train hard gap | test hard gap | test hard gap at "
+             "threshold 0 | threshold_ | fit s |", "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in d["rows"]:
+        lines.append(f"| {r['constraints']} | {label(r['method'])} | {r['alpha']:.2f} | {_pct(r['train_expected_gap'])} | "
+                     f"{_pct(r['train_hard_gap'])} | {_pct(r['test_hard_gap'])} | "
+                     f"{_pct(r['test_hard_gap_threshold_0'])} | {r['threshold']:+.3f} | {r['fit_seconds']:.0f} |")
+    return lines
+
+
+def cpu_kernels(results):
+    path = results / "cpu_kernels.json"
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    lines = ["`python benchmarks/bench_cpu_kernels.py` "
+             f"(kernels: {', '.join(d['kernels'])}).", ""]
+    if d.get("tests"):
+        lines += ["| kernel | `pytest -m numerics` | exit | s |", "|---|---|---:|---:|"]
+        lines += [f"| {r['kernel']} | {r['summary']} | {r['returncode']} | {r['seconds']:.0f} |" for r in d["tests"]]
+        lines.append("")
+    if d.get("fronts"):
+        lines += ["| kernel | against | estimator | members | largest logit difference | hard predictions equal |",
+                  "|---|---|---|---:|---:|---:|"]
+        lines += [f"| {r['kernel']} | {r['vs']} | {r['estimator']} | {r['members']} | "
+                  + (f"{r['max_logit_difference']:.1e} | {_pct(r['hard_agreement'])} % |" if r["same_members"]
+                     else "member count differs | – |") for r in d["fronts"]]
+        lines.append("")
+    if d.get("predict"):
+        r = d["predict"]
+        lines += [f"Prediction on the bundled corpus ({r['rows']:,} rows x {r['features']} features): float64 "
+                  f"{1000 * r['float64_seconds']:.0f} ms against float32 {1000 * r['float32_seconds']:.0f} ms "
+                  f"({r['ratio']:.2f}x); largest logit difference {r['max_logit_difference']:.1e}.", ""]
+    return lines
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
+def static(results):
+    path = results / "static.json"
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    rows = {(r["backend"], r["texts"]): r for r in d["throughput"]}
+    lines = ["| backend | texts | s | texts/s | vs int8 | peak RSS MB | beyond model and output MB |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for (backend, n), r in rows.items():
+        int8 = rows.get(("onnx-int8", n))
+        ratio = f"{r['texts_per_second'] / int8['texts_per_second']:.1f}x" if int8 else "–"
+        lines.append(f"| {backend} | {n:,} | {r['seconds']:.1f} | {r['texts_per_second']:,.0f} | {ratio} | "
+                     f"{r['peak_rss_mb']:,.0f} | {r['beyond_output_mb']:,.0f} |")
+    lines += [f"| {s['backend']} | {s['texts']:,} | not run (over --slow-max) | | | | |" for s in d.get("skipped", [])]
+    if d.get("quality"):
+        lines += ["", "Logistic regression on the hybrid features (seed-0 split of the benchmark):", "",
+                  "| embeddings | features | test accuracy % | accuracy gap (pt) |", "|---|---:|---:|---:|"]
+        lines += [f"| {q['backend']} | {q['n_features']} | {_pct(q['accuracy'])} | {_pct(q['gap'])} |"
+                  for q in d["quality"]]
+    return lines
+
+
+def render(name, results):
+    """The Markdown of one generated block."""
+    kind, _, arg = name.partition(":")
+    lines = {"main_job": main_job, "fair_end": fair_end, "cpu_kernels": cpu_kernels, "static": static}[kind](results) if not arg \
+        else seeds(results, arg)
+    return "\n".join(lines).strip() + "\n"
+
+
+BLOCK = re.compile(r"(<!-- generated: (\S+) -->\n)(.*?)(<!-- end generated -->)", re.S)
+
+
+def rewrite(text, results):
+    """``text`` with every generated block rendered anew."""
+    return BLOCK.sub(lambda m: m.group(1) + render(m.group(2), results) + m.group(4), text)
+
+
+def main():
+    docs = Path(__file__).resolve().parents[1]
+    for page in sorted(docs.glob("*.md")):
+        text = page.read_text()
+        new = rewrite(text, docs / "results")
+        if new != text:
+            page.write_text(new)
+            print(f"rewrote {page.name}")
+
+
+if __name__ == "__main__":
+    main()
