@@ -119,6 +119,12 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
     train_objectives_ : ndarray of shape (2,)
         f1 and f2 of the fitted head on the training data.
 
+    See Also
+    --------
+    PHNParetoClassifier : every ``alpha`` of this objective from one hypernetwork.
+    SUHNPFParetoClassifier : a front of certified members, non-convex parts included.
+    fairlearn.reductions.ExponentiatedGradient : fairlearn's reduction for one bounded constraint.
+
     Examples
     --------
     >>> import numpy as np

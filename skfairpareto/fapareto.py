@@ -140,6 +140,15 @@ class FaParetoEnsemble(BaseParetoClassifier):
         rows), ``population_alphas``, ``hypervolume`` of the archive and
         ``population_hypervolume`` (at ``reference_point``), ``archive_size`` and ``seconds``.
 
+    See Also
+    --------
+    skfairpareto.solvers.MergeEvolution : the evolution, on any torch heads.
+    fairlearn.reductions.GridSearch : fairlearn's sweep of one constraint's multiplier.
+
+    References
+    ----------
+    .. [1] Zhang et al., FaPareto, arXiv:2411.14500, 2024.
+
     Examples
     --------
     >>> import numpy as np

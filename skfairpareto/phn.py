@@ -98,6 +98,18 @@ class PHNParetoClassifier(BaseParetoClassifier):
     objective_scales_ : ndarray of shape (2,)
         Scale of the objectives: their values at the accuracy-optimal start.
 
+    See Also
+    --------
+    CBAClassifier : one member of the linear-scalarisation front, trained alone.
+    skfairpareto.solvers.epo_weights : the EPO step.
+
+    References
+    ----------
+    .. [1] A. Navon, A. Shamsian, G. Chechik and E. Fetaya, "Learning the Pareto Front with
+       Hypernetworks", ICLR 2021.
+    .. [2] D. Mahapatra and V. Rajan, "Multi-Task Learning with User Preferences: Gradient Descent
+       with Controlled Ascent in Pareto Optimization", ICML 2020 (EPO).
+
     Examples
     --------
     >>> import numpy as np

@@ -94,6 +94,16 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     solver_result_ : FritzJohnResult
         Every traced point (with its certificate) and candidate.
 
+    See Also
+    --------
+    skfairpareto.solvers.FritzJohnSolver : the solver, on any torch objectives.
+    PHNParetoClassifier : a front from one hypernetwork, any ray after training.
+
+    References
+    ----------
+    .. [1] S. Gupta, G. Singh, R. Bollapragada and M. Lease, "Scalable Unidirectional Pareto
+       Optimality for Multi-Task Learning with Constraints", UAI 2022.
+
     Examples
     --------
     >>> import numpy as np

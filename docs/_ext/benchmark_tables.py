@@ -4,7 +4,8 @@ A page marks each generated table with ``<!-- generated: NAME -->`` ... ``<!-- e
 ``python docs/_ext/benchmark_tables.py`` rewrites every such block from the files under
 ``docs/results/`` (what the benchmark scripts wrote), and ``tests/test_docs_tables.py`` fails
 when a block differs from its file, so the figures in the docs cannot drift from the results.
-Names: ``main_job``, ``seeds:CRITERION``, ``fair_end``, ``cpu_kernels``. The main job's tables
+Names: ``main_job``, ``results:FILE`` (another run of the main job), ``seeds:CRITERION``,
+``fair_end``, ``cpu_kernels``, ``static``. The main job's tables
 use the package's own report (``skfairpareto.benchmark``'s Markdown).
 """
 
@@ -18,10 +19,10 @@ def _pct(x, digits=2):
     return "–" if x is None else f"{100 * x:.{digits}f}"
 
 
-def main_job(results):
+def main_job(results, name="benchmark_results.json"):
     from skfairpareto.benchmark._report import markdown
 
-    path = results / "benchmark_results.json"
+    path = results / name
     if not path.exists():
         return []
     return [markdown(json.loads(path.read_text())).rstrip()]
@@ -118,8 +119,12 @@ def static(results):
 def render(name, results):
     """The Markdown of one generated block."""
     kind, _, arg = name.partition(":")
-    lines = {"main_job": main_job, "fair_end": fair_end, "cpu_kernels": cpu_kernels, "static": static}[kind](results) if not arg \
-        else seeds(results, arg)
+    if kind == "seeds":
+        lines = seeds(results, arg)
+    elif kind == "results":  # any results.json of the main job
+        lines = main_job(results, arg)
+    else:
+        lines = {"main_job": main_job, "fair_end": fair_end, "cpu_kernels": cpu_kernels, "static": static}[kind](results)
     return "\n".join(lines).strip() + "\n"
 
 

@@ -58,7 +58,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         onnxruntime is installed and the exported model passes its quality check (mean cosine
         to fp32 at least 0.98 on a fixed sample of bundled tweets; otherwise torch, with a
         warning), and torch in fp16 on a GPU.
-        ``"static"`` distils a static model (:mod:`model2vec`) from this one on first use
+        ``"static"`` distils a static model (``model2vec``) from this one on first use
         (offline, cached beside the int8 export; ``pip install 'skfairpareto[static]'``) and
         embeds by a token lookup and a mean: about 60 times the int8 model's speed, in 256
         dimensions, at some cost in quality (docs/embedding.md).
