@@ -81,7 +81,7 @@ nitpick_ignore_regex = [
 ]
 
 # -- Gallery ------------------------------------------------------------------------------------
-os.environ.setdefault("SKFAIRPARETO_EXAMPLE_N", "600")
+os.environ.setdefault("SKFAIRPARETO_EXAMPLE_N", "2000")  # enough tweets for a front worth looking at
 sphinx_gallery_conf = {
     "examples_dirs": str(HERE.parent / "examples"),
     "gallery_dirs": "auto_examples",
