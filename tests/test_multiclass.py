@@ -8,7 +8,6 @@ from fairlearn import metrics as fm
 from skfairpareto import CBAClassifier
 from skfairpareto.criteria import (
     CRITERIA,
-    DemographicParity,
     EqualizedOdds,
     FalsePositiveRateParity,
     TruePositiveRateParity,
