@@ -50,8 +50,8 @@ g = np.where(s == 1, "B", "A")
 make = {
     "cba": lambda: CBAClassifier(alpha=0.5, max_epochs=100, random_state=0),
     "suhnpf": lambda: SUHNPFParetoClassifier(n_members=5, random_state=0),
-    "phn-epo": lambda: PHNParetoClassifier(n_members=5, max_epochs=60, random_state=0),
-    "phn-ls": lambda: PHNParetoClassifier(n_members=5, solver="ls", max_epochs=60, random_state=0),
+    "phn-epo": lambda: PHNParetoClassifier(n_members=5, hnet_max_epochs=60, random_state=0),
+    "phn-ls": lambda: PHNParetoClassifier(n_members=5, solver="ls", hnet_max_epochs=60, random_state=0),
     "fapareto": lambda: FaParetoEnsemble(population_size=4, n_generations=3, random_state=0),
 }
 out = {"capability": np.array(torch.backends.cpu.get_cpu_capability())}

@@ -40,7 +40,7 @@ print(type(X).__name__, X.shape, X.dtype)
 # %%
 # Train a front from the memory map, as from any array.
 train, test = stratified_split(y, dialect, test_size=0.2, random_state=0)
-front = PHNParetoClassifier(solver="ls", n_members=7, max_epochs=60, random_state=0)
+front = PHNParetoClassifier(solver="ls", n_members=7, hnet_max_epochs=60, random_state=0)
 front.fit(X[train], y[train], sensitive_features=dialect[train])
 print(front.score_front(X[test], y[test], sensitive_features=dialect[test]).round(3).to_string(index=False))
 front.plot_front()

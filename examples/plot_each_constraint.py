@@ -20,7 +20,7 @@ y = (X[:, 0] + 0.7 * s + rng.normal(scale=0.4 + 0.6 * s, size=n) > 0.3).astype(i
 
 fig, axes = plt.subplots(1, len(CRITERIA), figsize=(16, 3.2))
 for ax, name in zip(axes, CRITERIA):
-    front = PHNParetoClassifier(constraints=name, solver="ls", n_members=6, max_epochs=30, start_max_epochs=100, random_state=0)
+    front = PHNParetoClassifier(constraints=name, solver="ls", n_members=6, hnet_max_epochs=30, start_max_epochs=100, random_state=0)
     front.fit(X, y, sensitive_features=s)
     front.plot_front(ax=ax, annotate=False)
     ax.set_title(name, fontsize=9)

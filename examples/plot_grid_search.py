@@ -31,7 +31,7 @@ def accuracy_less_gap(y_true, y_pred, *, sensitive_features):
 
 with sklearn.config_context(enable_metadata_routing=True):
     search = GridSearchCV(
-        PHNParetoClassifier(solver="ls", n_members=5, max_epochs=30, start_max_epochs=100, random_state=0).set_fit_request(
+        PHNParetoClassifier(solver="ls", n_members=5, hnet_max_epochs=30, start_max_epochs=100, random_state=0).set_fit_request(
             sensitive_features=True),
         {"selection": ["most_accurate", "knee", "fairest", {"max_gap": 0.03}]},
         scoring=make_group_scorer(accuracy_less_gap), cv=2)

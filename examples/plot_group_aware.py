@@ -22,7 +22,7 @@ y = (X[:, 0] + 0.9 * s + rng.normal(scale=0.5, size=n) > 0.45).astype(int)
 
 fig, ax = plt.subplots()
 for aware in (False, True):
-    front = PHNParetoClassifier(group_aware=aware, solver="ls", n_members=9, max_epochs=60, random_state=0)
+    front = PHNParetoClassifier(group_aware=aware, solver="ls", n_members=9, hnet_max_epochs=60, random_state=0)
     front.fit(X, y, sensitive_features=s)
     points = [(np.mean(m.predict(X, sensitive_features=s) != y),
                accuracy_gap(y, m.predict(X, sensitive_features=s), sensitive_features=s)) for m in front.front_]

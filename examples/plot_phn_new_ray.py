@@ -18,7 +18,7 @@ X = rng.normal(size=(n, 5)).astype("float32")
 s = rng.randint(0, 2, n)
 y = (X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=0.3 + 0.9 * s, size=n) > 0).astype(int)
 
-phn = PHNParetoClassifier(n_members=5, max_epochs=60, validation_fraction=None, random_state=0)
+phn = PHNParetoClassifier(n_members=5, hnet_max_epochs=60, validation_fraction=None, random_state=0)
 phn.fit(X, y, sensitive_features=s)
 
 

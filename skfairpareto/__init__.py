@@ -32,6 +32,7 @@ _SUBMODULES = [
     "model_selection",
     "objectives",
     "persistence",
+    "plotting",
     "solvers",
 ]
 

@@ -47,12 +47,14 @@ DOCS = {
     (group-blind, one number; K classes: one offset per class, subtracted before the argmax).
     ``"auto"`` tunes it to the hard predictions' ``alpha * error / e1 + (1 - alpha) * gap / g1``
     (``e1``, ``g1``: the accuracy-optimal head's hard error and gap; gap: the metric of
-    ``constraints``), so that a head whose *expected* rates are at parity is also at parity in
-    the predictions it makes. It is tuned on held-out data (the validation split) or, for a
-    criterion whose rates ignore the labels (demographic parity), on the training data; else a
-    head keeps its own decisions, since training-set rates that use the labels are biased by
-    overfitting them. The accuracy end (``alpha = 1``) keeps its own decisions. A number fixes
-    the threshold (0: the head's own decisions). See docs/criteria.md, "The fair end".''',
+    ``constraints``; more objectives: one weighted term per gap), so that a head whose
+    *expected* rates are at parity is also at parity in the predictions it makes. It is tuned on
+    held-out data (the validation split) or, for a criterion whose rates ignore the labels
+    (demographic parity), on the training data; else a head keeps its own decisions, since
+    training-set rates that use the labels are biased by overfitting them. The accuracy end
+    (``alpha = 1``) keeps its own decisions. A number fixes the threshold (0: the head's own
+    decisions). The figures reported on the validation split do not come from the rows a
+    threshold was tuned on (``front_results_``). See docs/criteria.md, "The fair end".''',
     "batch_size": '''batch_size : int, default=-1
     Mini-batch size; ``-1`` trains on the full batch, which keeps f2's estimate unbiased.''',
     "device": '''device : str or torch.device, default="auto"
@@ -81,30 +83,41 @@ DOCS = {
     "front_attributes": '''front_ : list of CBAClassifier
     Fitted members, one per trade-off, most accurate first. Each is an ordinary classifier
     (``predict``, ``predict_proba``, ``classes_``, pickle, ``clone``). Its ``alpha`` is its
-    accuracy weight: the ray or preference it was trained at (PHN, FaPareto, CBA), or, for a
-    SUHNPF member, the weight at which it is stationary (from its Fritz-John multipliers).
+    accuracy weight and its ``weights`` its point of the preference simplex: the ray or
+    preference it was trained at (PHN, FaPareto, CBA), or, for a SUHNPF member, the weights at
+    which it is stationary (from its Fritz-John multipliers).
 front_results_ : dict of ndarray
-    One entry per member (like ``cv_results_``): trade-off coordinates, surrogate objectives,
-    and error, per-group accuracy and the fairness metric (``*_gap``) on the training
-    and evaluation data; ``pareto_optimal`` marks members not dominated on the evaluation split.
+    One entry per member (like ``cv_results_``): trade-off coordinates (``alpha``, one
+    ``weight[<gap>]`` per fairness objective, the decision ``threshold``), surrogate objectives,
+    and error, per-group accuracy and each fairness objective's metric (``*_gap``) on the training
+    data (``train_*``) and on the evaluation split. ``val_*`` figures are held out: each
+    validation row is decided by thresholds tuned on the other half of the validation rows
+    (cross-fitting), never by one its own label tuned. ``search_*`` (FaPareto) are the rows its
+    evolution chose the members on, so they are in-sample for that choice.
+    ``pareto_optimal`` marks members not dominated on the evaluation split.
 hypervolume_ : float
-    Hypervolume (pymoo) of the members' (error, fairness metric) on the evaluation split, with
-    reference point ``reference_point``.
+    Hypervolume (pymoo) of the members' objectives (error, then every gap) on the evaluation
+    split, with reference point ``reference_point``.
 selected_index_ : int
     Index in ``front_`` of the member :meth:`predict` uses.
-evaluation_split_ : {"train", "val"}
-    The split members were evaluated and selected on.
+evaluation_split_ : {"train", "val", "search"}
+    The split members were evaluated and selected on: ``"val"`` (held out), ``"search"`` (the
+    validation rows an evolution selected on) or ``"train"`` (no validation data).
 {{fitted_attributes}}
 start_ : CBAClassifier
     The accuracy-optimal head the front starts from.''',
-    "fitted_attributes": '''classes_ : ndarray of shape (2,)
-    The two class labels.
+    "fitted_attributes": '''classes_ : ndarray of shape (n_classes,)
+    The class labels.
 groups_ : ndarray
-    Names of the sensitive groups seen in ``fit``.
+    Names of the sensitive groups seen in ``fit`` (intersections of the columns, ``"a|b"``).
+objectives_ : FairnessObjectives
+    The objectives (the error, then every fairness gap), bound to the groups and classes.
 criterion_ : FairnessCriterion
-    The criterion ``constraints`` names, bound to the groups.
+    The first criterion of ``constraints``, bound to the groups (``objectives_.criteria[0]``).
 n_features_in_ : int
-    Number of features seen in ``fit``.''',
+    Number of features seen in ``fit``.
+feature_names_in_ : ndarray of shape (n_features_in_,)
+    Names of the features seen in ``fit``, when X had string column names.''',
 }
 # Entries that always come together.
 DOCS["selection_parameters"] = "\n".join(DOCS[k] for k in ("selection", "fairness_metric", "validation_fraction"))

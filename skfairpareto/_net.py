@@ -10,7 +10,7 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.utils import to_tensor
 
-from ._utils import is_memory_mapped, release_pages, row_chunks
+from ._utils import PREDICT_BATCH_SIZE, is_memory_mapped, release_pages, resolve_device, row_chunks
 from .exceptions import TrainingDivergedError
 from .objectives import scalarized, with_weight_decay
 from .solvers.hypernetwork import hypernetwork_loss, sample_rays
@@ -110,19 +110,19 @@ class FairObjectiveNet(NeuralNet):
 
     X is a dict ``{"X": features, "groups": int codes}``; the module ignores ``groups`` and
     :meth:`get_loss` reads it to compute the objectives (f1, then the fairness gaps) with
-    ``fairness_criterion`` (bound to the groups). ``weights`` is a point of the simplex, one
+    ``objectives`` (a bound :class:`~skfairpareto.criteria.FairnessObjectives`). ``weights`` is a point of the simplex, one
     weight per objective: ``(alpha, 1 - alpha)`` for two. Per batch, the raw objectives are
     recorded in ``history`` (``f1``, ``f2``, ...) beside ``train_loss``. Only ``get_loss`` is
     overridden: the training loop, callbacks, devices and optimisers stay skorch's own. Labels are
     0/1 floats for a one-logit head, class codes for K logits.
     """
 
-    def __init__(self, module, *args, weights=(1.0, 0.0), scales=(1.0, 1.0), fairness_criterion=None,
+    def __init__(self, module, *args, weights=(1.0, 0.0), scales=(1.0, 1.0), objectives=None,
                  weight_decay=0.0, **kwargs):
         super().__init__(module, *args, **kwargs)
         self.weights = weights
         self.scales = scales
-        self.fairness_criterion = fairness_criterion
+        self.objectives = objectives
         self.weight_decay = weight_decay
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
@@ -130,7 +130,7 @@ class FairObjectiveNet(NeuralNet):
             raise ValueError("FairObjectiveNet needs X={'X': features, 'groups': codes}: the objectives "
                              "compare the groups")
         groups = X["groups"].to(y_pred.device).long()
-        f = self.fairness_criterion.objectives(y_pred, y_true.to(y_pred.device), groups)
+        f = self.objectives.objectives(y_pred, y_true.to(y_pred.device), groups)
         f = with_weight_decay(f, self.module_.parameters(), self.weight_decay)
         if training:
             for j, value in enumerate(f):
@@ -150,7 +150,7 @@ class HyperNetTrainer(NeuralNet):
     """
 
     def __init__(self, module, *args, solver="ls", n_rays_per_step=4, concentration=1.0,
-                 ideal=(0.0, 0.0), scales=(1.0, 1.0), fairness_criterion=None, weight_decay=0.0, **kwargs):
+                 ideal=(0.0, 0.0), scales=(1.0, 1.0), objectives=None, weight_decay=0.0, **kwargs):
         super().__init__(module, *args, **kwargs)
         self.weight_decay = weight_decay
         self.solver = solver
@@ -158,7 +158,7 @@ class HyperNetTrainer(NeuralNet):
         self.concentration = concentration
         self.ideal = ideal
         self.scales = scales
-        self.fairness_criterion = fairness_criterion
+        self.objectives = objectives
 
     def train_step_single(self, batch, **fit_params):
         self._set_training(True)
@@ -170,7 +170,7 @@ class HyperNetTrainer(NeuralNet):
 
         def objectives(params):
             logits = torch.func.functional_call(hnet.target, params, (X,), {"groups": groups})
-            f = self.fairness_criterion.objectives(logits, y, groups)
+            f = self.objectives.objectives(logits, y, groups)
             return with_weight_decay(f, params.values(), self.weight_decay)  # L2 of the generated head
 
         rays = sample_rays(self.n_rays_per_step, len(self.ideal), self.concentration, device=self.device)
@@ -184,8 +184,8 @@ class HyperNetTrainer(NeuralNet):
         return {"loss": loss, "y_pred": None}
 
 
-def objectives_of(module, X, y, groups, criterion, device="cpu", weight_decay=0.0):
-    """f1 and f2 (``criterion``'s; f1 with the L2 penalty) of a trained module on whole arrays, as floats.
+def objectives_of(module, X, y, groups, objectives, device="cpu", weight_decay=0.0):
+    """f1 and every f2 (``objectives``'; f1 with the L2 penalty) of a trained module on whole arrays, as floats.
 
     A memory-mapped X is read in row blocks, its pages released after each.
     """
@@ -197,6 +197,51 @@ def objectives_of(module, X, y, groups, criterion, device="cpu", weight_decay=0.
                                 for block, g in zip(row_chunks(X, _BLOCK), torch.split(groups, _BLOCK))])
         else:
             logits = module(torch.as_tensor(X, device=device), groups=groups)
-        f = criterion.objectives(logits, torch.as_tensor(y, device=device), groups)
+        f = objectives.objectives(logits, torch.as_tensor(y, device=device), groups)
         f = with_weight_decay(f, module.parameters(), weight_decay)
     return f.cpu().numpy().astype(float)
+
+
+def make_net(kind, module, module_kwargs, *, lr, max_epochs, batch_size, device, callbacks=None, verbose=0,
+             optimizer=torch.optim.Adam, **kwargs):
+    """A skorch net of this package: ``kind="head"`` (:class:`FairObjectiveNet`) or ``"hypernetwork"``
+    (:class:`HyperNetTrainer`), configured alike.
+
+    ``module_kwargs`` are the module's own arguments (passed as skorch's ``module__*``); the rest
+    of ``kwargs`` go to the net. Training always runs without skorch's validation split (the
+    estimators hold their own out), slices whole tensors into batches (:class:`TensorBatchLoader`),
+    predicts in fixed blocks of rows, and stops with :class:`TrainingDivergedError` when a batch
+    diverges. ``verbose=0`` drops skorch's per-epoch table, which otherwise costs a few percent of
+    a linear head's epoch; ``verbose`` shows it for a head, a progress bar for a hypernetwork.
+    """
+    cls = {"head": FairObjectiveNet, "hypernetwork": HyperNetTrainer}[kind]
+    extra = [("stop_on_divergence", StopOnDivergence()), *(callbacks or [])]
+    options = {}
+    if kind == "hypernetwork" and verbose:
+        from skorch.callbacks import ProgressBar
+
+        extra.append(("progress", ProgressBar()))
+    if not verbose or kind == "hypernetwork":
+        options["callbacks__print_log"] = None
+    return cls(
+        module,
+        **{f"module__{k}": v for k, v in module_kwargs.items()},
+        # skorch requires a criterion; the loss is the objectives' (get_loss, train_step_single).
+        criterion=torch.nn.BCEWithLogitsLoss,
+        optimizer=optimizer,
+        lr=lr,
+        max_epochs=max_epochs,
+        batch_size=batch_size,
+        train_split=None,
+        iterator_train=TensorBatchLoader,
+        iterator_valid=TensorBatchLoader,
+        # Prediction streams in fixed batches whatever the training batch size, so memory
+        # beyond the output stays bounded on large inputs (and on wide MLP heads).
+        iterator_valid__batch_size=PREDICT_BATCH_SIZE,
+        iterator_train__shuffle=True,
+        device=resolve_device(device),
+        callbacks=extra,
+        verbose=verbose if kind == "head" else 0,
+        **options,
+        **kwargs,
+    )

@@ -9,6 +9,11 @@ from numbers import Integral
 from pathlib import Path
 
 
+#: Rows evaluated at once at prediction time: memory beyond the output stays bounded on large or
+#: memory-mapped inputs (and on wide MLP heads).
+PREDICT_BATCH_SIZE = 8192
+
+
 def resolve_device(device) -> str:
     """The torch device a fit uses: ``"auto"`` -> ``"cuda"`` when a GPU is visible, else ``"cpu"``.
 

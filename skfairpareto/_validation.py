@@ -11,11 +11,10 @@ from sklearn.utils.multiclass import type_of_target
 
 
 def check_target(y):
-    """Return ``(codes, classes)``: labels encoded as class codes and the original values.
+    """Return ``(codes, classes)``: labels encoded as int64 class codes ``0..K-1`` and the original values.
 
-    Two classes give 0/1 float32 codes (the binary path: one logit, binary cross-entropy); K > 2
-    classes give int64 codes ``0..K-1`` (K logits, categorical cross-entropy). Labels may be any
-    sortable values (strings, integers).
+    Labels may be any sortable values (strings, integers). How many classes there are (one logit
+    for two, K logits for more) is the objectives' business, not the codes' dtype.
     """
     y = np.asarray(y)
     if y.ndim != 1:
@@ -35,7 +34,7 @@ def check_target(y):
         raise ValueError(
             f"y has a single class ({classes[0]!r}); a classifier needs at least two classes to learn"
         )
-    return encoded.astype(np.float32 if len(classes) == 2 else np.int64), classes
+    return encoded.astype(np.int64), classes
 
 
 def check_sensitive_features(sensitive_features, n_samples, *, groups=None):
@@ -93,45 +92,7 @@ def check_sensitive_features(sensitive_features, n_samples, *, groups=None):
     return np.array([index[v] for v in labels], dtype=np.int64), np.asarray(groups)
 
 
-def split_group_names(names):
-    """The column values of intersectional group names (``"a|b"``, escaped as
-    :func:`check_sensitive_features` joins them), one row per name."""
-    import re
-
-    rows = [[part.replace("\\|", "|").replace("\\\\", "\\") for part in re.split(r"(?<!\\)\|", str(name))]
-            for name in names]
-    return np.asarray(rows, dtype=object)
-
-
-def sensitive_columns(sensitive_features, codes, n_groups):
-    """Each column of ``sensitive_features`` as groups of its own, for one objective per column.
-
-    Returns ``(column_names, table, names)``: the columns' names (a DataFrame's, else ``"0"``,
-    ``"1"``, ...), an ``(n_groups, n_columns)`` table of each joint group's code in every column
-    (the joint groups of :func:`check_sensitive_features` are the columns' intersections, so
-    every column's groups follow from them), and each column's group names. A column holding a
-    single group is an error that names it.
-    """
-    if isinstance(sensitive_features, pd.DataFrame):
-        frame = sensitive_features
-    else:
-        arr = np.asarray(sensitive_features, dtype=object)
-        frame = pd.DataFrame(arr if arr.ndim == 2 else arr[:, None])
-    column_names = [str(c) for c in frame.columns]
-    table = np.zeros((n_groups, frame.shape[1]), dtype=np.int64)
-    names = []
-    first = np.unique(codes, return_index=True)[1]  # a row of every joint group
-    for j, name in enumerate(column_names):
-        values, column_codes = np.unique(frame.iloc[:, j].astype(str).to_numpy(), return_inverse=True)
-        if len(values) < 2:
-            raise ValueError(f"sensitive feature column {name!r} holds a single group ({values[0]!r}); as its own "
-                             "fairness objective it needs at least two")
-        table[:, j] = column_codes[first]
-        names.append(values)
-    return column_names, table, names
-
-
-def check_groups_have_both_labels(y01, codes, group_names, classes):
+def check_groups_have_both_labels(y, codes, group_names, classes):
     """Warn about groups whose samples all carry one label value (any number of classes).
 
     Such a group's accuracy is its rate of predicting that one value, and its true- or
@@ -140,8 +101,8 @@ def check_groups_have_both_labels(y01, codes, group_names, classes):
     names the groups and fitting goes on.
     """
     single = [
-        (name, y01[codes == g][0]) for g, name in enumerate(group_names)
-        if len(np.unique(y01[codes == g])) < 2
+        (name, y[codes == g][0]) for g, name in enumerate(group_names)
+        if len(np.unique(y[codes == g])) < 2
     ]
     if not single:
         return
@@ -228,57 +189,6 @@ def check_head_params(est):
     check_layer_sizes("hidden_layer_sizes", est.hidden_layer_sizes)
     resolve_device(est.device)
     return resolve_objectives(est.constraints)
-
-
-def _separate_columns(sensitive_features, sensitive_objectives):
-    """The sensitive columns' names when each is its own objective, else None."""
-    if sensitive_objectives != "per_column" or np.ndim(sensitive_features) != 2 or np.shape(sensitive_features)[1] < 2:
-        return None
-    if isinstance(sensitive_features, pd.DataFrame):
-        return [str(c) for c in sensitive_features.columns]
-    return [str(j) for j in range(np.shape(sensitive_features)[1])]
-
-
-def objective_names(criteria, sensitive_features, sensitive_objectives):
-    """The fairness objectives' names, known from the options and the sensitive columns alone:
-    ``["gap"]`` for one, else ``gap[<criterion>]`` or ``gap[<criterion>:<column>]`` each."""
-    from .criteria import criterion_label
-
-    columns = _separate_columns(sensitive_features, sensitive_objectives)
-    if columns is not None:
-        return [f"gap[{criterion_label(c)}:{column}]" for c in criteria for column in columns]
-    return ["gap"] if len(criteria) == 1 else [f"gap[{criterion_label(c)}]" for c in criteria]
-
-
-def bind_objectives(criteria, y, codes, group_names, classes, sensitive_features, sensitive_objectives):
-    """The fairness objectives of a fit, bound to its groups and classes.
-
-    One criterion on the joint groups (``m = 2`` objectives) is returned as that criterion, the
-    path every two-objective front has always taken. Otherwise a
-    :class:`~skfairpareto.criteria.FairnessObjectives`: one objective per criterion, and with
-    ``sensitive_objectives="per_column"`` and several sensitive columns, per criterion and
-    column (each on that column's groups).
-    """
-    from sklearn.base import clone
-
-    from .criteria import FairnessObjectives, criterion_label
-
-    def bound(criterion, labels, n_groups, names):
-        return criterion.load_data(y, labels, n_groups=n_groups, group_names=names, classes=classes)
-
-    if _separate_columns(sensitive_features, sensitive_objectives) is not None:
-        column_names, table, names = sensitive_columns(sensitive_features, codes, len(group_names))
-        items, columns, labels = [], [], []
-        for criterion in criteria:
-            for j, column in enumerate(column_names):
-                items.append(bound(clone(criterion), table[codes, j], len(names[j]), names[j]))
-                columns.append(j)
-                labels.append(f"gap[{criterion_label(criterion)}:{column}]")
-        return FairnessObjectives(items, columns, table, labels, column_names)
-    items = [bound(c, codes, len(group_names), group_names) for c in criteria]
-    if len(items) == 1:
-        return items[0]
-    return FairnessObjectives(items, [None] * len(items), None, [f"gap[{criterion_label(c)}]" for c in criteria])
 
 
 def validate_features(estimator, X, y="no_validation", **kwargs):

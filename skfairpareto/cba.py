@@ -6,32 +6,27 @@ from numbers import Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._classifier import (
-    PREDICT_BATCH_SIZE,
     ClassifierTags,
     HeadClassifierMixin,
-    hard_objectives,
-    hard_scales,
-    head_logits,
-    tune_threshold,
+    fit_logits,
+    tunes_decisions,
 )
 from ._docs import fill_doc
-from ._net import FairObjectiveNet, StopOnDivergence, TensorBatchLoader, objectives_of
-from ._utils import resolve_device, torch_seeded
+from ._net import make_net, objectives_of
+from ._utils import torch_seeded
 from ._validation import (
     HEAD_CONSTRAINTS,
-    bind_objectives,
-    split_group_names,
-    check_target,
     check_groups_have_both_labels,
     check_head_params,
     check_sensitive_features,
+    check_target,
     validate_features,
 )
-from .criteria import resolve_objectives
+from .criteria import FairnessObjectives, resolve_objectives
 from .heads import GroupOffsets, MLPHead
 
 __all__ = [
@@ -39,20 +34,21 @@ __all__ = [
 ]
 
 
-def _criterion_key(criterion):
+def _objectives_key(objectives):
     """What a warm start must find unchanged: the criteria, their options and the groups they compare."""
-    items = getattr(criterion, "criteria", [criterion])
-    return (type(criterion), tuple((type(c), repr(sorted(c.get_params().items())), c.n_groups_) for c in items),
-            tuple(getattr(criterion, "names", ())))
+    return (tuple((type(c), repr(sorted(c.get_params().items())), c.n_groups_) for c in objectives.criteria),
+            tuple(objectives.names))
 
 
 @fill_doc
 class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEstimator):
-    """Binary classifier trained on ``alpha * f1 + (1 - alpha) * f2`` (the CBA seed paper, Eq. 6).
+    """Classifier trained on ``alpha * f1 + (1 - alpha) * f2`` (the CBA seed paper, Eq. 6).
 
-    ``f1`` is the mean binary cross-entropy and ``f2`` the squared gap between the sensitive
-    groups' expected rates of the fairness criterion named by ``constraints`` (accuracy parity
-    by default; see :mod:`skfairpareto.criteria`). Training follows the seed paper:
+    ``f1`` is the mean cross-entropy (binary for two classes, from one logit; categorical for K
+    classes, from K logits) and ``f2`` the squared gap between the sensitive groups' expected
+    rates of the fairness criterion named by ``constraints`` (accuracy parity by default; see
+    :mod:`skfairpareto.criteria`); with several fairness objectives, one ``f2`` each, weighed by
+    ``weights``. Training follows the seed paper:
     the head is first fitted for accuracy alone (``alpha = 1``); for ``alpha < 1`` it then
     continues on the scalarised objective, with both objectives divided by their values at that
     accuracy-optimal start so that evenly spaced ``alpha`` spread over the whole trade-off.
@@ -68,15 +64,17 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         several fairness objectives (and no ``weights``) they share ``1 - alpha`` equally.
     weights : array-like of shape (n_objectives,) or None, default=None
         A point of the simplex: one weight per objective (the error first, then each fairness
-        objective), for fronts over more than two objectives; overrides ``alpha``, which then
-        reads ``weights[0]``. ``None``: ``(alpha, 1 - alpha)`` for two objectives.
+        objective), for fronts over more than two objectives. When given, it replaces ``alpha``
+        (which is then not read: pass ``alpha=weights[0]`` to keep the two alike, as the fronts'
+        members do). ``None``: ``(alpha, 1 - alpha)`` for two objectives.
     {{constraints}}
     {{sensitive_objectives}}
     {{hidden_layer_sizes}}
     {{dropout}}
     module : torch.nn.Module class or None, default=None
-        A custom head, instantiated as ``module(n_features=...)``; its ``forward(X, groups=None)``
-        returns one logit per sample. ``None`` uses :class:`~skfairpareto.heads.MLPHead`.
+        A custom head, instantiated as ``module(n_features=...)`` (and ``n_outputs=K`` for K
+        classes); its ``forward(X, groups=None)`` returns one logit per sample (two classes) or K.
+        ``None`` uses :class:`~skfairpareto.heads.MLPHead`.
     {{group_aware}}
     optimizer : torch optimizer class, default=torch.optim.Adam
         Optimizer of both training stages (skorch's ``optimizer``).
@@ -109,15 +107,16 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         The fitted skorch net.
     history_ : skorch.History
         Per-epoch and per-batch training log (``train_loss``, ``f1``, ``f2``).
-    objective_scales_ : ndarray of shape (2,)
-        f1 and f2 at the accuracy-optimal start (the normalisers).
-    threshold_ : float
-        The logit threshold of :meth:`predict` (subtracted in :meth:`decision_function`).
-    hard_scales_ : ndarray of shape (2,)
-        Hard error and gap of the accuracy-optimal start on the training data (the normalisers
-        of the tuned threshold).
-    train_objectives_ : ndarray of shape (2,)
-        f1 and f2 of the fitted head on the training data.
+    objective_scales_ : ndarray of shape (n_objectives,)
+        f1 and every f2 at the accuracy-optimal start (the normalisers).
+    threshold_ : float or ndarray of shape (n_classes,)
+        The logit threshold of :meth:`predict` (subtracted in :meth:`decision_function`); for K
+        classes, one offset per class.
+    hard_scales_ : ndarray of shape (n_objectives,) or None
+        Hard error and every gap of the accuracy-optimal start on the data its threshold was
+        tuned on (the normalisers of the tuned threshold); None when it was not tuned.
+    train_objectives_ : ndarray of shape (n_objectives,)
+        f1 and every f2 of the fitted head on the training data.
 
     See Also
     --------
@@ -197,73 +196,56 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
 
     # -- construction shared with the Pareto estimators, whose members are CBAClassifiers ------
 
-    def _make_net(self, n_features, device=None):
-        n_outputs = 1 if len(self.classes_) == 2 else len(self.classes_)
+    def _head(self, n_features):
+        """The head module and its skorch ``module__`` parameters (wrapped with group offsets when group-aware)."""
+        n_outputs = self.objectives_.n_outputs
         if self.module is None:
-            module, module_kwargs = MLPHead, {
-                "module__hidden_layer_sizes": tuple(self.hidden_layer_sizes),
-                "module__dropout": self.dropout,
-                "module__n_outputs": n_outputs,
-            }
+            module, kwargs = MLPHead, {"hidden_layer_sizes": tuple(self.hidden_layer_sizes), "dropout": self.dropout,
+                                       "n_outputs": n_outputs}
         else:
-            module, module_kwargs = self.module, ({} if n_outputs == 1 else {"module__n_outputs": n_outputs})
+            module, kwargs = self.module, ({} if n_outputs == 1 else {"n_outputs": n_outputs})
         if self.group_aware:  # the same head, wrapped with one offset per group
-            module_kwargs = {**module_kwargs, "module__head": module, "module__n_groups": len(self.groups_)}
-            module = GroupOffsets
-        return FairObjectiveNet(
-            module,
-            module__n_features=n_features,
-            **module_kwargs,
-            # Unused (get_loss is the objectives'); skorch requires one.
-            criterion=torch.nn.BCEWithLogitsLoss if n_outputs == 1 else torch.nn.CrossEntropyLoss,
-            optimizer=self.optimizer,
-            lr=self.lr,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
-            train_split=None,
-            iterator_train=TensorBatchLoader,
-            iterator_valid=TensorBatchLoader,
-            # Prediction streams in fixed batches whatever the training batch size, so memory
-            # beyond the output stays bounded on large inputs (and on wide MLP heads).
-            iterator_valid__batch_size=PREDICT_BATCH_SIZE,
-            iterator_train__shuffle=True,
-            device=resolve_device(self.device) if device is None else str(device),
-            callbacks=[("stop_on_divergence", StopOnDivergence()), *(self.callbacks or [])],
-            verbose=self.verbose,
-            weights=(1.0, 0.0),
-            fairness_criterion=self.criterion_,
-            weight_decay=self.weight_decay,
+            module, kwargs = GroupOffsets, {**kwargs, "head": module, "n_groups": len(self.groups_)}
+        return module, {"n_features": n_features, **kwargs}
+
+    def _make_net(self, n_features, device=None):
+        module, module_kwargs = self._head(n_features)
+        return make_net(
+            "head", module, module_kwargs, lr=self.lr, max_epochs=self.max_epochs, batch_size=self.batch_size,
+            device=self.device if device is None else str(device), callbacks=self.callbacks, verbose=self.verbose,
+            optimizer=self.optimizer, weights=(1.0, *([0.0] * (self.objectives_.n_objectives - 1))),
+            objectives=self.objectives_, weight_decay=self.weight_decay,
         )
 
     def _validate_fit_data(self, X, y, sensitive_features):
         X, y = validate_features(self, X, y, ensure_min_samples=2, y_numeric=False)
-        y01, self.classes_ = check_target(y)
+        y_codes, self.classes_ = check_target(y)
         codes, self.groups_ = check_sensitive_features(sensitive_features, X.shape[0])
-        self.criterion_ = bind_objectives(resolve_objectives(self.constraints), y01, codes, self.groups_,
-                                          self.classes_, sensitive_features, self.sensitive_objectives)
-        check_groups_have_both_labels(y01, codes, self.groups_, self.classes_)
-        return X, y01, codes
+        self.objectives_ = FairnessObjectives.bind(resolve_objectives(self.constraints), y_codes, codes, self.groups_,
+                                                   self.classes_, sensitive_features, self.sensitive_objectives)
+        check_groups_have_both_labels(y_codes, codes, self.groups_, self.classes_)
+        return X, y_codes, codes
 
     def _untuned_threshold(self, value):
         """A fixed threshold: the number itself for one logit, that offset on every class for K."""
-        return value if len(self.classes_) == 2 else np.full(len(self.classes_), value)
+        return value if self.objectives_.n_outputs == 1 else np.full(self.objectives_.n_outputs, value)
 
     @classmethod
-    def _from_module_state(cls, params, state_dict, *, classes, groups, n_features, scales, criterion=None):
+    def _from_module_state(cls, params, state_dict, *, classes, group_names, n_features, scales, objectives=None,
+                           column_names=None):
         """A fitted CBAClassifier around given head weights (how front members are built).
 
-        ``criterion`` is the front's bound criterion (or objectives); without one (a member read
-        from a file) it is bound anew from ``constraints`` and the group names.
+        ``objectives`` is the front's bound objectives; without them (a member read from a file)
+        they are bound anew from ``constraints`` and the group names.
         """
         est = cls(**params)
-        est.classes_, est.groups_, est.n_features_in_ = classes, groups, n_features
+        est.classes_, est.groups_, est.n_features_in_ = classes, group_names, n_features
         est.objective_scales_ = np.asarray(scales, dtype=float)
+        if objectives is None:
+            objectives = FairnessObjectives.rebind(resolve_objectives(est.constraints), group_names, classes,
+                                                   est.sensitive_objectives, column_names)
+        est.objectives_ = objectives
         est.threshold_, est.hard_scales_ = est._untuned_threshold(0.0), None  # the front tunes or sets it
-        if criterion is None:
-            columns = split_group_names(groups) if est.sensitive_objectives == "per_column" else groups
-            criterion = bind_objectives(resolve_objectives(est.constraints), None, np.arange(len(groups)), groups,
-                                        classes, columns, est.sensitive_objectives)
-        est.criterion_ = criterion
         # The member lives where its weights are: a model fitted on GPU and loaded on a CPU-only
         # machine (skorch maps its tensors to CPU) builds CPU members even if device="cuda".
         device = next(iter(state_dict.values())).device if state_dict else None
@@ -273,8 +255,14 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         est.history_ = est.net_.history
         return est
 
+    @property
+    def criterion_(self):
+        """The first fairness criterion of ``constraints``, bound to the groups (all of them: ``objectives_``)."""
+        return self.objectives_.criteria[0]
+
     # -- public API -----------------------------------------------------------------------------
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, *, sensitive_features=None):
         """Fit the head.
 
@@ -283,7 +271,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         X : array-like of shape (n_samples, n_features)
             Numeric features, e.g. sentence embeddings.
         y : array-like of shape (n_samples,)
-            Binary labels (any two values).
+            Class labels (two or more values).
         sensitive_features : array-like of shape (n_samples,) or (n_samples, n_features_s)
             Group of each sample; several columns form intersectional groups.
 
@@ -292,80 +280,76 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         self
         """
         # What a warm start continues from, read before validation resets the fitted state.
-        previous = (
-            (self.n_features_in_, self.classes_, self.groups_, _criterion_key(self.criterion_))
-            if self.warm_start and hasattr(self, "net_") else None
-        )
-        self._validate_params()
+        previous = None
+        if self.warm_start and hasattr(self, "net_"):
+            previous = dict(n_features=self.n_features_in_, classes=self.classes_, groups=self.groups_,
+                            key=_objectives_key(self.objectives_), net=self.net_, scales=self.objective_scales_,
+                            hard_scales=self.hard_scales_)
+        for key in [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]:
+            delattr(self, key)  # a refit starts from the options alone (a warm one from what was read above)
         check_head_params(self)
-        X, y01, groups = self._validate_fit_data(X, y, sensitive_features)
-        # The normalisers belong to the data and the criterion: any change starts over.
-        warm = previous is not None and previous[0] == X.shape[1] and all(
-            np.array_equal(a, b) for a, b in zip(previous[1:3], (self.classes_, self.groups_))
-        ) and previous[3] == _criterion_key(self.criterion_)
-        data = {"X": X, "groups": groups}
-        weights = self._objective_weights()
+        X, y, codes = self._validate_fit_data(X, y, sensitive_features)
+        # The normalisers belong to the data and the objectives: any change starts over.
+        warm = previous is not None and previous["n_features"] == X.shape[1] and all(
+            np.array_equal(previous[k], v) for k, v in (("classes", self.classes_), ("groups", self.groups_))
+        ) and previous["key"] == _objectives_key(self.objectives_)
+        data = {"X": X, "groups": codes}
+        weights = self.objectives_.weights(self.alpha, self.weights)
         # Tuned on the training data only where that is unbiased: for rates that ignore the labels.
-        tuned = self.threshold == "auto" and self.criterion_.label_free
-        hard = hard_objectives(self.criterion_, groups)
+        tuned = tunes_decisions(self.threshold, self.objectives_, held_out=False)
+        hard = self.objectives_.hard(y, codes) if tuned else None
         with torch_seeded(self.random_state):
             if warm:
-                net, scales, h_scales = self.net_, self.objective_scales_, self.hard_scales_
+                net, scales, h_scales = previous["net"], previous["scales"], previous["hard_scales"]
+                if tuned and h_scales is None:  # the previous fit kept its decisions: normalise by its head's
+                    h_scales = hard.scales(fit_logits(net.module_, X, codes))
                 net.set_params(weights=weights, scales=tuple(scales), max_epochs=self.max_epochs,
-                               fairness_criterion=self.criterion_)
+                               objectives=self.objectives_)
                 net.initialize_optimizer()
-                net.partial_fit(data, y01)
+                net.partial_fit(data, y)
             else:
                 net = self._make_net(X.shape[1])
-                net.fit(data, y01)
-                start = objectives_of(net.module_, X, y01, groups, self.criterion_, net.device, self.weight_decay)
+                net.fit(data, y)
+                start = objectives_of(net.module_, X, y, codes, self.objectives_, net.device, self.weight_decay)
                 scales = np.maximum(start, 1e-8) if self.normalize_objectives else np.ones(len(weights))
-                h_scales = hard_scales(head_logits(net.module_, X, groups), y01, hard) if tuned else None
+                h_scales = hard.scales(fit_logits(net.module_, X, codes)) if tuned else None
                 if weights[0] < 1.0:
                     net.set_params(weights=weights, scales=tuple(scales))
                     net.initialize_optimizer()
-                    net.partial_fit(data, y01)
+                    net.partial_fit(data, y)
             device = net.device
         self.net_ = net
         self.history_ = net.history
         self.objective_scales_ = scales
         self.hard_scales_ = h_scales
-        if not tuned:
-            self.threshold_ = self._untuned_threshold(0.0 if self.threshold == "auto" else float(self.threshold))
-        elif weights[0] < 1.0:  # the accuracy end (alpha = 1) keeps the head's own decisions
-            self.threshold_ = tune_threshold(head_logits(net.module_, X, groups), y01, hard, weights, h_scales)
+        if tuned and weights[0] < 1.0:  # the accuracy end (alpha = 1) keeps the head's own decisions
+            self.threshold_ = hard.tune(fit_logits(net.module_, X, codes), weights, h_scales)
         else:
-            self.threshold_ = self._untuned_threshold(0.0)
-        self.train_objectives_ = objectives_of(net.module_, X, y01, groups, self.criterion_, device,
-                                               self.weight_decay)
+            self.threshold_ = self._untuned_threshold(0.0 if self.threshold == "auto" else float(self.threshold))
+        self.train_objectives_ = (start if not warm and weights[0] >= 1.0 else
+                                  objectives_of(net.module_, X, y, codes, self.objectives_, device, self.weight_decay))
         return self
 
     def _objective_weights(self):
-        """The scalarisation's weights, one per objective: ``weights``, or ``alpha`` on the error
-        and ``1 - alpha`` shared equally by the fairness objectives."""
-        m = getattr(self.criterion_, "n_objectives", 2)
-        if self.weights is None:
-            return (float(self.alpha), *([(1.0 - float(self.alpha)) / (m - 1)] * (m - 1)))
-        w = np.asarray(self.weights, dtype=float)
-        if w.shape != (m,) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
-            raise ValueError(f"weights must be {m} non-negative numbers summing to 1, one per objective (the error, "
-                             f"then each fairness objective), got {self.weights!r}")
-        return tuple(float(v) for v in w)
+        """The scalarisation's weights, one per objective (:meth:`FairnessObjectives.weights`)."""
+        return self.objectives_.weights(self.alpha, self.weights)
 
 
-def fit_start_head(front, X, y01, codes):
+def fit_start_head(front, X, y, codes):
     """Fit, keep as ``front.start_`` and return a front estimator's accuracy-optimal start head.
 
     A :class:`CBAClassifier` with ``alpha=1`` and the front's member parameters, on the front's
-    training data (0/1 labels and group codes, decoded with its ``classes_`` and ``groups_``).
+    training data (class codes and joint group codes, decoded with its ``classes_`` and ``groups_``).
     """
+    from .criteria._objectives import split_group_names
+
     front.start_ = CBAClassifier(alpha=1.0, **front._member_params())
-    columns = getattr(front.criterion_, "column_names", None)
+    columns = front.objectives_.column_names
     if columns is None:
         sensitive = front.groups_[codes]
     else:  # per-column objectives: the columns again, as the front was given them
         import pandas as pd
 
         sensitive = pd.DataFrame(split_group_names(front.groups_)[codes], columns=columns)
-    front.start_.fit(X, front.classes_[y01.astype(int)], sensitive_features=sensitive)
+    front.start_.fit(X, front.classes_[y], sensitive_features=sensitive)
     return front.start_

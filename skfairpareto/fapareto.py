@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._docs import fill_doc
 from ._utils import draw_seed, torch_seeded
-from ._validation import COUNT, HEAD_CONSTRAINTS, NON_NEGATIVE, aligned
+from ._validation import COUNT, DEPRECATED, HEAD_CONSTRAINTS, NON_NEGATIVE, aligned
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier, fit_start_head
 from .solvers.evolution import MERGE_METHODS, MergeEvolution
@@ -23,27 +23,22 @@ __all__ = [
 _ALPHA_JITTER = 0.1
 
 
-def _finetune(params, state, preference, scales, epochs, seed, X, y01, groups, classes, group_names, criterion):
-    """A new fitted CBAClassifier: ``state`` trained ``epochs`` more epochs at ``preference``.
+def _finetune(params, state, preference, scales, epochs, seed, X, y, codes, classes, group_names, objectives):
+    """A new fitted CBAClassifier: ``state`` trained ``epochs`` more epochs at ``preference`` (a weight per objective).
 
-    ``preference`` is ``alpha`` (two objectives) or a weight per objective. Module-level so
-    joblib can ship it to worker processes; seeded, so the result does not depend on which
-    worker runs it.
+    Module-level so joblib can ship it to worker processes; seeded, so the result does not depend
+    on which worker runs it.
     """
-    if np.ndim(preference) == 0:
-        weights, extra = (float(preference), 1.0 - float(preference)), {}
-    else:
-        weights = tuple(float(w) for w in preference)
-        extra = {"weights": weights}
+    weights = tuple(float(w) for w in preference)
     with torch_seeded(seed):
         member = CBAClassifier._from_module_state(
-            {**params, "alpha": weights[0], "max_epochs": int(epochs), **extra}, state,
-            classes=classes, groups=group_names, n_features=X.shape[1], scales=scales, criterion=criterion,
+            {**params, "alpha": weights[0], "weights": weights, "max_epochs": int(epochs)}, state,
+            classes=classes, group_names=group_names, n_features=X.shape[1], scales=scales, objectives=objectives,
         )
         net = member.net_
         net.set_params(weights=weights, scales=tuple(scales))
         net.module_.train()
-        net.partial_fit({"X": aligned(X), "groups": groups}, y01)  # X may arrive unpickled, unaligned
+        net.partial_fit({"X": aligned(X), "groups": codes}, y)  # X may arrive unpickled, unaligned
         net.module_.eval()
     member.history_ = net.history
     return member
@@ -77,8 +72,11 @@ class FaParetoEnsemble(BaseParetoClassifier):
     survival, tournament and hypervolume are pymoo's; fine-tuning goes through joblib
     (``n_jobs``), so a dask or ray joblib backend can distribute it.
 
-    Because the archive is chosen on the validation split, its ``val_*`` figures are optimistic;
-    judge the front on data it never saw (:meth:`score_front`).
+    Every individual is evaluated with its decision threshold (``threshold="auto"``) tuned to its
+    own preference on the evolution's data, so the archive, and ``front_``, hold the trade-offs the
+    members really make. Because the archive is chosen on the validation split, the figures there
+    are in-sample for that choice: they are named ``search_*`` (``evaluation_split_ == "search"``),
+    not ``val_*``. Judge the front on data it never saw (:meth:`score_front`).
 
     Parameters
     ----------
@@ -106,7 +104,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
     {{group_aware}}
     {{hidden_layer_sizes}}
     {{dropout}}
-    lr : float, default=0.05
+    finetune_lr : float, default=0.05
         Learning rate (Adam) of every fine-tune.
     {{weight_decay}}
     {{batch_size}}
@@ -128,6 +126,8 @@ class FaParetoEnsemble(BaseParetoClassifier):
     {{random_state}}
     verbose : int, default=0
         Progress bar over generations when > 0.
+    lr : float, default="deprecated"
+        Renamed ``finetune_lr`` in 0.2 (``lr`` is the head's learning rate elsewhere); removed in 0.3.
 
     Attributes
     ----------
@@ -137,7 +137,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         The final population.
     history_ : list of dict
         Per generation (0 = the initial population): ``population_objectives`` (error, gap
-        rows), ``population_alphas``, ``hypervolume`` of the archive and
+        rows), ``population_preferences``, ``hypervolume`` of the archive and
         ``population_hypervolume`` (at ``reference_point``), ``archive_size`` and ``seconds``.
 
     See Also
@@ -180,7 +180,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         group_aware=False,
         hidden_layer_sizes=(),
         dropout=0.0,
-        lr=0.05,
+        finetune_lr=0.05,
         weight_decay=3e-5,
         batch_size=-1,
         start_lr=0.05,
@@ -193,6 +193,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         device="auto",
         random_state=None,
         verbose=0,
+        lr="deprecated",
     ):
         self.population_size = population_size
         self.n_generations = n_generations
@@ -208,7 +209,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.group_aware = group_aware
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
-        self.lr = lr
+        self.finetune_lr = finetune_lr
         self.weight_decay = weight_decay
         self.batch_size = batch_size
         self.start_lr = start_lr
@@ -221,15 +222,15 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
+        self.lr = lr
 
-    _MEMBER_PARAM_SOURCES = {
-        **BaseParetoClassifier._MEMBER_PARAM_SOURCES, "lr": "start_lr", "batch_size": "batch_size",
-        "max_epochs": "start_max_epochs",
-    }
+    _RENAMED_PARAMS = {"lr": "finetune_lr"}
 
     _parameter_constraints: dict = {
         **BaseParetoClassifier._parameter_constraints,
-        **{name: HEAD_CONSTRAINTS[name] for name in ("lr", "batch_size")},
+        "finetune_lr": HEAD_CONSTRAINTS["lr"],
+        "lr": HEAD_CONSTRAINTS["lr"] + [DEPRECATED],
+        "batch_size": HEAD_CONSTRAINTS["batch_size"],
         "start_lr": HEAD_CONSTRAINTS["lr"],
         "population_size": [Interval(Integral, 2, None, closed="left")],
         "n_generations": [COUNT],
@@ -243,47 +244,64 @@ class FaParetoEnsemble(BaseParetoClassifier):
         "n_jobs": [Integral, None],
     }
 
+    _SELECTS_ON_VALIDATION = True
+
+    def _check_members(self):
+        self.objectives_.check_members("population_size", self.population_size)
+
     def _front_order(self, coords):
         # The archive is mutually non-dominated: ascending error is most accurate to fairest.
-        gaps = sum(coords[f"evolution_{name}"] for name in self._objective_names()[1:])
+        gaps = sum(coords[f"evolution_{name}"] for name in self.objectives_.names)
         return np.lexsort((gaps, coords["evolution_error"]))
 
-    def _fit_front(self, X, y01, groups, validation=None):
+    def _fit_front(self, X, y, codes, validation=None):
         seed = draw_seed(self.random_state)
-        start = fit_start_head(self, X, y01, groups)
+        start = fit_start_head(self, X, y, codes)
+        objectives = self.objectives_
         evolution = MergeEvolution(
             _state(start), self.population_size, self.n_generations, merge=self.merge,
             merge_scaling=self.merge_scaling, trim_ratio=self.trim_ratio, mutation_rate=self.mutation_rate,
             mutation_scale=self.mutation_scale, alpha_jitter=_ALPHA_JITTER, seed=seed,
-            reference_point=self._reference_point(),
+            reference_point=self._reference_point(), initial_preferences=objectives.initial_preferences,
+            step_preference=objectives.step_preference,
         )
-        X_ev, y_ev, g_ev = validation if validation is not None else (X, y01, groups)
-        labels_ev = self.classes_[y_ev.astype(int)]
-        params, scales = {**self._member_params(), "lr": self.lr}, start.objective_scales_
+        # Every individual is judged as it will decide: its threshold tuned to its own preference
+        # on the evolution's data (held out, or the training data for label-free rates), so the
+        # archive holds the members' real trade-offs.
+        X_ev, y_ev, codes_ev = validation if validation is not None else (X, y, codes)
+        hard = objectives.hard(y_ev, codes_ev, metrics=self._metrics_)
+        tuned = self._tunes(held_out=validation is not None)
+        scales = hard.scales(self._logits(start, X_ev, codes_ev)) if tuned else None
+        params, objective_scales = {**self._member_params(), "lr": self._param("finetune_lr")}, start.objective_scales_
         parallel = Parallel(n_jobs=self.n_jobs)
         from tqdm.auto import tqdm
 
         with tqdm(total=self.n_generations + 1, desc="FaPareto generations", disable=not self.verbose) as bar:
             while not evolution.is_done():
+                candidates = evolution.ask()
                 members = parallel(
-                    delayed(_finetune)(params, c.state, c.alpha, scales, self.finetune_epochs, c.seed, X, y01,
-                                       groups, self.classes_, self.groups_, self.criterion_)
-                    for c in evolution.ask()
+                    delayed(_finetune)(params, c.state, c.preference, objective_scales, self.finetune_epochs, c.seed,
+                                       X, y, codes, self.classes_, self.groups_, objectives)
+                    for c in candidates
                 )
-                F = [self._hard_objectives(m, X_ev, labels_ev, g_ev) for m in members]
+                F = []
+                for member, candidate in zip(members, candidates):
+                    z = self._logits(member, X_ev, codes_ev)
+                    if tuned:
+                        member.threshold_, member.hard_scales_ = hard.tune(z, candidate.preference, scales), scales
+                    else:
+                        member.threshold_ = self._fixed_threshold(member)
+                    F.append(hard.values(hard.decisions(z, member.threshold_)))
                 evolution.tell(members, F, [_state(m) for m in members])
                 bar.update(evolution.generation - bar.n)
         self.history_, self.population_ = evolution.history, evolution.population
         archive = evolution.archive
-        preferences = np.asarray(archive["alpha"], float)
-        names = self._objective_names()
         coords = {
-            "alpha": preferences if preferences.ndim == 1 else preferences[:, 0],
+            "weights": np.asarray(archive["preference"], dtype=float),
+            "threshold": [m.threshold_ for m in archive["individuals"]],
             "generation": np.asarray(archive["generation"]),
-            **{f"evolution_{name}": archive["F"][:, j] for j, name in enumerate(names)},
+            **{f"evolution_{name}": archive["F"][:, j] for j, name in enumerate(objectives.objective_names)},
         }
-        if preferences.ndim == 2:
-            coords["weights"] = preferences
         return archive["individuals"], coords
 
     def plot_history(self, axes=None):
@@ -310,6 +328,6 @@ class FaParetoEnsemble(BaseParetoClassifier):
             F = h["population_objectives"]
             axes[1].scatter(F[:, 0], F[:, 1:].sum(1), color=cmap(h["generation"] / max(gens[-1], 1)), s=14)
         axes[1].set_xlabel("error (evolution data)")
-        axes[1].set_ylabel(self._fairness_metric_.__name__ if len(self._objective_names()) == 2 else "sum of the gaps")
+        axes[1].set_ylabel(" + ".join(self.objectives_.names) + " (evolution data)")
         axes[1].set_title("population by generation (dark = early)")
         return np.asarray(axes)

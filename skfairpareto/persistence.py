@@ -100,6 +100,7 @@ def save_member(member, path):
         "groups": _array_to_json(member.groups_),
         "n_features_in": int(member.n_features_in_),
         "objective_scales": [float(v) for v in member.objective_scales_],
+        "column_names": member.objectives_.column_names,
         "threshold": np.asarray(member.threshold_, dtype=float).tolist(),
     }
     tensors = {k: v.detach().cpu().contiguous() for k, v in member.net_.module_.state_dict().items()}
@@ -160,9 +161,10 @@ def load_member(path, *, module=None, device="cpu"):
         params,
         {k: v.to(target) for k, v in tensors.items()},
         classes=_array_from_json(metadata["classes"]),
-        groups=_array_from_json(metadata["groups"]),
+        group_names=_array_from_json(metadata["groups"]),
         n_features=metadata["n_features_in"],
         scales=metadata["objective_scales"],
+        column_names=metadata.get("column_names"),
     )
     threshold = metadata.get("threshold", 0.0)
     member.threshold_ = float(threshold) if np.ndim(threshold) == 0 else np.asarray(threshold, dtype=float)

@@ -10,11 +10,12 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._docs import fill_doc
-from ._net import HyperNetTrainer, StopOnDivergence, TensorBatchLoader, objectives_of
-from ._utils import resolve_device, torch_seeded
+from ._net import make_net, objectives_of
+from ._utils import torch_seeded
 from ._validation import COUNT, DEPRECATED, HEAD_CONSTRAINTS, POSITIVE, check_layer_sizes
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier, fit_start_head
+from .criteria import FairnessObjectives
 from .solvers.epo import ray_residual
 from .solvers.hypernetwork import SOLVERS, HyperNetwork, normalized_losses
 
@@ -58,9 +59,9 @@ class PHNParetoClassifier(BaseParetoClassifier):
         favours rays near the ends; the benchmark trains EPO at 0.5, docs/reproducing.md).
     n_rays_per_step : int, default=4
         Rays per training step.
-    lr : float, default=1e-3
+    hnet_lr : float, default=1e-3
         Adam learning rate of the hypernetwork.
-    max_epochs : int, default=200
+    hnet_max_epochs : int, default=200
         Hypernetwork training epochs.
     {{batch_size}}
     {{constraints}}
@@ -83,6 +84,10 @@ class PHNParetoClassifier(BaseParetoClassifier):
         Progress bar over training epochs when > 0.
     n_rays : int, default="deprecated"
         Renamed ``n_members`` in 0.2; removed in 0.3.
+    lr : float, default="deprecated"
+        Renamed ``hnet_lr`` in 0.2 (``lr`` is the head's learning rate elsewhere); removed in 0.3.
+    max_epochs : int, default="deprecated"
+        Renamed ``hnet_max_epochs`` in 0.2; removed in 0.3.
 
     Attributes
     ----------
@@ -118,7 +123,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
     >>> X = rng.normal(size=(300, 4)).astype("float32")
     >>> s = rng.randint(0, 2, 300)
     >>> y = (X[:, 0] + s * X[:, 1] > 0).astype(int)
-    >>> clf = PHNParetoClassifier(n_members=5, max_epochs=20, start_max_epochs=30, random_state=0)
+    >>> clf = PHNParetoClassifier(n_members=5, hnet_max_epochs=20, start_max_epochs=30, random_state=0)
     >>> clf = clf.fit(X, y, sensitive_features=s)
     >>> len(clf.front_), clf.member_at(0.3).predict(X[:2]).shape
     (5, (2,))
@@ -132,8 +137,8 @@ class PHNParetoClassifier(BaseParetoClassifier):
         hnet_hidden_layer_sizes=(100,),
         concentration=1.0,
         n_rays_per_step=4,
-        lr=1e-3,
-        max_epochs=200,
+        hnet_lr=1e-3,
+        hnet_max_epochs=200,
         batch_size=-1,
         constraints="error_rate_parity",
         sensitive_objectives="joint",
@@ -152,14 +157,16 @@ class PHNParetoClassifier(BaseParetoClassifier):
         random_state=None,
         verbose=0,
         n_rays="deprecated",
+        lr="deprecated",
+        max_epochs="deprecated",
     ):
         self.n_members = n_members
         self.solver = solver
         self.hnet_hidden_layer_sizes = hnet_hidden_layer_sizes
         self.concentration = concentration
         self.n_rays_per_step = n_rays_per_step
-        self.lr = lr
-        self.max_epochs = max_epochs
+        self.hnet_lr = hnet_lr
+        self.hnet_max_epochs = hnet_max_epochs
         self.batch_size = batch_size
         self.constraints = constraints
         self.sensitive_objectives = sensitive_objectives
@@ -178,16 +185,18 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.random_state = random_state
         self.verbose = verbose
         self.n_rays = n_rays
+        self.lr = lr
+        self.max_epochs = max_epochs
 
-    # ``lr`` and ``max_epochs`` are the hypernetwork's; the start head takes its own rate and epochs
-    # and the mini-batch size (so a memory-mapped X is streamed in both stages).
-    _MEMBER_PARAM_SOURCES = {**BaseParetoClassifier._MEMBER_PARAM_SOURCES, "lr": "start_lr",
-                             "max_epochs": "start_max_epochs", "batch_size": "batch_size"}
-    _RENAMED_PARAMS = {"n_rays": "n_members"}
+    _RENAMED_PARAMS = {"n_rays": "n_members", "lr": "hnet_lr", "max_epochs": "hnet_max_epochs"}
 
     _parameter_constraints: dict = {
         **BaseParetoClassifier._parameter_constraints,
-        **{name: HEAD_CONSTRAINTS[name] for name in ("lr", "max_epochs", "batch_size")},
+        "hnet_lr": HEAD_CONSTRAINTS["lr"],
+        "hnet_max_epochs": HEAD_CONSTRAINTS["max_epochs"],
+        "batch_size": HEAD_CONSTRAINTS["batch_size"],
+        "lr": HEAD_CONSTRAINTS["lr"] + [DEPRECATED],
+        "max_epochs": HEAD_CONSTRAINTS["max_epochs"] + [DEPRECATED],
         "n_members": [COUNT, None],
         "n_rays": [COUNT, DEPRECATED],
         "start_lr": HEAD_CONSTRAINTS["lr"],
@@ -201,60 +210,54 @@ class PHNParetoClassifier(BaseParetoClassifier):
     def _check_params(self):
         check_layer_sizes("hnet_hidden_layer_sizes", self.hnet_hidden_layer_sizes)
 
-    def _fit_front(self, X, y01, groups, validation=None):
-        start = fit_start_head(self, X, y01, groups)
+    def _check_members(self):
+        self.objectives_.check_members("n_members", self._param("n_members"))
+
+    def _fit_front(self, X, y, codes, validation=None):
+        start = fit_start_head(self, X, y, codes)
         f_start = start.train_objectives_
-        m = len(f_start)
-        self.objective_ideal_ = np.array([f_start[0], *([0.0] * (m - 1))])
+        self.objective_ideal_ = np.concatenate([f_start[:1], np.zeros(len(f_start) - 1)])
         self.objective_scales_ = np.maximum(f_start, 1e-8)
 
         with torch_seeded(self.random_state):
             head = copy.deepcopy(start.net_.module_).train(False)
-            hnet = HyperNetwork(head, m, tuple(self.hnet_hidden_layer_sizes))
-            callbacks = [("stop_on_divergence", StopOnDivergence())]
-            if self.verbose:
-                from skorch.callbacks import ProgressBar
-
-                callbacks.append(("progress", ProgressBar()))
-            net = HyperNetTrainer(
-                hnet,
-                criterion=torch.nn.BCEWithLogitsLoss,  # unused; the loss is the solver's
-                optimizer=torch.optim.Adam,
-                lr=self.lr,
-                max_epochs=self.max_epochs,
-                batch_size=self.batch_size,
-                train_split=None,
-                iterator_train=TensorBatchLoader,
-                iterator_train__shuffle=True,
-                device=resolve_device(self.device),
-                callbacks=callbacks,
-                verbose=0,
-                solver=self.solver,
-                n_rays_per_step=self.n_rays_per_step,
-                concentration=self.concentration,
-                ideal=tuple(self.objective_ideal_),
-                scales=tuple(self.objective_scales_),
-                fairness_criterion=self.criterion_,
-                weight_decay=self.weight_decay,
+            hnet = HyperNetwork(head, self.objectives_.n_objectives, tuple(self.hnet_hidden_layer_sizes))
+            net = make_net(
+                "hypernetwork", hnet, {}, lr=self._param("hnet_lr"), max_epochs=self._param("hnet_max_epochs"),
+                batch_size=self.batch_size, device=self.device, verbose=self.verbose, solver=self.solver,
+                n_rays_per_step=self.n_rays_per_step, concentration=self.concentration,
+                ideal=tuple(self.objective_ideal_), scales=tuple(self.objective_scales_),
+                objectives=self.objectives_, weight_decay=self.weight_decay,
             )
-            net.fit({"X": X, "groups": groups}, y01)
+            net.fit({"X": X, "groups": codes}, y)
         net.module_.eval()
         self.net_ = net
         self.history_ = net.history
 
-        rays = member_rays(m, self._param("n_members"))
-        members = [self.member_at(ray) for ray in rays]
-        coords = {k: [] for k in ("alpha", *(f"ray_f{j + 1}" for j in range(m)),
-                                  *(f"train_f{j + 1}" for j in range(m)), "ray_residual")}
+        rays = self.objectives_.preference_grid(self._param("n_members"))
+        members = [self._member(ray) for ray in rays]
+        m = rays.shape[1]
+        coords = {k: [] for k in (*(f"ray_f{j + 1}" for j in range(m)), *(f"train_f{j + 1}" for j in range(m)),
+                                  "ray_residual")}
         for ray, member in zip(rays, members):
-            f = member.train_objectives_ = objectives_of(member.net_.module_, X, y01, groups, self.criterion_,
+            f = member.train_objectives_ = objectives_of(member.net_.module_, X, y, codes, self.objectives_,
                                                          net.device, self.weight_decay)
             shifted = normalized_losses(torch.as_tensor(f), self.objective_ideal_, self.objective_scales_).numpy()
-            for key, value in zip(coords, (ray[0], *ray, *f, ray_residual(shifted, ray))):
+            for key, value in zip(coords, (*ray, *f, ray_residual(shifted, ray))):
                 coords[key].append(value)
-        if m > 2:
-            coords["weights"] = np.asarray(rays)
+        coords["weights"] = rays
         return members, coords
+
+    def _member(self, ray):
+        """The head the hypernetwork generates for ``ray`` (a checked point of the simplex), undecided."""
+        with torch.no_grad():
+            params = self.net_.module_.generate(torch.as_tensor(ray, dtype=torch.float32, device=self.net_.device))
+        return CBAClassifier._from_module_state(
+            {**self._member_params(), "alpha": float(ray[0]), "weights": tuple(float(v) for v in ray)},
+            {k: v.detach().clone() for k, v in params.items()},
+            classes=self.classes_, group_names=self.groups_, n_features=self.n_features_in_,
+            scales=self.objective_scales_, objectives=self.objectives_,
+        )
 
     def member_at(self, ray):
         """The fitted head for a preference ray, without retraining (milliseconds).
@@ -268,50 +271,42 @@ class PHNParetoClassifier(BaseParetoClassifier):
         Returns
         -------
         CBAClassifier
-            An ordinary fitted classifier whose ``alpha`` is the ray's first coordinate (and whose
-            ``weights`` is the ray, for more than two objectives). With ``threshold="auto"`` its
-            decision threshold is interpolated, in ``alpha``, between those tuned for the front's
-            members (more than two objectives: the nearest member's).
+            An ordinary fitted classifier whose ``alpha`` is the ray's first coordinate and whose
+            ``weights`` is the ray. Its decision threshold is that of the front's member whose ray
+            is nearest (with ``threshold="auto"``, tuned to that member's ray), interpolated
+            linearly between the two nearest members when the front's rays lie on one line (two
+            objectives).
         """
-        check_is_fitted(self, "net_")
-        m = len(self.objective_ideal_)
-        ray = np.asarray([ray, 1.0 - ray] if np.ndim(ray) == 0 else ray, dtype=float)
-        if ray.shape != (m,) or np.any(ray < 0) or not np.isclose(ray.sum(), 1.0):
-            what = "alpha in [0, 1] or two" if m == 2 else f"{m}"
-            raise ValueError(f"ray must be {what} non-negative weights summing to 1 (one per objective), got {ray}")
-        hnet = self.net_.module_
-        with torch.no_grad():
-            params = hnet.generate(torch.as_tensor(ray, dtype=torch.float32, device=self.net_.device))
-        state = {k: v.detach().clone() for k, v in params.items()}
-        extra = {} if m == 2 else {"weights": tuple(ray.tolist())}
-        member = CBAClassifier._from_module_state(
-            {**self._member_params(), "alpha": float(ray[0]), **extra}, state,
-            classes=self.classes_, groups=self.groups_, n_features=self.n_features_in_,
-            scales=self.objective_scales_, criterion=self.criterion_,
-        )
-        if hasattr(self, "front_results_"):  # fitted: the members' tuned (or fixed) thresholds
-            r = self.front_results_
-            keys = ["threshold"] if "threshold" in r else [f"threshold[{c}]" for c in self.classes_]
-            if m == 2:
-                order = np.argsort(r["alpha"])
-                values = [float(np.interp(ray[0], r["alpha"][order], r[key][order])) for key in keys]
-            else:
-                names = self._objective_names()[1:]
-                rays = np.column_stack([r["alpha"], *(r[f"weight[{name}]"] for name in names)])
-                nearest = int(np.argmin(np.linalg.norm(rays - ray, axis=1)))
-                values = [float(r[key][nearest]) for key in keys]
-            member.threshold_ = values[0] if len(keys) == 1 else np.array(values)
-            member.hard_scales_ = self.front_[0].hard_scales_
+        check_is_fitted(self, "front_")
+        ray = self.objectives_.ray(ray)
+        member = self._member(ray)
+        rays = np.column_stack([self.front_results_["alpha"],
+                                *(self.front_results_[f"weight[{name}]"] for name in self.objectives_.names)])
+        thresholds = np.array([np.atleast_1d(np.asarray(m.threshold_, dtype=float)) for m in self.front_])
+        member.threshold_ = _interpolate_threshold(rays, thresholds, ray, scalar=np.ndim(self.front_[0].threshold_) == 0)
+        member.hard_scales_ = self.front_[0].hard_scales_
         return member
 
 
-def member_rays(n_objectives, n_members=None):
-    """The rays of a PHN front's members, most accurate first.
+def _interpolate_threshold(rays, thresholds, ray, scalar):
+    """The threshold for ``ray`` from the members' ``thresholds`` (rows) at ``rays``.
 
-    Two objectives: ``n_members`` (default 11) evenly spaced ``alpha`` from 1 to 0. More: a
-    lattice on the simplex from pymoo, Das-Dennis with as many partitions as keep it near 21
-    rays for three objectives (5 partitions; 35 for four, 4 partitions) by default, else
-    ``n_members`` rays of least Riesz energy (any count); each includes the simplex's corners.
+    Between the two nearest members, linearly along the segment joining their rays (projected on
+    it, clipped to its ends); the nearest member's where the two rays coincide. On a front of two
+    objectives the rays lie on one line, so this interpolates in ``alpha``.
+    """
+    distance = np.linalg.norm(rays - ray, axis=1)
+    a, b = np.argsort(distance, kind="stable")[:2] if len(rays) > 1 else (0, 0)
+    segment = rays[b] - rays[a]
+    length = float(segment @ segment)
+    t = 0.0 if length == 0.0 else float(np.clip((ray - rays[a]) @ segment / length, 0.0, 1.0))
+    value = thresholds[a] + t * (thresholds[b] - thresholds[a])
+    return float(value[0]) if scalar else value
+
+
+def member_rays(n_objectives, n_members=None):
+    """The rays of a PHN front's members, most accurate first (see
+    :meth:`~skfairpareto.criteria.FairnessObjectives.preference_grid`).
 
     Examples
     --------
@@ -321,16 +316,4 @@ def member_rays(n_objectives, n_members=None):
     >>> member_rays(3).shape
     (21, 3)
     """
-    if n_objectives == 2:
-        alphas = np.linspace(1.0, 0.0, 11 if n_members is None else n_members)
-        return np.column_stack([alphas, 1.0 - alphas])
-    from pymoo.util.ref_dirs import get_reference_directions
-
-    if n_members is None:
-        partitions = max(2, 8 - n_objectives)  # 5 for three objectives (21 rays), 4 for four (35)
-        rays = get_reference_directions("das-dennis", n_objectives, n_partitions=partitions)
-    else:
-        rays = get_reference_directions("energy", n_objectives, n_members, seed=0)
-    # Most accurate first: by descending error weight, then lexicographically.
-    order = np.lexsort([*(-rays[:, j] for j in range(n_objectives - 1, -1, -1))])
-    return np.asarray(rays[order], dtype=float)
+    return FairnessObjectives.of_size(n_objectives).preference_grid(n_members)

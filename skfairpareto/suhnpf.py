@@ -14,6 +14,7 @@ from ._utils import torch_seeded
 from ._validation import COUNT, DEPRECATED, HEAD_CONSTRAINTS, NON_NEGATIVE
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier, fit_start_head
+from .criteria import FairnessObjectives
 from .objectives import with_weight_decay
 from .solvers import FritzJohnSolver
 
@@ -33,9 +34,15 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     against f2 (squared gap of the groups' expected rates of the ``constraints`` criterion) by
     continuation on ``f2 <= eps``, each
     point warm-started from its neighbour and accepted only when its FJ residual is below
-    ``tol``. The targets are evenly spaced in the loss gap ``sqrt(f2)``, from the accuracy-optimal
-    head's gap down to the smallest reachable one (or ``max_gap``). Fritz-John points need not
-    minimise any weighted sum, so non-convex parts of the front are reached.
+    ``tol``. The targets are evenly spaced in ``sqrt(f2)``, from the gap of the polished accuracy
+    end (the start head after the solver's L-BFGS polish; at most ``max_gap``) down to 0; a target
+    no head reaches leaves an uncertified point (infeasible), excluded unless
+    ``keep_uncertified``. More fairness objectives take a grid of such levels, one axis per gap.
+    Fritz-John points need not minimise any weighted sum, so non-convex parts of the front are
+    reached. The certificate says that a member is Pareto-stationary for the surrogate objectives
+    (f1 with its L2 penalty, and each f2) on the training data, to the tolerance: no direction
+    lowers all of them at once. It certifies nothing about the hard decisions, which the decision
+    threshold (``threshold``) sets afterwards on held-out data.
 
     Members that fail the tolerance are excluded from ``front_`` (with ``keep_uncertified=True``
     they are kept and flagged in ``front_results_["certified"]``). Each member's
@@ -92,7 +99,8 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     n_iter_ : ndarray of shape (n_members,)
         Augmented-Lagrangian iterations each traced point took (at most ``max_iter``).
     solver_result_ : FritzJohnResult
-        Every traced point (with its certificate) and candidate.
+        Every traced point, with its certificate (the candidates' log is empty: the fit does not
+        train the solver's indicator network).
 
     See Also
     --------
@@ -188,14 +196,10 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         "keep_uncertified": ["boolean"],
     }
 
-    _MEMBER_PARAM_SOURCES = {
-        **BaseParetoClassifier._MEMBER_PARAM_SOURCES,
-        "lr": "start_lr", "max_epochs": "start_max_epochs", "batch_size": "batch_size",
-    }
     _RENAMED_PARAMS = {"n_points": "n_members", "lr": "start_lr", "max_epochs": "start_max_epochs"}
 
-    def _fit_front(self, X, y01, groups, validation=None):
-        start = fit_start_head(self, X, y01, groups)
+    def _fit_front(self, X, y, codes, validation=None):
+        start = fit_start_head(self, X, y, codes)
         # The solver moves float64 parameters (start_ stays put): with float32 ones the FJ residual
         # of a 12k-sample front stalled near 1.5e-3, above tol. The products with X stay in
         # float32, through a float32 copy of the head: X is not copied to float64, and on 896-d
@@ -205,17 +209,16 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         shell = copy.deepcopy(start.net_.module_).float().train(False)
         device = start.net_.device
         Xt = torch.as_tensor(X, device=device)
-        yt = torch.as_tensor(y01, device=device)
-        yt = yt.double() if len(self.classes_) == 2 else yt.long()  # 0/1 for one logit, class codes for K
-        gt = torch.as_tensor(groups, device=device)
+        yt = torch.as_tensor(y, device=device)
+        gt = torch.as_tensor(codes, device=device)
         names = [n for n, p in module.named_parameters() if p.requires_grad]
         params = [p for p in module.parameters() if p.requires_grad]
-        criterion = self.criterion_
+        objectives_model = self.objectives_
 
         def objectives(_params):
             logits = torch.func.functional_call(shell, {n: p.float() for n, p in zip(names, params)}, (Xt,),
                                                 {"groups": gt})
-            return with_weight_decay(criterion.objectives(logits.double(), yt, gt), params, self.weight_decay)
+            return with_weight_decay(objectives_model.objectives(logits.double(), yt, gt), params, self.weight_decay)
 
         constraints = None
         if self.max_gap is not None:
@@ -228,14 +231,14 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
             module.train(False)  # dropout off: the FJ system is about the deterministic head
             with torch.no_grad():
                 scales = np.maximum(objectives(params).double().cpu().numpy(), 1e-8)
-            m = len(scales)
-            levels = epsilon_levels(m, self._param("n_members"))
+            levels = self.objectives_.epsilon_levels(self._param("n_members"))
             solver = FritzJohnSolver(n_points=len(levels), tol=self.tol, max_iter=self.max_iter, verbose=self.verbose)
 
             def targets(f_polished):
-                # Linear in sqrt(f_j), from the *polished* f1 end: the solver's L-BFGS polish
-                # lowers the gaps well below the start head's (on 896-d features 0.0039 -> 0.0017),
-                # and targets above them all return the f1 end (4 of 11 points did).
+                # Each gap's target is a share (its level) of that gap's reach in sqrt(f_j), from the
+                # *polished* f1 end: the solver's L-BFGS polish lowers the gaps well below the start
+                # head's (on 896-d features 0.0039 -> 0.0017), and targets above them all return the
+                # f1 end (4 of 11 points did). ``max_gap`` caps the reach.
                 top = f_polished[1:] if self.max_gap is None else np.minimum(f_polished[1:], float(self.max_gap) ** 2)
                 return (np.sqrt(top) * levels) ** 2
 
@@ -243,48 +246,34 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         self.solver_result_ = result
         self.n_iter_ = np.array([point.n_iter for point in result.points])
 
-        names = ("alpha", "fj_residual", *(f"multiplier_f{j + 1}" for j in range(m)),
-                 *(f"train_f{j + 1}" for j in range(m)), *(f"target_f{j + 2}" for j in range(m - 1)), "certified")
-        members, coords = [], {k: [] for k in names}
-        weights = []
+        m = len(scales)
+        columns = ("fj_residual", *(f"multiplier_f{j + 1}" for j in range(m)), *(f"train_f{j + 1}" for j in range(m)),
+                   *(f"target_f{j + 2}" for j in range(m - 1)), "certified")
+        members, coords = [], {k: [] for k in ("weights", *columns)}
         for point in result.points:
             if not point.accepted and not self.keep_uncertified:
                 continue
-            state = {k: v for k, v in zip(
-                [n for n, p in module.named_parameters() if p.requires_grad], point.params
-            )}
             full_state = module.state_dict()
-            full_state.update({k: torch.as_tensor(v, device=device) for k, v in state.items()})
-            w = point.multipliers
-            # The accuracy weight (and, for more objectives, every weight) on the normalised
-            # objectives at which the member is stationary.
-            normalised = w * scales / np.sum(w * scales)
-            alpha = w[0] * scales[0] / np.sum(w * scales) if m > 2 else w[0] * scales[0] / (
-                w[0] * scales[0] + w[1] * scales[1])
-            extra = {} if m == 2 else {"weights": tuple(float(v) for v in normalised)}
+            full_state.update({k: torch.as_tensor(v, device=device) for k, v in zip(names, point.params)})
+            # The weights on the normalised objectives at which the member is stationary: its
+            # Fritz-John multipliers times the scales, on the simplex.
+            weights = point.multipliers * scales / np.sum(point.multipliers * scales)
             members.append(CBAClassifier._from_module_state(
-                {**self._member_params(), "alpha": float(alpha), **extra},
+                {**self._member_params(), "alpha": float(weights[0]), "weights": tuple(float(v) for v in weights)},
                 {k: v.detach().clone() for k, v in full_state.items()},
-                classes=self.classes_, groups=self.groups_, n_features=X.shape[1], scales=scales,
-                criterion=self.criterion_,
+                classes=self.classes_, group_names=self.groups_, n_features=X.shape[1], scales=scales,
+                objectives=self.objectives_,
             ))
-            weights.append(normalised)
-            for key, value in zip(coords, (alpha, point.residual, *w, *point.objectives,
-                                           *np.atleast_1d(point.target), point.accepted)):
+            coords["weights"].append(weights)
+            for key, value in zip(columns, (point.residual, *point.multipliers, *point.objectives,
+                                            *np.atleast_1d(point.target), point.accepted)):
                 coords[key].append(value)
-        if m > 2:
-            coords["weights"] = np.asarray(weights)
         return members, coords
 
 
 def epsilon_levels(n_objectives, n_members=None):
-    """The ε-grid of a SUHNPF front: per point, the share of each gap's reach it must keep.
-
-    Rows of ``n_objectives - 1`` values in [0, 1] (1: the gap of the accuracy end, 0: none), in
-    an order in which neighbouring points differ in one level, so each point warm-starts from a
-    near one (continuation). Two objectives: ``n_members`` (default 11) evenly spaced levels.
-    More: a grid of ``L`` levels per gap, ``L ** (m - 1)`` points, ``L`` the largest with at most
-    ``n_members`` points (default 16: four levels of each of two gaps), traversed boustrophedon.
+    """The epsilon grid of a SUHNPF front over ``n_objectives`` objectives (see
+    :meth:`~skfairpareto.criteria.FairnessObjectives.epsilon_levels`).
 
     Examples
     --------
@@ -294,13 +283,4 @@ def epsilon_levels(n_objectives, n_members=None):
     >>> epsilon_levels(3, 9).tolist()[:4]
     [[1.0, 1.0], [1.0, 0.5], [1.0, 0.0], [0.5, 0.0]]
     """
-    if n_objectives == 2:
-        return np.linspace(1.0, 0.0, 11 if n_members is None else n_members)[:, None]
-    k = n_objectives - 1
-    n_members = 16 if n_members is None else n_members
-    per_axis = max(2, int(np.floor(n_members ** (1.0 / k) + 1e-9)))
-    axis = np.linspace(1.0, 0.0, per_axis)
-    rows = [[]]
-    for _ in range(k):  # boustrophedon: every other run reversed, so consecutive rows are neighbours
-        rows = [row + [v] for i, row in enumerate(rows) for v in (axis if i % 2 == 0 else axis[::-1])]
-    return np.asarray(rows)
+    return FairnessObjectives.of_size(n_objectives).epsilon_levels(n_members)

@@ -43,6 +43,12 @@ def bench_script():
     return lambda name: load_script(ROOT / "benchmarks" / f"{name}.py")
 
 
+@pytest.fixture(scope="session")
+def make_data():
+    """``make_data(seed, n)``: :func:`make_front_data` for tests that need several problems."""
+    return make_front_data
+
+
 @pytest.fixture(scope="module")
 def front_data():
     """600 samples, groups "A"/"B" with different noise: the front estimators' test problem."""
@@ -57,8 +63,8 @@ def make_estimator():
     defaults = {
         "cba": (CBAClassifier, dict(alpha=0.5, max_epochs=40)),
         "suhnpf": (SUHNPFParetoClassifier, dict(n_members=4, start_max_epochs=60)),
-        "phn-epo": (PHNParetoClassifier, dict(n_members=4, max_epochs=30, start_max_epochs=60)),
-        "phn-ls": (PHNParetoClassifier, dict(n_members=4, solver="ls", max_epochs=30, start_max_epochs=60)),
+        "phn-epo": (PHNParetoClassifier, dict(n_members=4, hnet_max_epochs=30, start_max_epochs=60)),
+        "phn-ls": (PHNParetoClassifier, dict(n_members=4, solver="ls", hnet_max_epochs=30, start_max_epochs=60)),
         "fapareto": (FaParetoEnsemble, dict(population_size=4, n_generations=2, finetune_epochs=5,
                                             start_max_epochs=60)),
     }

@@ -5,8 +5,14 @@ import pytest
 from fairlearn import metrics as fm
 
 from skfairpareto import CBAClassifier, PHNParetoClassifier, SUHNPFParetoClassifier
-from skfairpareto._classifier import hard_scales, threshold_curves, tune_threshold
-from skfairpareto.criteria import CRITERIA, DemographicParity
+from skfairpareto.criteria import CRITERIA, FairnessObjectives, resolve_objectives
+
+
+def hard_objectives(name, y, g, classes=(0, 1)):
+    """The hard objectives of one criterion on ``(y, g)`` (codes), as a front builds them."""
+    classes = np.asarray(classes)
+    objectives = FairnessObjectives.bind(resolve_objectives(name), None, g, np.unique(g), classes, g)
+    return objectives.hard(y, g)
 
 
 def _skewed(seed=0, n=1200):
@@ -25,8 +31,7 @@ def _skewed(seed=0, n=1200):
 def test_threshold_curves_are_fairlearns_metric_at_every_candidate(name):
     rng = np.random.RandomState(0)
     z, y, g = rng.normal(size=300), rng.randint(0, 2, 300), rng.randint(0, 3, 300)
-    crit = CRITERIA[name]().load_data(None, None, n_groups=3)
-    thresholds, errors, gaps = threshold_curves(z, y, g, crit)
+    thresholds, errors, (gaps,) = hard_objectives(name, y, g).threshold_curves(z)
     assert thresholds[0] < z.min() and thresholds[-1] > z.max() and np.all(np.diff(thresholds) > 0)
     metric = getattr(fm, CRITERIA[name].metric)
     for k in range(0, len(thresholds), 23):
@@ -39,12 +44,13 @@ def test_threshold_curves_are_fairlearns_metric_at_every_candidate(name):
 def test_the_tuned_threshold_minimises_the_scalarised_hard_objective(alpha):
     rng = np.random.RandomState(1)
     z, y, g = rng.normal(size=400), rng.randint(0, 2, 400), rng.randint(0, 2, 400)
-    crit = DemographicParity().load_data(None, None, n_groups=2)
-    scales = hard_scales(z, y, [(crit, g)])
-    t = tune_threshold(z, y, [(crit, g)], alpha, scales)
+    hard = hard_objectives("demographic_parity", y, g)
+    scales = hard.scales(z)
+    t = hard.tune(z, (alpha, 1 - alpha), scales)
 
-    def objective(threshold):
-        e, gap = hard_scales(z - threshold, y, [(crit, g)])
+    def objective(threshold):  # measured by fairlearn, not by the tuner
+        pred = (z > threshold).astype(int)
+        e, gap = np.mean(pred != y), fm.demographic_parity_difference(y, pred, sensitive_features=g)
         return (alpha + 1e-3) * e / scales[0] + (1 - alpha) * gap / scales[1]
 
     assert objective(t) <= min(objective(c) for c in np.linspace(-3, 3, 301)) + 1e-12
@@ -53,10 +59,10 @@ def test_the_tuned_threshold_minimises_the_scalarised_hard_objective(alpha):
 def test_k_class_offsets_beat_no_offsets_on_the_hard_objective():
     rng = np.random.RandomState(2)
     z, y, g = rng.normal(size=(500, 3)), rng.randint(0, 3, 500), rng.randint(0, 2, 500)
-    crit = CRITERIA["demographic_parity"]().load_data(None, None, n_groups=2, classes=np.array(["a", "b", "c"]))
-    scales = hard_scales(z, y, [(crit, g)])
-    offsets = tune_threshold(z, y, [(crit, g)], 0.2, scales)
-    e, gap = hard_scales(z - offsets, y, [(crit, g)])
+    hard = hard_objectives("demographic_parity", y, g, classes=["a", "b", "c"])
+    scales = hard.scales(z)
+    offsets = hard.tune(z, (0.2, 0.8), scales)
+    e, gap = hard.scales(z - offsets)
     assert offsets.shape == (3,)
     assert 0.2 * e / scales[0] + 0.8 * gap / scales[1] < 0.2 + 0.8  # better than the head's own decisions
 
@@ -87,26 +93,35 @@ def test_label_dependent_rates_are_tuned_only_on_held_out_data():
     held = SUHNPFParetoClassifier(n_members=4, constraints="error_rate_parity", random_state=0).fit(
         X[:900], y[:900], sensitive_features=s[:900], X_val=X[900:], y_val=y[900:], sensitive_features_val=s[900:])
     r = held.front_results_
-    crit = CRITERIA["error_rate_parity"]().load_data(None, None, n_groups=2)
-    codes = np.searchsorted(held.groups_, s[900:])
-    logits = [m.decision_function(X[900:]) + m.threshold_ for m in held.front_]
-    scales = hard_scales(logits[0], y[900:], [(crit, codes)])
-    for i, (member, z) in enumerate(zip(held.front_[1:], logits[1:]), start=1):
-        assert r["threshold"][i] == tune_threshold(z, y[900:], [(crit, codes)], r["alpha"][i], scales)
+    Xv, yv, sv = X[900:], y[900:], s[900:]
+    heads = [m.decision_function(Xv) + m.threshold_ for m in held.front_]
+    end = heads[0] > 0
+    scales = [np.mean(end != yv), fm.accuracy_score_difference(yv, end, sensitive_features=sv)]
+    assert np.any(r["threshold"][1:] != 0.0)
+    for alpha, z, t in zip(r["alpha"][1:], heads[1:], r["threshold"][1:]):
+        def objective(threshold):  # the member's own scalarised hard objective on the validation rows
+            pred = (z > threshold).astype(int)
+            e, gap = np.mean(pred != yv), fm.accuracy_score_difference(yv, pred, sensitive_features=sv)
+            return (alpha + 1e-3) * e / scales[0] + (1 - alpha) * gap / scales[1]
+
+        # No threshold does better than the tuned one (up to float32 rounding of the fit's logits).
+        best = min(objective(c) for c in np.concatenate([np.sort(z), np.linspace(z.min() - 1, z.max() + 1, 50)]))
+        assert objective(t) <= best + 1e-9
     assert CBAClassifier(alpha=0.3, max_epochs=30, random_state=0).fit(X, y, sensitive_features=s).threshold_ == 0.0
 
 
-def test_a_new_ray_interpolates_the_members_thresholds():
+def test_a_new_ray_gets_a_threshold_between_its_neighbours():
     X, y, s = _skewed(2)
-    est = PHNParetoClassifier(n_members=5, solver="ls", constraints="demographic_parity", max_epochs=30,
+    est = PHNParetoClassifier(n_members=5, solver="ls", constraints="demographic_parity", hnet_max_epochs=30,
                               start_max_epochs=60, validation_fraction=None, random_state=0).fit(
         X, y, sensitive_features=s)
     r = est.front_results_
-    for alpha, threshold in zip(r["alpha"], r["threshold"]):
-        assert est.member_at(alpha).threshold_ == pytest.approx(threshold)
+    for alpha, member in zip(r["alpha"], est.front_):  # a member's own ray rebuilds it, decisions included
+        again = est.member_at(alpha)
+        assert np.array_equal(again.predict(X), member.predict(X))
     middle = est.member_at((r["alpha"][1] + r["alpha"][2]) / 2).threshold_
     assert min(r["threshold"][1:3]) <= middle <= max(r["threshold"][1:3])
-    fixed = PHNParetoClassifier(n_members=3, solver="ls", constraints="demographic_parity", max_epochs=5,
+    fixed = PHNParetoClassifier(n_members=3, solver="ls", constraints="demographic_parity", hnet_max_epochs=5,
                                 start_max_epochs=10, threshold=0.25, random_state=0).fit(X, y, sensitive_features=s)
     assert np.all(fixed.front_results_["threshold"] == 0.25) and fixed.member_at(0.4).threshold_ == 0.25
 
@@ -114,7 +129,6 @@ def test_a_new_ray_interpolates_the_members_thresholds():
 def test_hard_scales_is_the_heads_own_error_and_gap():
     rng = np.random.RandomState(3)
     z, y, g = rng.normal(size=200), rng.randint(0, 2, 200), rng.randint(0, 2, 200)
-    crit = DemographicParity().load_data(None, None, n_groups=2)
     pred = (z > 0).astype(int)
-    assert hard_scales(z, y, [(crit, g)]) == pytest.approx(
+    assert hard_objectives("demographic_parity", y, g).scales(z) == pytest.approx(
         [np.mean(pred != y), fm.demographic_parity_difference(y, pred, sensitive_features=g)])

@@ -23,7 +23,7 @@ def test_pipeline_with_routed_sensitive_features_and_cross_validate_on_raw_text(
     texts, y, s = tweets
     features = TextFeatures(n_components=32, backend="torch", cache_dir=tmp_path)  # each tweet embedded once
     with config_context(enable_metadata_routing=True):
-        pipe = make_pipeline(features, PHNParetoClassifier(n_members=3, max_epochs=10, start_max_epochs=40, random_state=0)
+        pipe = make_pipeline(features, PHNParetoClassifier(n_members=3, hnet_max_epochs=10, start_max_epochs=40, random_state=0)
                              .set_fit_request(sensitive_features=True))
         pipe.fit(texts[:300], y[:300], sensitive_features=s[:300])
         assert pipe.predict(texts[300:]).shape == (100,)

@@ -25,7 +25,7 @@ def _base_rates(seed, n=1500):
     return X, y, np.where(s == 1, "B", "A")
 
 
-FAST = dict(n_members=7, solver="ls", max_epochs=60, start_max_epochs=100, validation_fraction=None, random_state=0)
+FAST = dict(n_members=7, solver="ls", hnet_max_epochs=60, start_max_epochs=100, validation_fraction=None, random_state=0)
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +154,7 @@ def test_a_group_aware_member_is_its_group_blind_head_plus_one_offset_per_group(
         head_only = CBAClassifier._from_module_state(
             {**member.get_params(), "group_aware": False},
             {k.removeprefix("head."): v for k, v in module.state_dict().items() if k.startswith("head.")},
-            classes=member.classes_, groups=member.groups_, n_features=X.shape[1], scales=member.objective_scales_)
+            classes=member.classes_, group_names=member.groups_, n_features=X.shape[1], scales=member.objective_scales_)
         head_only.threshold_ = member.threshold_  # the same (tuned) decision rule
         offsets = module.offsets.detach().double().numpy()
         codes = np.searchsorted(member.groups_, s)

@@ -61,10 +61,11 @@ def test_the_front_api_in_three_dimensions(make_estimator):
     table = est.score_front(X, y, sensitive_features=sf)
     assert table[names[1]].iloc[5] == pytest.approx(true_positive_rate_difference(y, pred, sensitive_features=joint))
     assert table[names[2]].iloc[5] == pytest.approx(false_positive_rate_difference(y, pred, sensitive_features=joint))
-    chosen = est.selected_index_
-    ok = r[f"val_gap[{TPR}]"] <= 0.05
-    if ok.any():
-        assert ok[chosen] and r["val_error"][chosen] == r["val_error"][ok].min()
+    # A bound some members meet: the most accurate of them is chosen.
+    bound = float(np.median(r[f"val_gap[{TPR}]"]))
+    ok = r[f"val_gap[{TPR}]"] <= bound
+    chosen = est.front_.index(est.select({f"max_gap[{TPR}]": bound}))
+    assert ok.sum() >= 1 and ok[chosen] and r["val_error"][chosen] == r["val_error"][ok].min()
     assert est.hypervolume(X, y, sensitive_features=sf) == pytest.approx(
         hypervolume(table[names].to_numpy(), (1.0, 1.0, 1.0)))
     axes = est.plot_front()

@@ -63,7 +63,7 @@ def test_validation_keeps_a_memmap_on_disk_and_still_finds_nan(tmp_path):
 
     assert is_memory_mapped(validate_features(CBAClassifier(), mapped, y)[0])  # a view, not a copy
     with pytest.warns(UserWarning, match="copies the rows of the memory-mapped X"):
-        PHNParetoClassifier(n_members=2, max_epochs=2, start_max_epochs=2, validation_fraction=0.2,
+        PHNParetoClassifier(n_members=2, hnet_max_epochs=2, start_max_epochs=2, validation_fraction=0.2,
                             random_state=0).fit(mapped, y, sensitive_features=s)
     X[7, 2] = np.nan  # the same file: the mapped view sees it
     X.flush()

@@ -6,7 +6,7 @@ import pytest
 from skfairpareto import CBAClassifier, PHNParetoClassifier
 
 
-FAST = dict(n_members=5, max_epochs=40, start_max_epochs=60, random_state=0)
+FAST = dict(n_members=5, hnet_max_epochs=40, start_max_epochs=60, random_state=0)
 
 
 @pytest.fixture(scope="module")

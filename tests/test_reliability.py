@@ -214,7 +214,8 @@ def test_single_label_group_warns_and_fits(name, data, make_estimator):
 def test_diverging_training_stops_with_a_clear_error(name, data, make_estimator):
     X, y, s = data
     with pytest.raises(TrainingDivergedError, match="diverged"):
-        make_estimator(name, lr=1e30).fit(X, y, sensitive_features=s)
+        rate = {"cba": "lr", "suhnpf": "start_lr", "fapareto": "finetune_lr"}.get(name, "hnet_lr")
+        make_estimator(name, **{rate: 1e30}).fit(X, y, sensitive_features=s)
 
 
 # -- persistence ----------------------------------------------------------------------------------

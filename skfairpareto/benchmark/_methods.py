@@ -154,12 +154,13 @@ def fit_multiclass_peer(method, s, X, y, g, seed, criterion):
         raise ImportError("the holisticai-lp peer needs holisticai with its bias extra: "
                           "pip install 'holisticai[bias]'") from exc
     lr.fit(X, y)
-    names = np.unique(g)
-    if len(names) != 2:
-        raise ValueError(f"holisticai's LPDebiaserMulticlass takes two groups, got {len(names)}")
-    lp = LPDebiaserMulticlass(constraint="EqualizedOdds").fit(y, lr.predict(X), g == names[0], g == names[1])
-    return [(None, lambda Z, G: _one_hot(np.asarray(lp.transform(lr.predict(Z.astype(np.float64)), G == names[0],
-                                                                 G == names[1])["y_pred"], dtype=int), n_classes))]
+    group_names = np.unique(g)
+    if len(group_names) != 2:
+        raise ValueError(f"holisticai's LPDebiaserMulticlass takes two groups, got {len(group_names)}")
+    first, second = group_names
+    lp = LPDebiaserMulticlass(constraint="EqualizedOdds").fit(y, lr.predict(X), g == first, g == second)
+    return [(None, lambda Z, G: _one_hot(np.asarray(lp.transform(lr.predict(Z.astype(np.float64)), G == first,
+                                                                 G == second)["y_pred"], dtype=int), n_classes))]
 
 
 def _one_hot(codes, n_classes):

@@ -5,6 +5,8 @@ from .evolution import (
     Candidate,
     MergeEvolution,
     gaussian_mutation,
+    gaussian_preference_step,
+    lattice_preferences,
     merge_models,
     rank_and_crowding_survival,
     ties_merge,
@@ -44,6 +46,8 @@ __all__ = [
     "rank_and_crowding_survival",
     "ties_merge",
     "tournament_pairs",
+    "lattice_preferences",
+    "gaussian_preference_step",
     "hypervolume",
     "pareto_mask",
 ]

@@ -35,6 +35,8 @@ __all__ = [
     "gaussian_mutation",
     "rank_and_crowding_survival",
     "tournament_pairs",
+    "lattice_preferences",
+    "gaussian_preference_step",
 ]
 
 MERGE_METHODS = ("average", "task_arithmetic", "ties")
@@ -158,20 +160,42 @@ class Candidate:
     """One individual the evolution asks to have fine-tuned and evaluated."""
 
     state: dict  # model weights (name -> tensor)
-    alpha: object  # preference: the accuracy weight it is fine-tuned at; a weight per objective for more than 2
+    preference: np.ndarray  # the weight per objective it is fine-tuned at, a point of the simplex
     seed: int  # seeds its fine-tune, so the result does not depend on who runs it
+
+    @property
+    def alpha(self):
+        """The preference's weight on the first objective (the accuracy weight)."""
+        return float(self.preference[0])
+
+
+def lattice_preferences(n_objectives, n, rng):
+    """``n`` points of the simplex from pymoo's Riesz-energy lattice (its corners first), most accurate
+    first: the evolution's default starting preferences."""
+    from pymoo.util.ref_dirs import get_reference_directions
+
+    w = get_reference_directions("energy", n_objectives, n, seed=int(rng.randint(2**31 - 1)))
+    return w[np.argsort(-w[:, 0], kind="stable")]
+
+
+def gaussian_preference_step(mean, scale, rng):
+    """A Gaussian step of spread ``scale`` from ``mean`` on the simplex: every weight jittered, clipped at 0
+    and renormalised (the evolution's default child preference)."""
+    m = len(mean)
+    w = np.clip(np.asarray(mean) + rng.normal(0.0, scale, m), 0.0, None)
+    return w / w.sum() if w.sum() > 0 else np.full(m, 1.0 / m)
 
 
 class MergeEvolution:
     """FaPareto's NSGA-II over models, as an ask/tell object (like pymoo's ``Algorithm``).
 
-    Every individual is a model (a dict of tensors) with a preference ``alpha`` (with more than two
-    objectives, a weight vector on the simplex). Generation 0 is ``population_size`` Gaussian
-    mutations of ``base`` at evenly spaced ``alpha`` (a Riesz-energy lattice on the simplex); each later
-    generation asks twice: to refresh the population (fine-tune and re-evaluate it), then for
-    offspring (binary tournament on rank and crowding, merge relative to ``base``, Gaussian
-    mutation, the parents' mean ``alpha`` plus a Gaussian step), and keeps ``population_size``
-    of both by NSGA-II survival. An archive keeps every non-dominated individual told.
+    Every individual is a model (a dict of tensors) with a preference, a weight per objective on
+    the simplex. Generation 0 is ``population_size`` Gaussian mutations of ``base`` at the
+    starting preferences (``initial_preferences``); each later generation asks twice: to refresh
+    the population (fine-tune and re-evaluate it), then for offspring (binary tournament on rank
+    and crowding, merge relative to ``base``, Gaussian mutation, a step from the parents' mean
+    preference: ``step_preference``), and keeps ``population_size`` of both by NSGA-II survival.
+    An archive keeps every non-dominated individual told.
 
     The caller fine-tunes and evaluates what :meth:`ask` returns and hands the results to
     :meth:`tell`: ``individuals`` (any objects; the archive returns them), their objective rows
@@ -196,7 +220,13 @@ class MergeEvolution:
     mutation_rate, mutation_scale :
         Gaussian mutation (:func:`gaussian_mutation`).
     alpha_jitter : float, default=0.1
-        Spread of the Gaussian step of a child's ``alpha`` from its parents' mean.
+        Spread of the Gaussian step of a child's preference from its parents' mean.
+    initial_preferences : callable or None, default=None
+        ``initial_preferences(n, rng) -> (n, m)``: the starting preferences, most accurate first;
+        default :func:`lattice_preferences`.
+    step_preference : callable or None, default=None
+        ``step_preference(mean, scale, rng) -> (m,)``: a child's preference; default
+        :func:`gaussian_preference_step`.
     seed : int
         Seeds every draw (a numpy RandomState, and a torch Generator seeded from it).
     reference_point : tuple of float, default=(1.0, 1.0)
@@ -207,17 +237,18 @@ class MergeEvolution:
     ----------
     generation : int
         The generation being built.
-    population, population_F, population_alphas :
-        The current population, its objective rows and its preferences.
+    population, population_F, population_preferences :
+        The current population, its objective rows and its preferences (rows of ``m``).
     archive : dict
-        ``individuals``, ``F``, ``alpha`` and ``generation`` of the non-dominated individuals.
+        ``individuals``, ``F``, ``preference`` and ``generation`` of the non-dominated individuals.
     history : list of dict
         Per finished generation: the population's objectives and preferences, the archive's and
         the population's hypervolume (at ``reference_point``), the archive size and the seconds taken.
     """
 
     def __init__(self, base, population_size, n_generations, *, merge="ties", merge_scaling=1.0, trim_ratio=0.8,
-                 mutation_rate=0.1, mutation_scale=0.05, alpha_jitter=0.1, seed=0, reference_point=(1.0, 1.0)):
+                 mutation_rate=0.1, mutation_scale=0.05, alpha_jitter=0.1, seed=0, reference_point=(1.0, 1.0),
+                 initial_preferences=None, step_preference=None):
         if population_size < 2:
             raise ValueError(f"population_size must be at least 2, got {population_size}")
         self.base, self.population_size, self.n_generations = base, population_size, n_generations
@@ -225,28 +256,23 @@ class MergeEvolution:
         self.mutation_rate, self.mutation_scale, self.alpha_jitter = mutation_rate, mutation_scale, alpha_jitter
         self.reference_point = tuple(reference_point)
         self.n_objectives = len(self.reference_point)
+        self.initial_preferences = initial_preferences or (lambda n, rng: lattice_preferences(self.n_objectives, n, rng))
+        self.step_preference = step_preference or gaussian_preference_step
         self.rng = np.random.RandomState(seed)
         self.torch_generator = torch.Generator().manual_seed(int(self.rng.randint(2**31 - 1)))
         self.generation, self._phase = 0, "initial"
-        self.population, self.population_F, self.population_alphas, self._states = [], None, None, []
-        self.archive = {"individuals": [], "F": np.empty((0, len(reference_point))), "alpha": [], "generation": []}
+        self.population, self.population_F, self.population_preferences, self._states = [], None, None, []
+        self.archive = {"individuals": [], "F": np.empty((0, len(reference_point))), "preference": [],
+                        "generation": []}
         self.history, self._asked, self._t0 = [], None, None
 
     def is_done(self):
         """Whether every generation has been told."""
         return self.generation > self.n_generations
 
-    def _initial_preferences(self, n):
-        """``n`` weight vectors on the simplex (pymoo's Riesz-energy lattice), most accurate first."""
-        from pymoo.util.ref_dirs import get_reference_directions
-
-        w = get_reference_directions("energy", self.n_objectives, n, seed=int(self.rng.randint(2**31 - 1)))
-        return w[np.argsort(-w[:, 0], kind="stable")]
-
-    def _candidates(self, states, alphas):
+    def _candidates(self, states, preferences):
         seeds = self.rng.randint(2**31 - 1, size=len(states))
-        prefs = [float(a) if self.n_objectives == 2 else np.asarray(a, dtype=float) for a in alphas]
-        return [Candidate(st, a, int(sd)) for st, a, sd in zip(states, prefs, seeds)]
+        return [Candidate(st, np.asarray(p, dtype=float), int(sd)) for st, p, sd in zip(states, preferences, seeds)]
 
     def ask(self):
         """The candidates to fine-tune and evaluate next (a list of :class:`Candidate`)."""
@@ -256,24 +282,20 @@ class MergeEvolution:
             self._t0 = time.perf_counter()
         P, gen = self.population_size, self.torch_generator
         if self._phase == "initial":
-            alphas = np.linspace(1.0, 0.0, P) if self.n_objectives == 2 else self._initial_preferences(P)
+            preferences = self.initial_preferences(P, self.rng)
             states = [gaussian_mutation(self.base, self.mutation_rate, self.mutation_scale, gen) for _ in range(P)]
         elif self._phase == "refresh":
-            alphas, states = self.population_alphas, self._states
+            preferences, states = self.population_preferences, self._states
         else:
             pairs = tournament_pairs(self.population_F, P, random_state=np.random.default_rng(self.rng.randint(2**31 - 1)))
-            alphas, states = [], []
+            preferences, states = [], []
             for a, b in pairs:
                 merged = merge_models(self.base, [self._states[a], self._states[b]], self.merge, self.merge_scaling,
                                       self.trim_ratio)
                 states.append(gaussian_mutation(merged, self.mutation_rate, self.mutation_scale, gen))
-                mean = (self.population_alphas[a] + self.population_alphas[b]) / 2
-                if self.n_objectives == 2:
-                    alphas.append(float(np.clip(mean + self.rng.normal(0.0, self.alpha_jitter), 0.0, 1.0)))
-                else:  # a step on the simplex: jittered, clipped at 0, renormalised
-                    w = np.clip(mean + self.rng.normal(0.0, self.alpha_jitter, self.n_objectives), 0.0, None)
-                    alphas.append(w / w.sum() if w.sum() > 0 else np.full(self.n_objectives, 1 / self.n_objectives))
-        self._asked = self._candidates(states, alphas)
+                mean = (self.population_preferences[a] + self.population_preferences[b]) / 2
+                preferences.append(self.step_preference(mean, self.alpha_jitter, self.rng))
+        self._asked = self._candidates(states, preferences)
         return self._asked
 
     def tell(self, individuals, F, states):
@@ -281,34 +303,36 @@ class MergeEvolution:
         if self._asked is None or len(individuals) != len(self._asked):
             raise ValueError(f"tell() expects one result per candidate of the last ask(), got {len(individuals)}")
         F = np.asarray(F, dtype=float)
-        alphas = np.array([c.alpha for c in self._asked])  # (n,) alphas, or (n, m) preferences
-        self._update_archive(list(individuals), F, alphas)
+        preferences = np.array([c.preference for c in self._asked])  # (n, m)
+        self._update_archive(list(individuals), F, preferences)
         if self._phase == "offspring":  # NSGA-II survival over parents and children
             everyone, all_F = self.population + list(individuals), np.vstack([self.population_F, F])
             all_states = self._states + list(states)
-            all_alphas = np.concatenate([self.population_alphas, alphas], axis=0)
+            all_preferences = np.concatenate([self.population_preferences, preferences], axis=0)
             keep = rank_and_crowding_survival(all_F, self.population_size,
                                               random_state=np.random.default_rng(self.rng.randint(2**31 - 1)))
-            self._set_population([everyone[i] for i in keep], all_F[keep], all_alphas[keep],
+            self._set_population([everyone[i] for i in keep], all_F[keep], all_preferences[keep],
                                  [all_states[i] for i in keep])
         else:
-            self._set_population(list(individuals), F, alphas, list(states))
+            self._set_population(list(individuals), F, preferences, list(states))
         self._asked = None
         if self._phase == "refresh":
             self._phase = "offspring"
             return
         self._finish_generation()
 
-    def _set_population(self, individuals, F, alphas, states):
-        self.population, self.population_F, self.population_alphas, self._states = individuals, F, alphas, states
+    def _set_population(self, individuals, F, preferences, states):
+        self.population, self.population_F, self.population_preferences, self._states = (individuals, F, preferences,
+                                                                                          states)
 
-    def _update_archive(self, individuals, F, alphas):
+    def _update_archive(self, individuals, F, preferences):
         archive = self.archive
         allF = np.vstack([archive["F"], F])
         keep = np.flatnonzero(pareto_mask(allF))
         # Of individuals with identical objective values keep the first (oldest).
         keep = keep[np.sort(np.unique(allF[keep], axis=0, return_index=True)[1])]
-        pool = {"individuals": archive["individuals"] + individuals, "alpha": archive["alpha"] + list(alphas),
+        pool = {"individuals": archive["individuals"] + individuals,
+                "preference": archive["preference"] + list(preferences),
                 "generation": archive["generation"] + [self.generation] * len(individuals)}
         for key, values in pool.items():
             archive[key] = [values[i] for i in keep]
@@ -318,7 +342,7 @@ class MergeEvolution:
         self.history.append({
             "generation": self.generation,
             "population_objectives": self.population_F.copy(),
-            "population_alphas": np.asarray(self.population_alphas, float).copy(),
+            "population_preferences": np.asarray(self.population_preferences, float).copy(),
             "hypervolume": hypervolume(self.archive["F"], self.reference_point),
             "population_hypervolume": hypervolume(self.population_F, self.reference_point),
             "archive_size": len(self.archive["individuals"]),

@@ -16,8 +16,10 @@ On request (``indicator=True``), every candidate trains SUHNPF's learned indicat
 Pareto-stationary parameters ("diffusive": soft labels ``exp(-residual / tol)``), exposed as
 ``FritzJohnResult.indicator``; certification does not need it.
 
-This module knows nothing of text, data or scikit-learn: objectives are callables of a list of
-torch parameters.
+This module is the continuation driver; the certificate (:func:`min_norm_multipliers`,
+:func:`fritz_john_residual`) and the indicator network (:class:`ParetoIndicator`) live in modules of
+their own. None knows anything of text, data or scikit-learn: objectives are callables of a list
+of torch parameters.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from scipy.optimize import minimize
 
 from ..exceptions import TrainingDivergedError
+from ._certificate import fritz_john_residual, min_norm_multipliers
+from ._indicator import ParetoIndicator
 
 __all__ = [
     "FritzJohnSolver",
@@ -38,83 +41,6 @@ __all__ = [
     "fritz_john_residual",
     "min_norm_multipliers",
 ]
-
-
-def min_norm_multipliers(grads: torch.Tensor) -> tuple[np.ndarray, float]:
-    """Minimum-norm convex combination of the rows of ``grads`` (shape ``(k, p)``).
-
-    Returns the weights ``lambda`` on the simplex and the relative FJ residual
-    ``||lambda @ grads|| / max_i ||grads_i||``. Two rows use the closed form; more rows solve the
-    small quadratic programme ``min lambda' G G' lambda`` over the simplex with scipy's SLSQP.
-    """
-    grads = grads.detach().to(torch.float64)
-    k = grads.shape[0]
-    scale = float(grads.norm(dim=1).max())
-    if scale == 0.0:
-        return np.full(k, 1.0 / k), 0.0
-    if k == 1:
-        return np.ones(1), 1.0
-    if k == 2:
-        g1, g2 = grads[0], grads[1]
-        diff = g1 - g2
-        denom = float(diff @ diff)
-        lam1 = 0.5 if denom == 0.0 else float(np.clip(float((g2 - g1) @ g2) / denom, 0.0, 1.0))
-        lam = np.array([lam1, 1.0 - lam1])
-    else:
-        gram = (grads @ grads.T).numpy() / scale**2
-        res = minimize(
-            lambda w: w @ gram @ w,
-            np.full(k, 1.0 / k),
-            jac=lambda w: 2 * gram @ w,
-            bounds=[(0.0, 1.0)] * k,
-            constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0}],
-            method="SLSQP",
-        )
-        lam = np.clip(res.x, 0.0, None)
-        lam /= lam.sum()
-    combo = torch.as_tensor(lam, dtype=torch.float64) @ grads
-    return lam, float(combo.norm()) / scale
-
-
-def _flat_grad(value, params):
-    grads = torch.autograd.grad(value, params, retain_graph=True, allow_unused=True)
-    return torch.cat([
-        (g if g is not None else torch.zeros_like(p)).reshape(-1) for g, p in zip(grads, params)
-    ])
-
-
-def fritz_john_residual(objectives, params, constraints=None, active_tol=1e-6):
-    """FJ multipliers and residual at the current ``params``.
-
-    Parameters
-    ----------
-    objectives : callable
-        ``objectives(params) -> tensor of shape (k,)``.
-    params : list of torch.Tensor
-        Leaf tensors with ``requires_grad=True``.
-    constraints : callable or None
-        ``constraints(params) -> tensor of shape (m,)``, feasible where ``<= 0``; constraints with
-        value above ``-active_tol`` are active and enter the FJ system.
-
-    Returns
-    -------
-    multipliers : ndarray of shape (k + n_active,)
-        Objective multipliers first, then those of the active constraints; they sum to 1.
-    residual : float
-    max_violation : float
-        Largest constraint value (``<= 0`` when feasible; 0 without constraints).
-    """
-    values = objectives(params)
-    rows = [_flat_grad(values[i], params) for i in range(values.shape[0])]
-    violation = 0.0
-    if constraints is not None:
-        cons = constraints(params).reshape(-1)
-        violation = float(cons.max().detach()) if cons.numel() else 0.0
-        for j in range(cons.shape[0]):
-            if float(cons[j].detach()) > -active_tol:
-                rows.append(_flat_grad(cons[j], params))
-    lam, residual = min_norm_multipliers(torch.stack(rows))
-    return lam, residual, violation
 
 
 @dataclass
@@ -136,7 +62,7 @@ class FritzJohnResult:
     """What :meth:`FritzJohnSolver.solve` returns."""
 
     points: list  # one FritzJohnPoint per target, accepted or not, in target order
-    candidates: np.ndarray  # (n_candidates, p) flattened parameters of every iterate seen
+    candidates: np.ndarray  # (n_candidates, p) flattened parameters of every iterate (indicator=True), else empty
     candidate_residuals: np.ndarray
     candidate_objectives: np.ndarray
     indicator: "ParetoIndicator | None" = None
@@ -145,41 +71,6 @@ class FritzJohnResult:
     @property
     def accepted(self):
         return [p for p in self.points if p.accepted]
-
-
-class ParetoIndicator(torch.nn.Module):
-    """Small MLP mapping a flattened parameter vector to the probability of being Pareto-stationary."""
-
-    def __init__(self, n_inputs, hidden=32):
-        super().__init__()
-        self.net = torch.nn.Sequential(
-            torch.nn.Linear(n_inputs, hidden), torch.nn.Tanh(), torch.nn.Linear(hidden, 1)
-        )
-        self.register_buffer("mean", torch.zeros(n_inputs))
-        self.register_buffer("std", torch.ones(n_inputs))
-
-    def forward(self, x):
-        return torch.sigmoid(self.net((x - self.mean) / self.std)).squeeze(-1)
-
-    @classmethod
-    def fit(cls, X, soft_labels, *, epochs=300, seed=0):
-        dtype = torch.get_default_dtype()
-        X = torch.as_tensor(X, dtype=dtype)
-        t = torch.as_tensor(soft_labels, dtype=dtype)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            model = cls(X.shape[1])
-        model.mean.copy_(X.mean(0))
-        model.std.copy_(X.std(0).clamp_min(1e-6))
-        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-        for _ in range(epochs):
-            opt.zero_grad()
-            p = model(X).clamp(1e-6, 1 - 1e-6)
-            loss = torch.nn.functional.binary_cross_entropy(p, t)
-            loss.backward()
-            opt.step()
-        model.eval()
-        return model
 
 
 class FritzJohnSolver:
@@ -278,7 +169,10 @@ class FritzJohnSolver:
         candidates, cand_res, cand_obj = [], [], []
 
         def record(residual, fvals):
-            candidates.append(torch.cat([p.detach().reshape(-1) for p in params]).cpu().numpy())
+            # The flattened parameters only feed the indicator network: without it, a front of a
+            # 896-feature head kept ~350 copies of its weights for nothing.
+            if self.indicator:
+                candidates.append(torch.cat([p.detach().reshape(-1) for p in params]).cpu().numpy())
             cand_res.append(residual)
             cand_obj.append(fvals)
 

@@ -1,0 +1,119 @@
+"""Fit time of every front against an earlier version of the package and ExponentiatedGradient, side by side.
+
+The main job's fits, on the main job's cached features (bundled tweets, hybrid features, seed 0,
+the benchmark's settings): each of our five fronts is fitted by this checkout and by a git
+worktree of ``--baseline`` (an earlier commit) in alternating subprocesses, and fairlearn's
+``ExponentiatedGradient`` (its four bounds, as the main job fits it) in the same run, so the
+ratios compare fits timed on the same machine at the same time. Prints a table and writes JSON::
+
+    python benchmarks/bench_fit_time.py --baseline 93d06c6 --repeats 1
+
+Run it alone: on 2 cores a second heavy job beside it moves every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: One fit in a fresh interpreter of the given source tree: prints its seconds as JSON.
+RUNNER = """
+import json, sys, time, warnings
+import numpy as np
+warnings.simplefilter("ignore")
+from skfairpareto.benchmark._methods import fit_ours, fit_peer, settings
+from skfairpareto.criteria import resolve_criterion
+data = np.load(sys.argv[1], allow_pickle=False)
+X, y, g = data["X"], data["y"], data["g"].astype(str)
+method, criterion = sys.argv[2], resolve_criterion(sys.argv[3])
+s = settings(False)
+t0 = time.perf_counter()
+if method == "expgrad":
+    fit_peer(method, s, X, y, g, 0, criterion)
+else:
+    fit_ours(method, s, X, y, g, device="cpu", seed=0, constraints=criterion, validation_fraction=None,
+             reference_point=(0.15, 0.10))
+import skfairpareto
+print(json.dumps({"seconds": time.perf_counter() - t0, "package": skfairpareto.__file__}))
+"""
+
+
+def worktree(ref, path):
+    """A git worktree of ``ref`` at ``path`` (reused when it is there already)."""
+    if not (path / "skfairpareto").exists():
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), ref], check=True,
+                       capture_output=True)
+    return path
+
+
+def fit_seconds(source, data, method, constraints):
+    proc = subprocess.run([sys.executable, "-c", RUNNER, str(data), method, constraints], cwd=source,
+                          env={"PYTHONPATH": str(source), "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{method} in {source} failed:\n{proc.stderr[-2000:]}")
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    if not out["package"].startswith(str(source)):
+        raise RuntimeError(f"the fit in {source} imported {out['package']}")
+    return out["seconds"]
+
+
+def main():
+    from skfairpareto.benchmark import OUR_METHODS, prepare_split
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default="93d06c6", help="the earlier commit to compare with")
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--constraints", default="error_rate_parity")
+    parser.add_argument("--methods", nargs="+", default=list(OUR_METHODS))
+    parser.add_argument("--output", default="benchmarks/results/fit_time.json")
+    args = parser.parse_args()
+
+    split = prepare_split(seed=0, features="hybrid")
+    folder = Path(tempfile.gettempdir())
+    data = folder / "skfairpareto-fit-time.npz"
+    np.savez(data, X=split.X_train, y=split.y_train, g=split.groups_train.astype("U"))
+    baseline = worktree(args.baseline, folder / f"skfairpareto-{args.baseline}")
+
+    rows = {m: {"baseline": [], "new": []} for m in args.methods}
+    eg = []
+    t0 = time.perf_counter()
+    for _ in range(args.repeats):
+        for method in args.methods:  # alternate the two versions, fit by fit
+            rows[method]["baseline"].append(fit_seconds(baseline, data, method, args.constraints))
+            rows[method]["new"].append(fit_seconds(ROOT, data, method, args.constraints))
+        eg.append(fit_seconds(ROOT, data, "expgrad", args.constraints))
+    eg_s = float(np.median(eg))
+    table = []
+    for method, r in rows.items():
+        old, new = float(np.median(r["baseline"])), float(np.median(r["new"]))
+        table.append({"method": method, "baseline_s": old, "new_s": new, "speedup": old / new})
+    total_old, total_new = sum(r["baseline_s"] for r in table), sum(r["new_s"] for r in table)
+    summary = {"baseline": args.baseline, "constraints": args.constraints, "repeats": args.repeats,
+               "n_train": int(len(split.y_train)), "n_features": int(split.X_train.shape[1]),
+               "expgrad_s": eg_s, "ours_total_baseline_s": total_old, "ours_total_new_s": total_new,
+               "ours_over_expgrad_baseline": total_old / eg_s, "ours_over_expgrad_new": total_new / eg_s,
+               "rows": table, "wall_s": time.perf_counter() - t0}
+    print(f"{'method':<10} {'baseline s':>11} {'new s':>8} {'speed-up':>9}")
+    for r in table:
+        print(f"{r['method']:<10} {r['baseline_s']:>11.1f} {r['new_s']:>8.1f} {r['speedup']:>8.2f}x")
+    print(f"{'total':<10} {total_old:>11.1f} {total_new:>8.1f} {total_old / total_new:>8.2f}x")
+    print(f"ExponentiatedGradient {eg_s:.1f} s: ours / EG = {total_old / eg_s:.2f} (baseline), "
+          f"{total_new / eg_s:.2f} (new)")
+    out = ROOT / args.output
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(summary, indent=2))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
