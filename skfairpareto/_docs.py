@@ -55,6 +55,12 @@ DOCS = {
     (``alpha = 1``) keeps its own decisions. A number fixes the threshold (0: the head's own
     decisions). The figures reported on the validation split do not come from the rows a
     threshold was tuned on (``front_results_``). See docs/criteria.md, "The fair end".''',
+    "start_parameters": '''start_lr : float, default=0.05
+    Learning rate (Adam) of the accuracy-optimal start head every front grows from.
+start_max_epochs : int, default=200
+    Epochs of the start head. It is where the front's training begins (SUHNPF polishes it further
+    with L-BFGS; PHN's hypernetwork and FaPareto's population train on from it), so it need not be
+    converged; every front estimator takes the same default.''',
     "batch_size": '''batch_size : int, default=-1
     Mini-batch size; ``-1`` trains on the full batch, which keeps f2's estimate unbiased.''',
     "device": '''device : str or torch.device, default="auto"

@@ -135,9 +135,42 @@ class FairObjectiveNet(NeuralNet):
         if training:
             for j, value in enumerate(f):
                 self.history.record_batch(f"f{j + 1}", value.item())
-        if all(w == 0.0 for w in self.weights[1:]):
-            return f[0] / self.scales[0]
-        return scalarized(f, self.weights, self.scales)
+        return _scalarized_loss(f, self.weights, self.scales)
+
+
+def _scalarized_loss(f, weights, scales):
+    """A head's training loss: f1 alone at the accuracy end, else the scalarisation of every objective."""
+    if all(w == 0.0 for w in weights[1:]):
+        return f[0] / scales[0]
+    return scalarized(f, weights, scales)
+
+
+class EnsembleNet(FairObjectiveNet):
+    """:class:`FairObjectiveNet` over a :class:`~skfairpareto.heads.HeadEnsemble`: ``k`` heads side by side.
+
+    ``weights`` holds one point of the simplex per head (rows); head ``i`` trains on its own
+    scalarised objectives, with its own L2 penalty, and the loss is their sum, so each head's
+    gradient is its own loss's: with an elementwise optimiser (Adam) every head follows the path
+    it would follow alone, while a linear head's epoch reads X once for all of them. The objectives
+    recorded per batch (``f1``, ``f2``, ...) are the heads' means.
+    """
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        if not isinstance(X, dict) or "groups" not in X:
+            raise ValueError("EnsembleNet needs X={'X': features, 'groups': codes}: the objectives compare the groups")
+        groups = X["groups"].to(y_pred.device).long()
+        y_true = y_true.to(y_pred.device)
+        stacked = list(self.module_.params().values())
+        total, fs = 0.0, []
+        for i, weights in enumerate(self.weights):
+            f = self.objectives.objectives(y_pred[i], y_true, groups)
+            f = with_weight_decay(f, [p[i] for p in stacked], self.weight_decay)
+            fs.append(f.detach())
+            total = total + _scalarized_loss(f, weights, self.scales)
+        if training:
+            for j, value in enumerate(torch.stack(fs).mean(0)):
+                self.history.record_batch(f"f{j + 1}", value.item())
+        return total
 
 
 class HyperNetTrainer(NeuralNet):
@@ -161,6 +194,8 @@ class HyperNetTrainer(NeuralNet):
         self.objectives = objectives
 
     def train_step_single(self, batch, **fit_params):
+        from .heads import stacked_logits
+
         self._set_training(True)
         Xi, yi = batch
         X = to_tensor(Xi["X"], device=self.device)
@@ -168,10 +203,12 @@ class HyperNetTrainer(NeuralNet):
         y = to_tensor(yi, device=self.device)
         hnet = self.module_
 
-        def objectives(params):
-            logits = torch.func.functional_call(hnet.target, params, (X,), {"groups": groups})
-            f = self.objectives.objectives(logits, y, groups)
-            return with_weight_decay(f, params.values(), self.weight_decay)  # L2 of the generated head
+        def objectives(stacked):
+            """Every generated head's objectives, rows of ``[f1 (with its L2 penalty), f2, ...]``."""
+            logits = stacked_logits(hnet.target, stacked, X, groups)  # one pass over X for every ray
+            return torch.stack([with_weight_decay(self.objectives.objectives(z, y, groups),
+                                                  [p[i] for p in stacked.values()], self.weight_decay)
+                                for i, z in enumerate(logits)])
 
         rays = sample_rays(self.n_rays_per_step, len(self.ideal), self.concentration, device=self.device)
         loss, fs, residuals = hypernetwork_loss(
@@ -204,8 +241,8 @@ def objectives_of(module, X, y, groups, objectives, device="cpu", weight_decay=0
 
 def make_net(kind, module, module_kwargs, *, lr, max_epochs, batch_size, device, callbacks=None, verbose=0,
              optimizer=torch.optim.Adam, **kwargs):
-    """A skorch net of this package: ``kind="head"`` (:class:`FairObjectiveNet`) or ``"hypernetwork"``
-    (:class:`HyperNetTrainer`), configured alike.
+    """A skorch net of this package: ``kind="head"`` (:class:`FairObjectiveNet`), ``"ensemble"``
+    (:class:`EnsembleNet`) or ``"hypernetwork"`` (:class:`HyperNetTrainer`), configured alike.
 
     ``module_kwargs`` are the module's own arguments (passed as skorch's ``module__*``); the rest
     of ``kwargs`` go to the net. Training always runs without skorch's validation split (the
@@ -214,7 +251,7 @@ def make_net(kind, module, module_kwargs, *, lr, max_epochs, batch_size, device,
     diverges. ``verbose=0`` drops skorch's per-epoch table, which otherwise costs a few percent of
     a linear head's epoch; ``verbose`` shows it for a head, a progress bar for a hypernetwork.
     """
-    cls = {"head": FairObjectiveNet, "hypernetwork": HyperNetTrainer}[kind]
+    cls = {"head": FairObjectiveNet, "ensemble": EnsembleNet, "hypernetwork": HyperNetTrainer}[kind]
     extra = [("stop_on_divergence", StopOnDivergence()), *(callbacks or [])]
     options = {}
     if kind == "hypernetwork" and verbose:
@@ -241,7 +278,7 @@ def make_net(kind, module, module_kwargs, *, lr, max_epochs, batch_size, device,
         iterator_train__shuffle=True,
         device=resolve_device(device),
         callbacks=extra,
-        verbose=verbose if kind == "head" else 0,
+        verbose=verbose if kind != "hypernetwork" else 0,
         **options,
         **kwargs,
     )

@@ -12,7 +12,9 @@ from ._docs import fill_doc
 from ._utils import draw_seed, torch_seeded
 from ._validation import COUNT, DEPRECATED, HEAD_CONSTRAINTS, NON_NEGATIVE, aligned
 from .base import BaseParetoClassifier
+from ._net import make_net
 from .cba import CBAClassifier, fit_start_head
+from .heads import HeadEnsemble
 from .solvers.evolution import MERGE_METHODS, MergeEvolution
 
 __all__ = [
@@ -23,25 +25,37 @@ __all__ = [
 _ALPHA_JITTER = 0.1
 
 
-def _finetune(params, state, preference, scales, epochs, seed, X, y, codes, classes, group_names, objectives):
-    """A new fitted CBAClassifier: ``state`` trained ``epochs`` more epochs at ``preference`` (a weight per objective).
+#: Individuals fine-tuned side by side in one ensemble (a linear head's epoch then reads X once for
+#: all of them). A constant, so that the fronts do not depend on ``n_jobs``, which spreads the chunks.
+_ENSEMBLE_SIZE = 8
 
-    Module-level so joblib can ship it to worker processes; seeded, so the result does not depend
-    on which worker runs it.
+
+def _finetune(params, states, preferences, scales, epochs, seed, X, y, codes, classes, group_names, objectives):
+    """New fitted CBAClassifiers: each of ``states`` trained ``epochs`` more epochs at its ``preferences`` row.
+
+    The heads train side by side (:class:`~skfairpareto.heads.HeadEnsemble`), each on its own
+    scalarised objective with its own Adam state, as if alone. Module-level so joblib can ship it
+    to worker processes; seeded, so the result does not depend on which worker runs it.
     """
-    weights = tuple(float(w) for w in preference)
+    shell = CBAClassifier._from_module_state({**params, "max_epochs": int(epochs)}, states[0], classes=classes,
+                                             group_names=group_names, n_features=X.shape[1], scales=scales,
+                                             objectives=objectives)
+    ensemble = HeadEnsemble(shell.net_.module_, states=states)
     with torch_seeded(seed):
-        member = CBAClassifier._from_module_state(
-            {**params, "alpha": weights[0], "weights": weights, "max_epochs": int(epochs)}, state,
-            classes=classes, group_names=group_names, n_features=X.shape[1], scales=scales, objectives=objectives,
-        )
-        net = member.net_
-        net.set_params(weights=weights, scales=tuple(scales))
-        net.module_.train()
+        net = make_net("ensemble", ensemble, {}, lr=shell.lr, max_epochs=int(epochs), batch_size=shell.batch_size,
+                       device=shell.net_.device, optimizer=shell.optimizer, weights=[tuple(p) for p in preferences],
+                       scales=tuple(scales), objectives=objectives, weight_decay=shell.weight_decay)
+        net.initialize()
         net.partial_fit({"X": aligned(X), "groups": codes}, y)  # X may arrive unpickled, unaligned
-        net.module_.eval()
-    member.history_ = net.history
-    return member
+    members = []
+    for i, preference in enumerate(preferences):
+        weights = tuple(float(w) for w in preference)
+        member = CBAClassifier._from_module_state(
+            {**params, "alpha": weights[0], "weights": weights, "max_epochs": int(epochs)}, ensemble.state(i),
+            classes=classes, group_names=group_names, n_features=X.shape[1], scales=scales, objectives=objectives)
+        member.history_ = net.history
+        members.append(member)
+    return members
 
 
 def _state(member):
@@ -109,10 +123,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
     {{weight_decay}}
     {{batch_size}}
         Of the start head and of every fine-tune.
-    start_lr : float, default=0.05
-        Learning rate (Adam) of the accuracy-optimal start head.
-    start_max_epochs : int, default=400
-        Epochs of the accuracy-optimal start head.
+    {{start_parameters}}
     {{threshold}}
     {{selection}}
     {{validation_fraction}}
@@ -121,7 +132,9 @@ class FaParetoEnsemble(BaseParetoClassifier):
     {{reference_point}}
         The evolution's hypervolume history uses it too.
     n_jobs : int or None, default=None
-        Parallel fine-tunes (joblib; ``None`` = 1 unless in a ``parallel_backend`` context).
+        Parallel fine-tunes (joblib; ``None`` = 1 unless in a ``parallel_backend`` context): the
+        individuals of a generation train in ensembles of eight (each read of the features serves
+        eight heads), and ``n_jobs`` spreads the ensembles. The front does not depend on it.
     {{device}}
     {{random_state}}
     verbose : int, default=0
@@ -184,7 +197,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         weight_decay=3e-5,
         batch_size=-1,
         start_lr=0.05,
-        start_max_epochs=400,
+        start_max_epochs=200,
         threshold="auto",
         selection="knee",
         validation_fraction=0.2,
@@ -279,11 +292,12 @@ class FaParetoEnsemble(BaseParetoClassifier):
         with tqdm(total=self.n_generations + 1, desc="FaPareto generations", disable=not self.verbose) as bar:
             while not evolution.is_done():
                 candidates = evolution.ask()
-                members = parallel(
-                    delayed(_finetune)(params, c.state, c.preference, objective_scales, self.finetune_epochs, c.seed,
-                                       X, y, codes, self.classes_, self.groups_, objectives)
-                    for c in candidates
-                )
+                chunks = [candidates[i:i + _ENSEMBLE_SIZE] for i in range(0, len(candidates), _ENSEMBLE_SIZE)]
+                members = [member for fitted in parallel(
+                    delayed(_finetune)(params, [c.state for c in chunk], [c.preference for c in chunk],
+                                       objective_scales, self.finetune_epochs, chunk[0].seed, X, y, codes,
+                                       self.classes_, self.groups_, objectives)
+                    for chunk in chunks) for member in fitted]
                 F = []
                 for member, candidate in zip(members, candidates):
                     z = self._logits(member, X_ev, codes_ev)

@@ -8,6 +8,8 @@ from torch import nn
 __all__ = [
     "MLPHead",
     "GroupOffsets",
+    "HeadEnsemble",
+    "stacked_logits",
 ]
 
 
@@ -93,3 +95,102 @@ class GroupOffsets(nn.Module):
         if groups is None:
             raise ValueError("a group-aware head needs the groups: pass sensitive_features when predicting")
         return self.head(X) + self.offsets[groups.long()]
+
+
+def _linear_layer(module):
+    """The one ``nn.Linear`` of a linear :class:`MLPHead` (logits affine in X), else None."""
+    if type(module) is MLPHead and len(module.layers) == 1:
+        return "layers.0."
+    return None
+
+
+def stacked_logits(module, params, X, groups=None):
+    """The logits of ``k`` heads of one architecture on the same ``X``: shape ``(k, n)`` or ``(k, n, K)``.
+
+    ``params`` maps each parameter name of ``module`` to a tensor with a leading dimension of
+    ``k`` (one set per head, as :func:`torch.func.stack_module_state` stacks them). A linear head
+    (:class:`MLPHead` without hidden layers, alone or inside :class:`GroupOffsets`) runs as one
+    matrix product over every head: ``X`` is read once instead of ``k`` times, which on wide
+    features is what an epoch costs (measured: four heads on 19,827 x 896 features, forward and
+    backward, 11.6 ms against 43.7 ms one by one). Any other head runs one by one through
+    :func:`torch.func.functional_call` (``torch.func.vmap`` was slower still for the linear case:
+    140 ms).
+    """
+    inner = module.head if isinstance(module, GroupOffsets) else module
+    prefix = "head." if isinstance(module, GroupOffsets) else ""
+    layer = _linear_layer(inner)
+    if layer is None:
+        from torch.func import functional_call
+
+        k = next(iter(params.values())).shape[0]
+        return torch.stack([functional_call(module, {name: p[i] for name, p in params.items()}, (X,),
+                                            {"groups": groups}) for i in range(k)])
+    W, b = params[f"{prefix}{layer}weight"], params[f"{prefix}{layer}bias"]  # (k, K, d), (k, K)
+    k, n_outputs = W.shape[0], W.shape[1]
+    # (n, k * K) in one product, then each head's logits contiguous (a strided view made the backward
+    # pass several times slower).
+    Z = nn.functional.linear(X, W.reshape(k * n_outputs, -1), b.reshape(-1))
+    Z = Z.T.contiguous().reshape(k, n_outputs, len(X)).transpose(1, 2)
+    if isinstance(module, GroupOffsets):
+        if groups is None:
+            raise ValueError("a group-aware head needs the groups: pass sensitive_features when predicting")
+        offsets = params["offsets"][:, groups.long()]  # (k, n) or (k, n, K)
+        Z = Z + (offsets[..., None] if offsets.ndim == 2 else offsets)
+    return Z.squeeze(-1) if n_outputs == 1 else Z.contiguous()
+
+
+class HeadEnsemble(nn.Module):
+    """``k`` heads of one architecture trained side by side: their parameters stacked, their logits
+    computed together (:func:`stacked_logits`).
+
+    Each head keeps parameters of its own (the stacked tensors' slices), so an optimiser whose update
+    is elementwise (Adam, SGD) trains each exactly as it would train it alone; the gain is that a
+    linear head's epoch reads the features once for all ``k``.
+
+    Parameters
+    ----------
+    head : torch.nn.Module
+        One head; its architecture (and its state, unless ``states`` are given) is copied.
+    states : list of dict or None
+        Each head's starting state (``state_dict``); ``None``: ``n_heads`` copies of ``head``'s.
+    n_heads : int or None
+        Number of heads when ``states`` is None.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skfairpareto.heads import HeadEnsemble, MLPHead
+    >>> ensemble = HeadEnsemble(MLPHead(4), n_heads=3)
+    >>> ensemble(torch.zeros(5, 4)).shape
+    torch.Size([3, 5])
+    """
+
+    def __init__(self, head, states=None, n_heads=None):
+        super().__init__()
+        import copy
+
+        states = [head.state_dict()] * int(n_heads) if states is None else list(states)
+        self.template = copy.deepcopy(head)
+        for p in self.template.parameters():
+            p.requires_grad_(False)
+        self._names = [name for name, _ in head.named_parameters()]
+        self.stacked = nn.ParameterDict({
+            name.replace(".", "__"): nn.Parameter(torch.stack([torch.as_tensor(s[name]).detach().clone()
+                                                               for s in states]))
+            for name in self._names})
+
+    def __len__(self):
+        return next(iter(self.stacked.values())).shape[0]
+
+    def params(self):
+        """The stacked parameters by the head's own names."""
+        return {name: self.stacked[name.replace(".", "__")] for name in self._names}
+
+    def forward(self, X, groups=None):
+        return stacked_logits(self.template, self.params(), X, groups)
+
+    def state(self, i):
+        """Head ``i``'s state (buffers from the template), ready for ``load_state_dict``."""
+        state = {name: t.detach().clone() for name, t in self.template.state_dict().items()}
+        state.update({name: p[i].detach().clone() for name, p in self.params().items()})
+        return state

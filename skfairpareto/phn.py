@@ -71,10 +71,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
     {{dropout}}
     {{weight_decay}}
         The penalty is on every generated head, and on the start head.
-    start_lr : float, default=0.05
-        Learning rate (Adam) of the accuracy-optimal start head.
-    start_max_epochs : int, default=400
-        Epochs of the accuracy-optimal start head.
+    {{start_parameters}}
     {{threshold}}
     {{selection_parameters}}
     {{reference_point}}
@@ -147,7 +144,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         dropout=0.0,
         weight_decay=3e-5,
         start_lr=0.05,
-        start_max_epochs=400,
+        start_max_epochs=200,
         threshold="auto",
         selection="knee",
         fairness_metric=None,

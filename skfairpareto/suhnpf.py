@@ -71,13 +71,10 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     {{group_aware}}
     {{hidden_layer_sizes}}
     {{dropout}}
-    start_lr : float, default=0.05
-        Learning rate (Adam) of the accuracy-optimal start head.
     {{weight_decay}}
         In the start head and the Fritz-John solve alike (without it the solve converges to the
         exact, unregularised optimum).
-    start_max_epochs : int, default=200
-        Epochs of the start head; the solver's L-BFGS polish finishes converging it.
+    {{start_parameters}}
     {{batch_size}}
     {{threshold}}
     {{selection_parameters}}

@@ -23,8 +23,9 @@ def _train_toy(solver, steps=500, seed=0):
     a, b = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
     hnet = HyperNetwork(_Point(), hidden_layer_sizes=(32,))
 
-    def objectives(params):
-        return torch.stack([((params["theta"] - a) ** 2).sum(), ((params["theta"] - b) ** 2).sum()])
+    def objectives(params):  # every ray's head at once: rows of (f1, f2)
+        theta = params["theta"]
+        return torch.stack([((theta - a) ** 2).sum(1), ((theta - b) ** 2).sum(1)], dim=1)
 
     opt = torch.optim.Adam(hnet.parameters(), lr=0.02)
     for _ in range(steps):
