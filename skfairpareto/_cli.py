@@ -62,7 +62,7 @@ def _parser():
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
-    from .benchmark import check_benchmark_options, run_benchmark
+    from .benchmark import check_benchmark_options, load_table, run_benchmark
 
     options = dict(methods=None if args.methods is None else tuple(args.methods), target=args.target,
                    n_samples=args.n_samples, aae_threshold=args.aae_threshold,
@@ -72,6 +72,11 @@ def main(argv=None):
         check_benchmark_options(**options)
     except ValueError as exc:
         parser.error(str(exc))
+    if args.data is not None:  # and the user's file, before any model loads: one line, exit 2
+        try:
+            load_table(args.data, args.text_column, args.label_column, args.group_column, target=args.target)
+        except ValueError as exc:
+            parser.exit(2, f"{parser.prog}: error: {exc}\n")
     run_benchmark(**options, quick=args.quick, seed=args.seed, data=args.data, text_column=args.text_column,
                   label_column=args.label_column, group_column=args.group_column, group_aware=args.group_aware,
                   device=args.device, cache_dir=args.cache_dir, output_dir=args.output_dir,

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from ._classifier import ClassifierTags, GroupRequestsMixin, fit_logits, require_groups, tunes_decisions
 from ._docs import fill_doc
@@ -230,8 +230,19 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
                     "X_val=... (memory-mapped too) or set validation_fraction=None",
                     UserWarning, stacklevel=2,
                 )
-            tr, va = stratified_split(y_codes, codes, test_size=self.validation_fraction,
-                                      random_state=check_random_state(self.random_state))
+            try:
+                # Labels and groups by name (for the message); they sort as their codes, so the split is the same.
+                tr, va = stratified_split(self.classes_[y_codes], self.groups_[codes],
+                                          test_size=self.validation_fraction,
+                                          random_state=check_random_state(self.random_state))
+            except ValueError as exc:
+                raise ValueError(f"validation_fraction={self.validation_fraction} cannot hold out part of every "
+                                 f"group and label: {exc}; choose another fraction, pass X_val=..., or set "
+                                 "validation_fraction=None") from None
+            alone = [name for g, name in enumerate(self.groups_) if np.sum(codes == g) == 1]
+            if alone:
+                warnings.warn(f"group(s) {alone} have a single sample: it stays in the training data, so the "
+                              "validation split, which selects the member, has none of it", UserWarning, stacklevel=3)
             fit_split = (X[tr], y_codes[tr], codes[tr])
             validation = (X[va], y_codes[va], codes[va])
         else:
@@ -247,6 +258,14 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
 
     def _check_members(self):
         """What the objectives need of the member counts (``m`` objectives take at least ``m``)."""
+
+    def _name_features(self, models):
+        """Give ``models`` (members, fitted inside on bare arrays) the front's feature names, so that
+        each checks the columns of X as the front does (scikit-learn's ``feature_names_in_``)."""
+        if hasattr(self, "feature_names_in_"):
+            for model in models:
+                model.feature_names_in_ = self.feature_names_in_
+        return models
 
     def _logits(self, member, X, codes):
         """A member's float32 logits on a split of the fit (:func:`~skfairpareto._classifier.fit_logits`)."""
@@ -308,6 +327,7 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         for member, t in zip(members, thresholds):
             member.threshold_ = t
             member.hard_scales_ = scales
+        self._name_features(members)
         decided = {name: [hard[name].decisions(z, t) for z, t in zip(logits[name], thresholds)] for name in splits}
         if scales is not None and tuning == "val":  # the held-out figures come from thresholds tuned elsewhere
             decided["val"] = self._cross_fitted(members, hard["val"], logits["val"], weights)
@@ -357,26 +377,28 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         check_is_fitted(self, "front_")
         return self.front_[self.selected_index_]
 
-    def _selected_for(self, sensitive_features):
+    def _selected_for(self, X, sensitive_features):
         member = self.selected_
-        require_groups(self, sensitive_features)  # names this estimator, not the member
+        # The columns are checked here, so that a mismatch names this estimator, not its member.
+        _check_feature_names(self, X, reset=False)
+        require_groups(self, sensitive_features)
         return member
 
     def predict(self, X, sensitive_features=None):
         """Class labels from the selected member (``sensitive_features``: for group-aware fronts)."""
-        return self._selected_for(sensitive_features).predict(X, sensitive_features)
+        return self._selected_for(X, sensitive_features).predict(X, sensitive_features)
 
     def predict_proba(self, X, sensitive_features=None):
         """Class probabilities from the selected member (``sensitive_features``: for group-aware fronts)."""
-        return self._selected_for(sensitive_features).predict_proba(X, sensitive_features)
+        return self._selected_for(X, sensitive_features).predict_proba(X, sensitive_features)
 
     def decision_function(self, X, sensitive_features=None):
         """Positive-class logit from the selected member (``sensitive_features``: for group-aware fronts)."""
-        return self._selected_for(sensitive_features).decision_function(X, sensitive_features)
+        return self._selected_for(X, sensitive_features).decision_function(X, sensitive_features)
 
     def score(self, X, y, sample_weight=None, sensitive_features=None):
         """Accuracy of the selected member (``sensitive_features``: for group-aware fronts)."""
-        return self._selected_for(sensitive_features).score(X, y, sample_weight, sensitive_features)
+        return self._selected_for(X, sensitive_features).score(X, y, sample_weight, sensitive_features)
 
     def score_front(self, X, y, *, sensitive_features):
         """Evaluation metrics of every member on new data, as a pandas DataFrame.

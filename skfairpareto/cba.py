@@ -234,14 +234,18 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
 
     @classmethod
     def _from_module_state(cls, params, state_dict, *, classes, group_names, n_features, scales, objectives=None,
-                           column_names=None):
+                           column_names=None, feature_names=None):
         """A fitted CBAClassifier around given head weights (how front members are built).
 
         ``objectives`` is the front's bound objectives; without them (a member read from a file)
-        they are bound anew from ``constraints`` and the group names.
+        they are bound anew from ``constraints`` and the group names. ``feature_names``: the
+        column names of the X the front was fitted on, which the member then checks as the front
+        does.
         """
         est = cls(**params)
         est.classes_, est.groups_, est.n_features_in_ = classes, group_names, n_features
+        if feature_names is not None:
+            est.feature_names_in_ = np.asarray(feature_names, dtype=object)
         est.objective_scales_ = np.asarray(scales, dtype=float)
         if objectives is None:
             objectives = FairnessObjectives.rebind(resolve_objectives(est.constraints), group_names, classes,
@@ -364,6 +368,7 @@ def fit_start_head(front, X, y, codes):
 
         sensitive = pd.DataFrame(split_group_names(front.groups_)[codes], columns=columns)
     front.start_.fit(X, front.classes_[y], sensitive_features=sensitive)
+    front._name_features([front.start_])
     return front.start_
 
 
@@ -448,7 +453,7 @@ def cba_path(X, y, *, sensitive_features, alphas=None, weights=None, **params):
                 {**start.get_params(deep=False), "alpha": float(rays[i][0]),
                  "weights": None if weights is None else tuple(rays[i])}, ensemble.state(j), classes=start.classes_,
                 group_names=start.groups_, n_features=start.n_features_in_, scales=start.objective_scales_,
-                objectives=objectives)
+                objectives=objectives, feature_names=getattr(start, "feature_names_in_", None))
             member._finish_fit(data["X"], data["y"], data["codes"], tuple(rays[i]), hard, start.hard_scales_)
             member.history_ = net.history
             members[i] = member

@@ -308,7 +308,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
                     F.append(hard.values(hard.decisions(z, member.threshold_)))
                 evolution.tell(members, F, [_state(m) for m in members])
                 bar.update(evolution.generation - bar.n)
-        self.history_, self.population_ = evolution.history, evolution.population
+        self.history_, self.population_ = evolution.history, self._name_features(evolution.population)
         archive = evolution.archive
         coords = {
             "weights": np.asarray(archive["preference"], dtype=float),

@@ -160,7 +160,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self._validate_params()
         if not (self.embedding or self.lexical):
             raise ValueError("TextFeatures needs embedding=True or lexical=True (or both)")
-        texts = check_texts(X)
+        texts = check_texts(X, owner="TextFeatures")
         self.embedder_ = None
         if self.embedding:
             self.embedder_ = SentenceEmbedder(self.model, backend=self.backend, batch_size=self.batch_size,
@@ -201,7 +201,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         ndarray of shape (n_texts, n_features_out)
         """
         check_is_fitted(self, "n_features_out_")
-        texts = check_texts(X)
+        texts = check_texts(X, owner="TextFeatures")
         if not texts:
             return np.empty((0, self.n_features_out_), dtype=np.float32)
         parts = []

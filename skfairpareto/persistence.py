@@ -6,10 +6,18 @@ share a trade-off point with others, export the member with :func:`save_member` 
 with :func:`load_member`. The file is a `safetensors <https://huggingface.co/docs/safetensors>`_
 file: the head's tensors plus one JSON metadata entry (classes, groups, feature count,
 normalisers and the member's constructor parameters). Reading it executes nothing.
+
+A file records a SHA-256 checksum of its tensors' bytes and of its metadata, and
+:func:`load_member` checks it, the metadata against the parameter constraints ``fit`` applies,
+and that every weight is finite, before building anything; whatever is wrong is one
+:class:`~skfairpareto.exceptions.MemberFileError` that says what. The checksum detects damage (a
+flipped byte, a truncated copy, an edit by hand): it is not a signature, and someone who can
+rewrite the file can rewrite its checksum too. Load members only from sources you trust.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -17,6 +25,7 @@ import numpy as np
 import torch
 
 from ._utils import atomic_write
+from .exceptions import MemberFileError
 
 __all__ = [
     "save_member",
@@ -24,8 +33,10 @@ __all__ = [
     "FORMAT",
 ]
 
-FORMAT = "skfairpareto-member/3"  # 3: the decision threshold; 2: the criterion replaced gap_loss
-_READABLE = ("skfairpareto-member/2", FORMAT)  # a format-2 member predicts at threshold 0
+FORMAT = "skfairpareto-member/4"  # 4: a checksum and the feature names; 3: the threshold; 2: the criterion
+_READABLE = ("skfairpareto-member/2", "skfairpareto-member/3", FORMAT)  # a format-2 member predicts at threshold 0
+#: The metadata every readable file has.
+_REQUIRED = ("format", "params", "module", "classes", "groups", "n_features_in", "objective_scales")
 _KEY = "skfairpareto"
 # Constructor parameters that are Python objects, not data: never written to the file.
 _OBJECT_PARAMS = ("module", "optimizer", "callbacks")
@@ -41,6 +52,17 @@ def _array_from_json(entry):
     if dtype.kind == "O":
         return np.asarray(entry["values"], dtype=object)
     return np.asarray(entry["values"], dtype=dtype)
+
+
+def _checksum(tensors, metadata):
+    """SHA-256 of the tensors' names, dtypes, shapes and bytes and of the metadata (without its checksum)."""
+    digest = hashlib.sha256(json.dumps({k: v for k, v in metadata.items() if k != "checksum"},
+                                       sort_keys=True).encode())
+    for name in sorted(tensors):
+        tensor = tensors[name].detach().cpu().contiguous()
+        digest.update(f"{name}|{tensor.dtype}|{tuple(tensor.shape)}|".encode())
+        digest.update(tensor.reshape(-1).view(torch.uint8).numpy().tobytes() if tensor.numel() else b"")
+    return digest.hexdigest()
 
 
 def save_member(member, path):
@@ -102,8 +124,11 @@ def save_member(member, path):
         "objective_scales": [float(v) for v in member.objective_scales_],
         "column_names": member.objectives_.column_names,
         "threshold": np.asarray(member.threshold_, dtype=float).tolist(),
+        "feature_names": (None if getattr(member, "feature_names_in_", None) is None
+                          else [str(v) for v in member.feature_names_in_]),
     }
     tensors = {k: v.detach().cpu().contiguous() for k, v in member.net_.module_.state_dict().items()}
+    metadata["checksum"] = _checksum(tensors, metadata)
     payload = save(tensors, metadata={_KEY: json.dumps(metadata)})
     return atomic_write(path, lambda fh: fh.write(payload))
 
@@ -123,6 +148,14 @@ def load_member(path, *, module=None, device="cpu"):
     -------
     CBAClassifier
 
+    Raises
+    ------
+    MemberFileError
+        When the file is not a member file, or is damaged or edited: its checksum does not match,
+        a weight is not finite, its metadata breaks the member's parameter constraints (an
+        ``alpha`` outside [0, 1], a NaN threshold, unsorted classes, an unknown criterion, ...),
+        or its weights do not fit the head the metadata describes. The message says which.
+
     Examples
     --------
     See :func:`save_member`.
@@ -134,18 +167,36 @@ def load_member(path, *, module=None, device="cpu"):
     from .cba import CBAClassifier
 
     path = Path(path)
+
+    def invalid(what):
+        return MemberFileError(f"{path} is not a skfairpareto member file as it was written: {what}")
+
     try:
         tensors = load(path.read_bytes())
         with safe_open(str(path), framework="pt") as fh:
             header = fh.metadata() or {}
         metadata = json.loads(header[_KEY])
     except (SafetensorError, KeyError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(
+        raise MemberFileError(
             f"{path} is not a skfairpareto member file (truncated, corrupted, or written by "
             f"something else): {exc!r}"
         ) from exc
+    if not isinstance(metadata, dict):
+        raise invalid("its metadata is not a JSON object")
     if metadata.get("format") not in _READABLE:
-        raise ValueError(f"{path} has format {metadata.get('format')!r}; this version reads {list(_READABLE)}")
+        raise MemberFileError(f"{path} has format {metadata.get('format')!r}; this version reads {list(_READABLE)}")
+    missing = [key for key in _REQUIRED if key not in metadata]
+    if missing:
+        raise invalid(f"its metadata lacks {missing}")
+    if "checksum" in metadata:
+        if metadata["checksum"] != _checksum(tensors, metadata):
+            raise invalid("its checksum does not match its weights and metadata (the file was damaged or edited "
+                          "after it was written)")
+    elif metadata["format"] == FORMAT:
+        raise invalid(f"it has no checksum, which format {FORMAT!r} always writes")
+    bad = sorted(name for name, t in tensors.items() if t.is_floating_point() and not torch.isfinite(t).all())
+    if bad:
+        raise invalid(f"the weights {bad} hold NaN or infinite values")
     if metadata["module"] is not None:
         if module is None:
             raise ValueError(
@@ -153,22 +204,75 @@ def load_member(path, *, module=None, device="cpu"):
             )
     elif module is not None:
         raise ValueError(f"{path} holds the default head; do not pass module")
-    params = dict(metadata["params"], module=module)
-    params["hidden_layer_sizes"] = tuple(params["hidden_layer_sizes"])
-    params["constraints"] = _criterion_from_spec(params["constraints"])
+    try:
+        params, state = _checked_member(metadata, module, tensors)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise invalid(f"its metadata says {exc}") from None
     target = torch.device(resolve_device(device))
-    member = CBAClassifier._from_module_state(
-        params,
-        {k: v.to(target) for k, v in tensors.items()},
-        classes=_array_from_json(metadata["classes"]),
-        group_names=_array_from_json(metadata["groups"]),
-        n_features=metadata["n_features_in"],
-        scales=metadata["objective_scales"],
-        column_names=metadata.get("column_names"),
-    )
-    threshold = metadata.get("threshold", 0.0)
-    member.threshold_ = float(threshold) if np.ndim(threshold) == 0 else np.asarray(threshold, dtype=float)
+    try:
+        member = CBAClassifier._from_module_state(
+            params, {k: v.to(target) for k, v in tensors.items()}, classes=state["classes"],
+            group_names=state["groups"], n_features=state["n_features"], scales=state["scales"],
+            column_names=state["column_names"], feature_names=state["feature_names"])
+    except RuntimeError as exc:  # load_state_dict: the weights do not fit the head the metadata describes
+        first = str(exc).strip().splitlines()[0]
+        raise invalid(f"its weights do not fit the head its metadata describes ({first})") from None
+    member.threshold_ = state["threshold"]
     return member
+
+
+def _checked_member(metadata, module, tensors):
+    """The member's constructor parameters and fitted state from its metadata, each checked as ``fit`` would.
+
+    Raises a ValueError (or TypeError, KeyError) that names the first entry that is wrong.
+    """
+    from ._validation import check_head_params
+    from .cba import CBAClassifier
+
+    params = metadata["params"]
+    if not isinstance(params, dict):
+        raise TypeError("params is not a JSON object")
+    unknown = sorted(set(params) - set(CBAClassifier().get_params(deep=False)))
+    if unknown:
+        raise ValueError(f"params has unknown parameters {unknown}")
+    params = dict(params, module=module)
+    params["hidden_layer_sizes"] = tuple(params.get("hidden_layer_sizes", ()))
+    params["constraints"] = _criterion_from_spec(params.get("constraints", "error_rate_parity"))
+    est = CBAClassifier(**params)
+    est._validate_params()  # the same parameter constraints fit checks (alpha in [0, 1], ...)
+    check_head_params(est)
+    classes, groups = _array_from_json(metadata["classes"]), _array_from_json(metadata["groups"])
+    for name, values in (("classes", classes), ("groups", groups)):
+        if values.ndim != 1 or len(values) < 2 or len(np.unique(values)) != len(values):
+            raise ValueError(f"{name} must be at least two distinct labels, got {values.tolist()!r}")
+        if not np.array_equal(np.unique(values), values):
+            raise ValueError(f"{name} must be sorted as fit sorts them, got {values.tolist()!r}")
+    n_features = metadata["n_features_in"]
+    if not isinstance(n_features, int) or isinstance(n_features, bool) or n_features < 1:
+        raise ValueError(f"n_features_in must be a positive integer, got {n_features!r}")
+    try:
+        scales = np.asarray(metadata["objective_scales"], dtype=float)
+    except (TypeError, ValueError):
+        scales = np.array([np.nan])
+    if scales.ndim != 1 or len(scales) < 2 or not np.all(np.isfinite(scales)) or np.any(scales <= 0):
+        raise ValueError(f"objective_scales must be positive numbers, got {metadata['objective_scales']!r}")
+    n_outputs = 1 if len(classes) == 2 else len(classes)
+    try:
+        threshold = np.asarray(metadata.get("threshold", 0.0), dtype=float)
+    except (TypeError, ValueError):
+        threshold = np.array(np.nan)
+    if threshold.shape != (() if n_outputs == 1 else (n_outputs,)) or not np.all(np.isfinite(threshold)):
+        raise ValueError(f"threshold must be {'a finite number' if n_outputs == 1 else f'{n_outputs} finite numbers'} "
+                         f"for {len(classes)} classes, got {metadata.get('threshold')!r}")
+    names = metadata.get("feature_names")
+    if names is not None and (not isinstance(names, list) or len(names) != n_features):
+        raise ValueError(f"feature_names must be {n_features} names, got {names!r}")
+    columns = metadata.get("column_names")
+    if columns is not None and (not isinstance(columns, list) or not all(isinstance(c, str) for c in columns)):
+        raise ValueError(f"column_names must be a list of names, got {columns!r}")
+    return params, {"classes": classes, "groups": groups, "n_features": n_features, "scales": scales,
+                    "threshold": float(threshold) if n_outputs == 1 else threshold, "feature_names": names,
+                    "column_names": columns}
 
 
 def _criterion_to_spec(constraints):
@@ -185,9 +289,17 @@ def _criterion_to_spec(constraints):
 
 
 def _criterion_from_spec(spec):
-    """The ``constraints`` value :func:`criterion_to_spec` described: the name when the criterion
-    has its default options, else the object."""
+    """The ``constraints`` value :func:`_criterion_to_spec` described: the name when the criterion
+    has its default options, else the object. A spec that names no built-in criterion is a ValueError."""
     from .criteria import CRITERIA
 
+    if isinstance(spec, str) and spec in CRITERIA:  # a hand-written file may name it alone
+        return spec
+    if not isinstance(spec, dict) or spec.get("name") not in CRITERIA or not isinstance(spec.get("params", {}), dict):
+        raise ValueError(f"constraints must name one of {sorted(CRITERIA)} with its options, got {spec!r}")
     cls = CRITERIA[spec["name"]]
-    return spec["name"] if spec["params"] == cls().get_params() else cls(**spec["params"])
+    params = spec.get("params", {})
+    unknown = sorted(set(params) - set(cls().get_params()))
+    if unknown:
+        raise ValueError(f"constraints {spec['name']!r} has no options {unknown}")
+    return spec["name"] if params == cls().get_params() else cls(**params)

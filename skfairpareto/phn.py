@@ -254,6 +254,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
             {k: v.detach().clone() for k, v in params.items()},
             classes=self.classes_, group_names=self.groups_, n_features=self.n_features_in_,
             scales=self.objective_scales_, objectives=self.objectives_,
+            feature_names=getattr(self, "feature_names_in_", None),
         )
 
     def member_at(self, ray):

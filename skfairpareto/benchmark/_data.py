@@ -19,8 +19,8 @@ QUICK_SAMPLES = 2000
 _SPLIT_FORMAT = "skfairpareto-split/1"
 
 
-def load_table(path, text_column="text", label_column="label", group_column="group"):
-    """Texts, labels and groups from a CSV/TSV file of the user's own data.
+def load_table(path, text_column="text", label_column="label", group_column="group", target="binary"):
+    """Texts, labels and groups from a CSV/TSV file of the user's own data, checked before any model loads.
 
     Parameters
     ----------
@@ -28,21 +28,74 @@ def load_table(path, text_column="text", label_column="label", group_column="gro
         A ``.csv`` file, or ``.tsv`` / ``.tab`` (tab-separated).
     text_column, label_column, group_column : str
         Its columns of texts, labels and sensitive groups; rows missing any are dropped.
+    target : {"binary", "multiclass"}
+        Whether the labels must be two values, or may be more.
 
     Returns
     -------
     texts, labels, groups : ndarray
+
+    Raises
+    ------
+    ValueError
+        With one line that names the file and the problem: it is missing, empty or holds no data
+        rows; a row has more or fewer fields than the header (pandas would shift the columns
+        silently); a named column is missing; there are fewer than two groups or labels (or not
+        two, for ``target="binary"``); or a group has fewer than two rows of a label, which the
+        benchmark's stratified split needs in both of its parts.
     """
+    import csv
+
     import pandas as pd
 
     path = Path(path)
-    frame = pd.read_csv(path, sep="\t" if path.suffix in (".tsv", ".tab") else ",")
-    missing = [c for c in (text_column, label_column, group_column) if c not in frame.columns]
+    if not path.is_file():
+        raise ValueError(f"{path}: no such file")
+    sep = "\t" if path.suffix in (".tsv", ".tab") else ","
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = csv.reader(fh, delimiter=sep)
+            header = next(rows, None)
+            if header is None:
+                raise ValueError(f"{path} is empty")
+            n_rows = 0
+            for line, row in enumerate(rows, start=2):
+                if not row:
+                    continue
+                n_rows += 1
+                if len(row) != len(header):
+                    raise ValueError(f"{path}, line {line}: {len(row)} fields where the header has {len(header)} "
+                                     f"({', '.join(header)}); quote the fields that hold the separator {sep!r}")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path} is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    except csv.Error as exc:
+        raise ValueError(f"{path} is not a readable CSV: {exc}") from None
+    missing = [c for c in (text_column, label_column, group_column) if c not in header]
     if missing:
-        raise ValueError(f"{path} has no column(s) {missing}; its columns are {list(frame.columns)}")
+        raise ValueError(f"{path} has no column(s) {missing}; its columns are {header}")
+    if n_rows == 0:
+        raise ValueError(f"{path} has a header but no data rows")
+    frame = pd.read_csv(path, sep=sep, index_col=False)
     frame = frame.dropna(subset=[text_column, label_column, group_column])
-    return (frame[text_column].astype(str).to_numpy(), frame[label_column].to_numpy(),
-            frame[group_column].astype(str).to_numpy())
+    if frame.empty:
+        raise ValueError(f"{path}: every row misses a text, label or group")
+    texts, labels = frame[text_column].astype(str).to_numpy(), frame[label_column].to_numpy()
+    groups = frame[group_column].astype(str).to_numpy()
+    label_values, group_values = np.unique(labels), np.unique(groups)
+    if len(group_values) < 2:
+        raise ValueError(f"{path}: column {group_column!r} holds {len(group_values)} group(s) "
+                         f"{group_values.tolist()}; fairness between groups needs at least two")
+    if len(label_values) < 2 or (target == "binary" and len(label_values) != 2):
+        raise ValueError(f"{path}: the benchmark needs {'binary labels' if target == 'binary' else 'two labels or more'}"
+                         f", got {len(label_values)} values {label_values[:5].tolist()} in column {label_column!r}"
+                         + (" (--target multiclass takes more)" if target == "binary" and len(label_values) > 2 else ""))
+    cells = pd.crosstab(groups, labels)
+    few = [(g, lab, int(cells.loc[g, lab])) for g in cells.index for lab in cells.columns if cells.loc[g, lab] < 2]
+    if few:
+        listing = ", ".join(f"{g!r} x {lab!r}: {n}" for g, lab, n in few)
+        raise ValueError(f"{path}: too few rows for a split stratified by group and label ({listing}); each group "
+                         "needs at least two rows of each label, one for each part")
+    return texts, labels, groups
 
 
 def load_texts(*, data=None, target="binary", aae_threshold=0.5, text_column="text", label_column="label",
@@ -59,7 +112,7 @@ def load_texts(*, data=None, target="binary", aae_threshold=0.5, text_column="te
         y = bunch.target if target == "binary" else bunch.target_names[bunch.target]
         return (bunch.data, y, np.asarray(bunch.sensitive_features).astype(str),
                 f"bundled hate-speech tweets ({target}), AAE threshold {aae_threshold}")
-    texts, y, groups = load_table(data, text_column, label_column, group_column)
+    texts, y, groups = load_table(data, text_column, label_column, group_column, target=target)
     return texts, y, groups, str(data)
 
 

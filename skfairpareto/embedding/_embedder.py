@@ -23,19 +23,19 @@ _CHUNK = 2048  # texts encoded (and cached) per checkpoint: bounds the working s
 _STEP = 256  # texts per encoder call: the progress bar's granularity
 
 
-def check_texts(X) -> list[str]:
-    """``X`` as a list of strings: a 1-d sequence (or one column) of texts, else a clear error."""
+def check_texts(X, owner="SentenceEmbedder") -> list[str]:
+    """``X`` as a list of strings: a 1-d sequence (or one column) of texts, else a clear error naming ``owner``."""
     if isinstance(X, str):
-        raise TypeError("SentenceEmbedder expects a sequence of strings, got a single string")
+        raise TypeError(f"{owner} expects a sequence of strings, got a single string")
     if hasattr(X, "ndim") and getattr(X, "ndim", 1) != 1:
         if X.ndim == 2 and X.shape[1] == 1:
             X = np.asarray(X)[:, 0]
         else:
-            raise ValueError(f"SentenceEmbedder expects a 1-d sequence of strings, got shape {X.shape}")
+            raise ValueError(f"{owner} expects a 1-d sequence of strings, got shape {X.shape}")
     texts = list(X)
     for i, t in enumerate(texts):
         if not isinstance(t, str):
-            raise TypeError(f"SentenceEmbedder expects strings; element {i} is {type(t).__name__} ({t!r})")
+            raise TypeError(f"{owner} expects strings; element {i} is {type(t).__name__} ({t!r})")
     return texts
 
 
