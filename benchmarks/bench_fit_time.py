@@ -75,7 +75,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--constraints", default="error_rate_parity")
     parser.add_argument("--methods", nargs="+", default=list(OUR_METHODS))
-    parser.add_argument("--output", default="benchmarks/results/fit_time.json")
+    parser.add_argument("--output", default="docs/results/fit_time.json")
     args = parser.parse_args()
 
     split = prepare_split(seed=0, features="hybrid")

@@ -82,6 +82,10 @@ nitpick_ignore_regex = [
 
 # -- Gallery ------------------------------------------------------------------------------------
 os.environ.setdefault("SKFAIRPARETO_EXAMPLE_N", "2000")  # enough tweets for a front worth looking at
+# The dashboard example writes its page where the site serves static files (docs/dashboard.md embeds it).
+GENERATED_STATIC = HERE / "_build" / "generated_static"
+GENERATED_STATIC.mkdir(parents=True, exist_ok=True)
+os.environ.setdefault("SKFAIRPARETO_DASHBOARD", str(GENERATED_STATIC / "dashboard.html"))
 sphinx_gallery_conf = {
     "examples_dirs": str(HERE.parent / "examples"),
     "gallery_dirs": "auto_examples",
@@ -104,4 +108,4 @@ html_theme_options = {
     "show_toc_level": 2,
     "header_links_before_dropdown": 6,
 }
-html_static_path = []
+html_static_path = [str(GENERATED_STATIC)]

@@ -22,6 +22,7 @@ from .suhnpf import SUHNPFParetoClassifier
 _SUBMODULES = [
     "base",
     "criteria",
+    "dashboard",
     "datasets",
     "distributed",
     "embedding",

@@ -19,6 +19,7 @@ LAYERS = [
     ("one head", ["cba"]),
     ("the shared front base and persistence", ["base", "persistence"]),
     ("front estimators", ["suhnpf", "phn", "fapareto"]),
+    ("reports", ["dashboard"]),
     ("embeddings", ["embedding"]),
     ("text features and scaling out", ["features", "distributed"]),
     ("the main job", ["benchmark"]),

@@ -5,7 +5,7 @@ A page marks each generated table with ``<!-- generated: NAME -->`` ... ``<!-- e
 ``docs/results/`` (what the benchmark scripts wrote), and ``tests/test_docs_tables.py`` fails
 when a block differs from its file, so the figures in the docs cannot drift from the results.
 Names: ``main_job``, ``results:FILE`` (another run of the main job), ``seeds:CRITERION``,
-``fair_end``, ``cpu_kernels``, ``static``. The main job's tables
+``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``. The main job's tables
 use the package's own report (``skfairpareto.benchmark``'s Markdown).
 """
 
@@ -116,6 +116,39 @@ def static(results):
     return lines
 
 
+def dashboard(results):
+    path = results / "dashboard.json"
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    return [f"`python benchmarks/bench_dashboard.py --seed {d['seed']}` ({d['n_models']} models, {d['n_test']:,} test "
+            f"rows, {d['n_boot']} bootstrap resamples; targets: build <= 20 s, <= 10 MB, open <= 3 s):", "",
+            "| build s | size MB | open in headless Chromium s |", "|---:|---:|---:|",
+            f"| {d['build_seconds']:.1f} | {d['size_mb']:.2f} | {d['open_seconds']:.2f} |"]
+
+
+def fit_time(results):
+    path = results / "fit_time.json"
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    from skfairpareto.benchmark import label
+
+    lines = [f"`python benchmarks/bench_fit_time.py --baseline {d['baseline']} --repeats {d['repeats']}`: the main "
+             f"job's fits ({d['n_train']:,} training rows x {d['n_features']} features, `{d['constraints']}`), this "
+             f"version beside a git worktree of {d['baseline']} in alternating processes, and "
+             f"ExponentiatedGradient in the same run.", "",
+             f"| method | {d['baseline']} s | now s | speed-up |", "|---|---:|---:|---:|"]
+    lines += [f"| {label(r['method'])} | {r['baseline_s']:.1f} | {r['new_s']:.1f} | {r['speedup']:.2f}x |"
+              for r in d["rows"]]
+    lines += [f"| all five fronts | {d['ours_total_baseline_s']:.1f} | {d['ours_total_new_s']:.1f} | "
+              f"{d['ours_total_baseline_s'] / d['ours_total_new_s']:.2f}x |",
+              f"| fairlearn ExponentiatedGradient | | {d['expgrad_s']:.1f} | |", "",
+              f"The five fronts together: {d['ours_over_expgrad_baseline']:.2f}x ExponentiatedGradient's fit time at "
+              f"{d['baseline']}, {d['ours_over_expgrad_new']:.2f}x now."]
+    return lines
+
+
 def render(name, results):
     """The Markdown of one generated block."""
     kind, _, arg = name.partition(":")
@@ -124,7 +157,8 @@ def render(name, results):
     elif kind == "results":  # any results.json of the main job
         lines = main_job(results, arg)
     else:
-        lines = {"main_job": main_job, "fair_end": fair_end, "cpu_kernels": cpu_kernels, "static": static}[kind](results)
+        lines = {"main_job": main_job, "fair_end": fair_end, "cpu_kernels": cpu_kernels, "static": static,
+                 "dashboard": dashboard, "fit_time": fit_time}[kind](results)
     return "\n".join(lines).strip() + "\n"
 
 

@@ -8,8 +8,9 @@
    ``GridSearch`` (both with the matching constraint over logistic regression),
    ``ThresholdOptimizer`` and ``AdversarialFairnessClassifier``;
 3. report (``_report.py``): every model (front member, grid point, bound) scored on the test
-   split, the summary, ``results.json``, ``results.md``, ``fronts.png`` and
-   ``model_comparison.png`` (fairlearn's ``plot_model_comparison``).
+   split, the summary, ``results.json``, ``results.md``, ``fronts.png``,
+   ``model_comparison.png`` (fairlearn's ``plot_model_comparison``) and ``dashboard.html``
+   (:class:`~skfairpareto.dashboard.FairnessDashboard`: every member and every fairlearn model).
 
 The command line ``skfairpareto benchmark`` calls it; the scripts under ``benchmarks/`` use
 :func:`prepare_split` so that they measure on the same data.
@@ -42,7 +43,7 @@ from ._methods import (
     label,
     settings,
 )
-from ._report import markdown, plots, score_predictions, summarize, table3
+from ._report import dashboard, markdown, plots, score_predictions, summarize, table3
 
 __all__ = [
     "AWARE", "BenchmarkSplit", "DEFAULT_METHODS", "GROUP_AWARE_PEERS", "METHODS", "MULTICLASS_PEERS", "OUR_METHODS", "PEER_METHODS", "REFERENCE_POINT",
@@ -224,7 +225,7 @@ def run_benchmark(*, methods=None, target="binary", quick=False, n_samples=None,
         labels = np.asarray(labels, dtype=int)
         return labels if n_classes == 2 else np.eye(n_classes)[labels]
 
-    rows, seconds, predictions, n_certified = [], {}, {}, {}
+    rows, seconds, predictions, n_certified, members_of = [], {}, {}, {}, {}
     draw = np.random.RandomState(seed)  # one seeded draw of randomised models, for fairlearn's plot
     runs = list(methods) + ([m + AWARE for m in methods if m in OUR_METHODS] if group_aware else [])
     for method in tqdm(runs, desc="methods", disable=not verbose):
@@ -234,6 +235,7 @@ def run_benchmark(*, methods=None, target="binary", quick=False, n_samples=None,
                                     constraints=criterion, validation_fraction=validation_fraction,
                                     reference_point=reference_point, group_aware=method.endswith(AWARE))
             models = [(a, lambda Z, G, m=m: probabilities(m.predict(Z, sensitive_features=G))) for a, m in members]
+            members_of[method] = [m for _, m in members]
             if method.startswith("suhnpf"):
                 n_certified[method] = int(np.sum(est.front_results_["certified"]))
         elif method in MULTICLASS_PEERS:
@@ -268,5 +270,9 @@ def run_benchmark(*, methods=None, target="binary", quick=False, n_samples=None,
     atomic_write(out / "results.json", lambda fh: fh.write(json.dumps(payload, indent=2).encode()))
     atomic_write(out / "results.md", lambda fh: fh.write(text.encode()))
     plots(payload, predictions, y_te, g_te, out)
-    say(f"wrote results.json, results.md, fronts.png and model_comparison.png to {out}")
+    t0 = time.perf_counter()
+    dashboard(members_of, predictions, X_te, y_te, g_te, split.classes, out, criterion.metric)
+    payload["dashboard_seconds"] = time.perf_counter() - t0
+    atomic_write(out / "results.json", lambda fh: fh.write(json.dumps(payload, indent=2).encode()))
+    say(f"wrote results.json, results.md, fronts.png, model_comparison.png and dashboard.html to {out}")
     return payload

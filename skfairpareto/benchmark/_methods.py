@@ -55,7 +55,7 @@ def settings(quick):
     """Per-method sizes: the full protocol, or a run of about a minute (``quick``)."""
     if quick:
         return dict(alphas=(1.0, 0.5, 0.0), suhnpf=dict(n_members=4, start_max_epochs=150),
-                    phn=dict(n_members=5, max_epochs=60, start_max_epochs=150),
+                    phn=dict(n_members=5, hnet_max_epochs=60, start_max_epochs=150),
                     fapareto=dict(population_size=4, n_generations=2, start_max_epochs=150),
                     cba=dict(max_epochs=150), bounds=(0.02,), grid_size=5, adversarial_epochs=5)
     return dict(alphas=tuple(np.linspace(1.0, 0.0, 7)), suhnpf=dict(n_members=11),

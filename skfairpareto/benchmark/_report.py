@@ -254,3 +254,26 @@ def zoom_on_non_dominated(ax, points, margin=0.15):
         if not (x0 <= acc <= x1 and gap <= y1):
             outside[label(method)] = outside.get(label(method), 0) + 1
     return "; ".join(f"{name} ({count})" for name, count in outside.items())
+
+
+def dashboard(members_of, predictions, X_test, y_test, groups_test, classes, out, fairness_metric):
+    """``dashboard.html``: every member of our fronts and every fairlearn model, on the test split.
+
+    Our members are given as fitted models (the page shows their ``alpha`` and threshold); the
+    randomised peers as the one seeded draw of their predictions that ``model_comparison.png``
+    shows.
+    """
+    from ..dashboard import FairnessDashboard
+
+    models = {label(method): members for method, members in members_of.items()}
+    for method, preds in predictions.items():
+        if method in members_of:
+            continue
+        for name, pred in preds.items():
+            models[f"{label(method)} {name.split(':')[-1]}" if len(preds) > 1 else label(method)] = pred
+    # Every model predicts class codes here (the split's y are codes into ``classes``).
+    board = FairnessDashboard({k: v if isinstance(v, list) else np.asarray(v, dtype=int) for k, v in models.items()},
+                              X_test, y_test, sensitive_features=groups_test, fairness_metric=fairness_metric,
+                              title="skfairpareto benchmark: every model on the test split (classes "
+                                    + ", ".join(f"{k} = {c}" for k, c in enumerate(classes)) + ")")
+    return board.save(out / "dashboard.html")

@@ -1,0 +1,465 @@
+"""The benchmark suite: every front estimator against its fairlearn peer on many problems, one protocol.
+
+A user runs these estimators on their own data, with their defaults. So each problem is run as a
+new user would: the estimators with their default parameters and ``constraints`` set to the
+problem's criterion, on seeded 70/30 splits stratified by group and label, and fairlearn's peer
+fitted on the same splits in the same run. Every model is scored on the test split: its error
+and fairness gap(s), hard predictions for ours, expected predictions for ``ExponentiatedGradient``
+(a randomised classifier is judged by its expected rates, not by one draw).
+
+Problems (each a loader or generator below; ``--list`` prints them):
+
+* UCI Adult (``benchmarks/data/adult``, CC BY 4.0), sex as the sensitive feature, under accuracy
+  parity and under demographic parity;
+* the bundled tweets, binary (the main job's data; one seed) and subsampled to 2,000 texts; and
+  three classes (``target="multiclass"``, subsampled to 6,000 texts);
+* synthetic families from :func:`make_problem`: binary, K = 3 and 4 classes; the minority group
+  from 10 % to 50 % of the rows; base-rate gaps, group-dependent label noise and group shift in
+  the features; n from 1,000 to 20,000 and d from 10 to 100;
+* two problems with two sensitive attributes, as three-objective fronts: each attribute its own
+  objective (``sensitive_objectives="per_column"``), and two criteria on one attribute
+  (``constraints=["true_positive_rate_parity", "false_positive_rate_parity"]``).
+
+Peers: ``ExponentiatedGradient`` with the matching constraint over logistic regression, at the
+main job's four bounds (binary); the better, by test hypervolume, of multinomial logistic
+regression and one ``ExponentiatedGradient`` per class (K classes); the union of
+``ExponentiatedGradient``'s fronts for each attribute and their intersection, or for each
+criterion and equalized odds (three objectives).
+
+Hypervolume reference point, per problem and split: an error halfway from unconstrained logistic
+regression's to the majority class's, and for every gap 1.5 times logistic regression's (at least
+0.02): the region where a model improves on "do nothing" with room for the fair end. Ratios are of
+the mean test hypervolume over the seeds. Writes ``docs/results/suite.json``, prints the table and
+draws ``docs/img/suite_ratios.png`` (a heat-map of the ratios, problems by estimators)::
+
+    python benchmarks/bench_suite.py            # every problem, three seeds (one for the full tweets)
+    python benchmarks/bench_suite.py --quick    # three small problems, one seed: a smoke test
+
+Run it alone: on 2 cores a second heavy job beside it moves every time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+ESTIMATORS = ("cba", "suhnpf", "phn", "fapareto")
+#: ExponentiatedGradient's bounds, as the main job fits it.
+BOUNDS = (0.05, 0.02, 0.01, 0.005)
+
+
+# -- problems -----------------------------------------------------------------------------------------
+
+@dataclass
+class Problem:
+    """One problem of the suite: data (``load(seed)``), its criterion and how its groups are objectives."""
+
+    name: str
+    load: object  # load(seed) -> (X, y, sensitive): numeric features, labels, groups (DataFrame for several)
+    constraints: object = "error_rate_parity"
+    sensitive_objectives: str = "joint"
+    seeds: tuple = (0, 1, 2)
+    description: str = ""
+    tags: tuple = field(default_factory=tuple)
+
+
+def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, label_noise=(0.0, 0.0), shift=0.5,
+                 rotation=0.5, second_attribute=False, seed=0):
+    """A synthetic fairness problem: ``(X, y, sensitive)``.
+
+    * Groups: each row is in the minority group with probability ``minority``; with
+      ``second_attribute`` a second, independent attribute (40 % "b1") forms a DataFrame of two.
+    * Features ``X ~ N(0, I_d)``; the first two columns move by ``shift`` for the minority
+      group (the group can be read from the features, as dialect can from text).
+    * Labels: class scores ``X @ W`` with ``W`` drawn once per problem (five informative
+      columns); for the minority group a share ``rotation`` of ``W`` is replaced by other
+      informative columns, so one model cannot be best for both groups; a class's score rises by
+      ``base_rate_gap`` in the minority group (base rates differ; for two classes, the positive's).
+      Two classes: ``y = 1`` where the score plus logistic noise is above its median. K classes:
+      the argmax of the scores plus Gumbel noise.
+    * Label noise: each group's labels are replaced by a random class with probability
+      ``label_noise[group]`` (noisier labels for one group cap its accuracy).
+    """
+    rng = np.random.RandomState(seed)
+    g = (rng.rand(n) < minority).astype(int)
+    X = rng.normal(size=(n, d)).astype(np.float32)
+    X[:, :2] += shift * g[:, None]
+    k = max(n_classes - 1, 1)
+    informative = min(d, 5)
+    W = np.zeros((d, k))
+    W[:informative] = rng.normal(size=(informative, k))
+    W_minority = W.copy()
+    other = rng.choice(np.arange(informative, d) if d > informative else np.arange(d), size=informative)
+    W_minority[other] += rotation * rng.normal(size=(informative, k))
+    W_minority[:informative] *= 1 - rotation
+    scores = np.where(g[:, None] == 1, X @ W_minority, X @ W) + base_rate_gap * g[:, None] * (np.arange(k) == 0)
+    if n_classes == 2:
+        noisy = scores[:, 0] + rng.logistic(scale=0.5, size=n)
+        y = (noisy > np.median(noisy)).astype(int)
+    else:
+        y = np.column_stack([np.zeros(n), scores + rng.gumbel(scale=0.5, size=(n, k))]).argmax(1)
+    flip = rng.rand(n) < np.asarray(label_noise)[g]
+    y[flip] = rng.randint(0, n_classes, flip.sum())
+    groups = np.where(g == 1, "minority", "majority")
+    if second_attribute:
+        second = np.where(rng.rand(n) < 0.4, "b1", "b0")
+        return X, y, pd.DataFrame({"a": groups, "b": second})
+    return X, y, groups
+
+
+def load_adult(seed, n=8000):
+    """UCI Adult: one-hot categorical and standardised numeric columns; income > 50K; sex; ``n`` rows drawn."""
+    folder = ROOT / "benchmarks" / "data" / "adult"
+    names = ["age", "workclass", "fnlwgt", "education", "education_num", "marital_status", "occupation",
+             "relationship", "race", "sex", "capital_gain", "capital_loss", "hours_per_week", "native_country",
+             "income"]
+    frames = []
+    for file, skip in (("adult.data.xz", 0), ("adult.test.xz", 1)):
+        with lzma.open(folder / file, "rt") as fh:
+            frames.append(pd.read_csv(fh, names=names, skiprows=skip, skipinitialspace=True, na_values="?"))
+    data = pd.concat(frames, ignore_index=True).dropna()
+    data = data.sample(n=min(n, len(data)), random_state=seed).reset_index(drop=True)
+    y = data["income"].str.startswith(">50K").astype(int).to_numpy()
+    sensitive = data["sex"].to_numpy()
+    numeric = ["age", "fnlwgt", "education_num", "capital_gain", "capital_loss", "hours_per_week"]
+    num = data[numeric].astype(float)
+    num[["capital_gain", "capital_loss"]] = np.log1p(num[["capital_gain", "capital_loss"]])
+    num = (num - num.mean()) / num.std()
+    cats = pd.get_dummies(data[["workclass", "education", "marital_status", "occupation", "relationship", "race",
+                                "native_country"]], dtype=float)
+    X = pd.concat([num, cats], axis=1).to_numpy(np.float32)
+    return X, y, sensitive
+
+
+def load_tweets(seed, n_samples=None, target="binary"):
+    """The bundled tweets' cached hybrid features (the main job's), all texts or a stratified subsample."""
+    from skfairpareto.benchmark import prepare_split
+
+    split = prepare_split(seed=seed, n_samples=n_samples, target=target)
+    X = np.vstack([split.X_train, split.X_test])
+    y = np.concatenate([split.y_train, split.y_test])
+    groups = np.concatenate([split.groups_train, split.groups_test])
+    return X, y, groups
+
+
+def problems():
+    """Every problem of the suite, in the order of its table."""
+    synth = make_problem
+    return [
+        Problem("adult, accuracy parity", lambda s: load_adult(s), "error_rate_parity",
+                description="8,000 rows, 104 columns, sex", tags=("real",)),
+        Problem("adult, demographic parity", lambda s: load_adult(s), "demographic_parity",
+                description="8,000 rows, 104 columns, sex", tags=("real",)),
+        Problem("tweets", lambda s: load_tweets(s), "error_rate_parity", seeds=(0,),
+                description="24,783 texts, 896 hybrid features, dialect (one seed)", tags=("real",)),
+        Problem("tweets, 2,000", lambda s: load_tweets(s, n_samples=2000), "error_rate_parity",
+                description="2,000 texts (small data)", tags=("real", "small")),
+        Problem("tweets, 3 classes", lambda s: load_tweets(s, n_samples=6000, target="multiclass"),
+                "error_rate_parity", description="6,000 texts: hate, offensive, neither", tags=("real", "K")),
+        Problem("synthetic", lambda s: synth(5000, 20, seed=100 + s), "error_rate_parity",
+                description="n 5,000, d 20, minority 30 %", tags=("synthetic",)),
+        Problem("synthetic, minority 10 %", lambda s: synth(4000, 30, minority=0.1, seed=200 + s),
+                "true_positive_rate_parity", description="n 4,000, d 30, TPR parity", tags=("synthetic",)),
+        Problem("synthetic, label noise", lambda s: synth(6000, 50, label_noise=(0.05, 0.25), seed=300 + s),
+                "error_rate_parity", description="n 6,000, d 50, 25 % noisy minority labels", tags=("synthetic",)),
+        Problem("synthetic, shift and base rates", lambda s: synth(3000, 10, base_rate_gap=1.5, shift=1.5,
+                                                                  minority=0.5, seed=400 + s),
+                "demographic_parity", description="n 3,000, d 10, minority 50 %", tags=("synthetic",)),
+        Problem("synthetic, n 20,000", lambda s: synth(20000, 100, minority=0.5, seed=500 + s),
+                "false_positive_rate_parity", description="n 20,000, d 100, FPR parity", tags=("synthetic",)),
+        Problem("synthetic, n 1,000", lambda s: synth(1000, 10, seed=600 + s), "error_rate_parity",
+                description="n 1,000, d 10 (small data)", tags=("synthetic", "small")),
+        Problem("synthetic, 3 classes", lambda s: synth(6000, 40, n_classes=3, seed=700 + s), "error_rate_parity",
+                description="n 6,000, d 40", tags=("synthetic", "K")),
+        Problem("synthetic, 4 classes", lambda s: synth(8000, 60, n_classes=4, minority=0.2, seed=800 + s),
+                "demographic_parity", description="n 8,000, d 60, minority 20 %", tags=("synthetic", "K")),
+        Problem("two attributes, per column", lambda s: synth(6000, 20, second_attribute=True, seed=900 + s),
+                "true_positive_rate_parity", "per_column", description="TPR gap of each attribute",
+                tags=("synthetic", "3 objectives")),
+        Problem("two criteria", lambda s: synth(6000, 20, seed=1000 + s),
+                ["true_positive_rate_parity", "false_positive_rate_parity"],
+                description="TPR and FPR gaps of one attribute", tags=("synthetic", "3 objectives")),
+    ]
+
+
+QUICK = ("synthetic, n 1,000", "synthetic, 3 classes", "two criteria")
+
+
+# -- scoring ------------------------------------------------------------------------------------------
+
+def objective_spec(problem, sensitive):
+    """The fairness objectives of a problem: ``[(criterion name, group labels)]``, as the fronts see them."""
+    criteria = problem.constraints if isinstance(problem.constraints, list) else [problem.constraints]
+    if isinstance(sensitive, pd.DataFrame):
+        if problem.sensitive_objectives == "per_column":
+            return [(c, sensitive[col].to_numpy().astype(str)) for c in criteria for col in sensitive.columns]
+        joint = sensitive.astype(str).agg("|".join, axis=1).to_numpy()
+        return [(c, joint) for c in criteria]
+    return [(c, np.asarray(sensitive).astype(str)) for c in criteria]
+
+
+def objectives_of(P, y, spec, n_classes):
+    """``[error, gap_1, ...]`` of class probabilities ``P`` (one-hot for hard predictions; ``(n,)`` of the
+    positive class for two): the expected error and each criterion's gap of expected rates, which
+    for hard predictions are fairlearn's metrics."""
+    import torch
+
+    from skfairpareto.criteria import CRITERIA
+
+    P = np.clip(np.asarray(P, dtype=float), 0.0, 1.0)
+    if n_classes == 2:
+        p1 = P if P.ndim == 1 else P[:, 1]
+        error = float(np.mean(np.where(y == 1, 1 - p1, p1)))
+        logits = torch.logit(torch.as_tensor(p1, dtype=torch.float64))
+    else:
+        error = float(1 - np.mean(P[np.arange(len(y)), y]))
+        logits = torch.log(torch.as_tensor(P, dtype=torch.float64).clamp_min(1e-300))
+    out = [error]
+    for name, groups in spec:
+        names, codes = np.unique(groups, return_inverse=True)
+        crit = CRITERIA[name]().metric_criterion().load_data(None, None, n_groups=len(names),
+                                                            classes=np.arange(n_classes))
+        out.append(crit.gap(logits, torch.as_tensor(y), torch.as_tensor(codes)))
+    return out
+
+
+def one_hot(codes, n_classes):
+    return np.eye(n_classes)[np.asarray(codes, dtype=int)]
+
+
+def reference_point(X_tr, y_tr, X_te, y_te, spec, n_classes):
+    """An error halfway from logistic regression's to the majority class's; each gap 1.5 x LR's (>= 0.02)."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(max_iter=1000).fit(X_tr, y_tr)
+    f = objectives_of(one_hot(lr.predict(X_te), n_classes), y_te, spec, n_classes)
+    majority = 1 - np.mean(y_te == np.bincount(y_tr).argmax())
+    return tuple([f[0] + 0.5 * max(majority - f[0], 0.0)] + [max(1.5 * g, 0.02) for g in f[1:]])
+
+
+# -- the methods ----------------------------------------------------------------------------------------
+
+def fit_ours(name, problem, X, y, s, seed):
+    """One estimator with its defaults; returns its members (fitted classifiers)."""
+    from skfairpareto import FaParetoEnsemble, PHNParetoClassifier, SUHNPFParetoClassifier
+    from skfairpareto.cba import cba_path
+    from skfairpareto.criteria import FairnessObjectives
+
+    common = dict(constraints=problem.constraints, sensitive_objectives=problem.sensitive_objectives,
+                  random_state=seed)
+    if name == "cba":
+        n_objectives = 1 + len(objective_spec(problem, s))
+        grid = FairnessObjectives.of_size(n_objectives).preference_grid(7 if n_objectives == 2 else 10)
+        return cba_path(X, y, sensitive_features=s, weights=grid, **common)
+    cls = {"suhnpf": SUHNPFParetoClassifier, "phn": PHNParetoClassifier, "fapareto": FaParetoEnsemble}[name]
+    return cls(**common).fit(X, y, sensitive_features=s).front_
+
+
+def fit_peer(problem, X, y, s, spec, n_classes):
+    """fairlearn's peer: a list of ``predict_proba(X) -> P`` (expected class probabilities)."""
+    from fairlearn import reductions
+    from sklearn.linear_model import LogisticRegression
+
+    X = X.astype(np.float64)
+    moments = {"error_rate_parity": reductions.ErrorRateParity, "true_positive_rate_parity":
+               reductions.TruePositiveRateParity, "false_positive_rate_parity": reductions.FalsePositiveRateParity,
+               "equalized_odds": reductions.EqualizedOdds, "demographic_parity": reductions.DemographicParity}
+    models = []
+
+    def eg(moment, groups, target):
+        return reductions.ExponentiatedGradient(LogisticRegression(max_iter=1000), moment).fit(
+            X, target, sensitive_features=groups)
+
+    if n_classes > 2:  # multinomial LR, and one ExponentiatedGradient per class (their argmax)
+        lr = LogisticRegression(max_iter=1000).fit(X, y)
+        models.append(("multinomial", [lambda Z, lr=lr: one_hot(lr.predict(Z.astype(np.float64)), n_classes)]))
+        (name, groups), = spec
+        ovr = []
+        for bound in BOUNDS:
+            per_class = [eg(moments[name](difference_bound=bound), groups, (y == k).astype(int))
+                         for k in range(n_classes)]
+            ovr.append(lambda Z, pc=per_class: one_hot(np.column_stack(
+                [e._pmf_predict(Z.astype(np.float64))[:, 1] for e in pc]).argmax(1), n_classes))
+        models.append(("expgrad-ovr", ovr))
+        return models
+    if len(spec) == 1:
+        (name, groups), = spec
+        return [("expgrad", [lambda Z, e=eg(moments[name](difference_bound=b), groups, y): e._pmf_predict(
+            Z.astype(np.float64))[:, 1] for b in BOUNDS])]
+    # Three objectives: the union of ExponentiatedGradient's fronts for each objective's criterion and
+    # groups, and for the objectives together (the attributes' intersection; equalized odds).
+    runs = list(spec)
+    if len({name for name, _ in spec}) == 1:  # per column: each attribute, and their intersection
+        joint = np.array(["|".join(t) for t in zip(*[g for _, g in spec])])
+        runs.append((spec[0][0], joint))
+    else:  # several criteria on one attribute: each, and equalized odds
+        runs.append(("equalized_odds", spec[0][1]))
+    union = []
+    for name, groups in runs:
+        union += [lambda Z, e=eg(moments[name](difference_bound=b), groups, y): e._pmf_predict(
+            Z.astype(np.float64))[:, 1] for b in BOUNDS]
+    return [("expgrad-union", union)]
+
+
+# -- the run ---------------------------------------------------------------------------------------------
+
+def run_problem(problem, estimators, seeds, say):
+    from skfairpareto.metrics import hypervolume
+    from skfairpareto.model_selection import stratified_split
+
+    rows = []
+    for seed in seeds:
+        X, y, s = problem.load(seed)
+        classes, y = np.unique(y, return_inverse=True)
+        n_classes = len(classes)
+        joint = s.astype(str).agg("|".join, axis=1).to_numpy() if isinstance(s, pd.DataFrame) else np.asarray(s)
+        tr, te = stratified_split(y, joint, test_size=0.3, random_state=seed)
+        s_tr = s.iloc[tr].reset_index(drop=True) if isinstance(s, pd.DataFrame) else np.asarray(s)[tr]
+        s_te = s.iloc[te].reset_index(drop=True) if isinstance(s, pd.DataFrame) else np.asarray(s)[te]
+        spec = objective_spec(problem, s_te)
+        ref = reference_point(X[tr], y[tr], X[te], y[te], spec, n_classes)
+        for name in estimators:
+            t0 = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                members = fit_ours(name, problem, X[tr], y[tr], s_tr, seed)
+            seconds = time.perf_counter() - t0
+            F = np.array([objectives_of(one_hot(m.predict(X[te], sensitive_features=s_te), n_classes), y[te], spec,
+                                        n_classes) for m in members])
+            rows.append(_row(problem, seed, name, F, ref, seconds, hypervolume))
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            peers = fit_peer(problem, X[tr], y[tr], s_tr, objective_spec(problem, s_tr), n_classes)
+        seconds = time.perf_counter() - t0
+        best = None
+        for peer, predictors in peers:
+            F = np.array([objectives_of(p(X[te]), y[te], spec, n_classes) for p in predictors])
+            row = _row(problem, seed, peer, F, ref, seconds, hypervolume)
+            rows.append(row)
+            best = row if best is None or row["hv"] > best["hv"] else best
+        rows.append({**best, "method": "peer", "peer": best["method"]})
+        say(f"  seed {seed}: " + ", ".join(f"{r['method']} {r['hv']:.5f}" for r in rows if r["seed"] == seed))
+    return rows
+
+
+def _row(problem, seed, method, F, ref, seconds, hypervolume):
+    return {"problem": problem.name, "seed": seed, "method": method, "hv": hypervolume(F, ref),
+            "fairest_gap": float(F[:, 1:].sum(1).min()), "best_error": float(F[:, 0].min()),
+            "n_models": int(len(F)), "fit_seconds": seconds, "reference_point": list(ref)}
+
+
+def summarize(rows, estimators):
+    """Per problem and estimator: the ratio of mean test HVs to the peer's, and the fairest gaps."""
+    out = {}
+    for problem in dict.fromkeys(r["problem"] for r in rows):
+        mine = [r for r in rows if r["problem"] == problem]
+        peer = [r for r in mine if r["method"] == "peer"]
+        peer_hv = float(np.mean([r["hv"] for r in peer]))
+        entry = {"peer": peer[0]["peer"], "peer_hv": peer_hv, "peer_fairest_gap": float(np.mean(
+            [r["fairest_gap"] for r in peer])), "seeds": sorted({r["seed"] for r in mine})}
+        for name in estimators:
+            runs = [r for r in mine if r["method"] == name]
+            hv = float(np.mean([r["hv"] for r in runs]))
+            entry[name] = {"hv": hv, "ratio": hv / peer_hv if peer_hv > 0 else None,
+                           "fairest_gap": float(np.mean([r["fairest_gap"] for r in runs])),
+                           "fit_seconds": float(np.mean([r["fit_seconds"] for r in runs]))}
+        out[problem] = entry
+    return out
+
+
+def heatmap(summary, estimators, path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    problems_ = list(summary)
+    R = np.array([[summary[p][e]["ratio"] or np.nan for e in estimators] for p in problems_])
+    fig, ax = plt.subplots(figsize=(6.5, 0.42 * len(problems_) + 1.6))
+    im = ax.imshow(np.log2(R), cmap="RdBu", vmin=-0.6, vmax=0.6, aspect="auto")
+    ax.set_xticks(range(len(estimators)), [{"cba": "CBA", "suhnpf": "SUHNPF", "phn": "PHN", "fapareto": "FaPareto"}[e]
+                                           for e in estimators])
+    ax.set_yticks(range(len(problems_)), problems_, fontsize=8)
+    for i in range(len(problems_)):
+        for j in range(len(estimators)):
+            ax.text(j, i, "–" if np.isnan(R[i, j]) else f"{R[i, j]:.2f}", ha="center", va="center", fontsize=8)
+    cbar = fig.colorbar(im, ax=ax, ticks=np.log2([0.7, 0.85, 1.0, 1.2, 1.5]))
+    cbar.ax.set_yticklabels(["0.7", "0.85", "1.0", "1.2", "1.5"])
+    cbar.set_label("test hypervolume / peer's (mean over seeds)")
+    ax.set_title("The suite: each front against its fairlearn peer", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)}, one seed")
+    parser.add_argument("--problems", nargs="+", default=None, help="names of problems to run (default: all)")
+    parser.add_argument("--estimators", nargs="+", default=list(ESTIMATORS), choices=ESTIMATORS)
+    parser.add_argument("--list", action="store_true", help="print the problems and exit")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "results" / "suite.json"))
+    parser.add_argument("--figure", default=str(ROOT / "docs" / "img" / "suite_ratios.png"))
+    args = parser.parse_args(argv)
+    todo = problems()
+    if args.list:
+        for p in todo:
+            print(f"{p.name}: {p.description}; constraints={p.constraints!r}, {p.sensitive_objectives}, seeds {p.seeds}")
+        return None
+    chosen = QUICK if args.quick else args.problems
+    if chosen is not None:
+        unknown = sorted(set(chosen) - {p.name for p in todo})
+        if unknown:
+            parser.error(f"unknown problem(s) {unknown}; --list shows them")
+        todo = [p for p in todo if p.name in chosen]
+    t0, rows = time.perf_counter(), []
+    for problem in todo:
+        print(f"{problem.name} ({problem.description})", flush=True)
+        rows += run_problem(problem, args.estimators, problem.seeds[:1] if args.quick else problem.seeds, print)
+    summary = summarize(rows, args.estimators)
+    ratios = np.array([[summary[p][e]["ratio"] for e in args.estimators] for p in summary], dtype=float)
+    result = {"estimators": args.estimators, "quick": args.quick, "wall_seconds": time.perf_counter() - t0,
+              "geometric_mean_ratio": {e: float(np.exp(np.nanmean(np.log(ratios[:, j]))))
+                                       for j, e in enumerate(args.estimators)},
+              "problems": {p.name: {"description": p.description, "constraints": p.constraints,
+                                    "sensitive_objectives": p.sensitive_objectives, "tags": list(p.tags)}
+                           for p in todo},
+              "summary": summary, "rows": rows}
+    print(table(result))
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    heatmap(summary, args.estimators, args.figure)
+    print(f"wrote {out} and {args.figure} in {result['wall_seconds'] / 60:.1f} min")
+    return result
+
+
+def table(result):
+    """The suite's table: per problem, each estimator's ratio to the peer, and the fairest gaps."""
+    est = result["estimators"]
+    names = {"cba": "CBA", "suhnpf": "SUHNPF", "phn": "PHN", "fapareto": "FaPareto"}
+    lines = ["| problem | criterion | peer | " + " | ".join(names[e] for e in est)
+             + " | fairest gap: best of ours vs peer (pt) |", "|---|---|---|" + "---:|" * len(est) + "---:|"]
+    for p, s in result["summary"].items():
+        c = result["problems"][p]["constraints"]
+        criterion = " + ".join(c) if isinstance(c, list) else c
+        ratios = " | ".join("–" if s[e]["ratio"] is None else f"{s[e]['ratio']:.2f}x" for e in est)
+        ours = min(s[e]["fairest_gap"] for e in est)
+        lines.append(f"| {p} | {criterion} | {s['peer']} | {ratios} | {100 * ours:.1f} vs {100 * s['peer_fairest_gap']:.1f} |")
+    g = result["geometric_mean_ratio"]
+    lines.append("| **geometric mean** | | | " + " | ".join(f"**{g[e]:.2f}x**" for e in est) + " | |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
