@@ -122,7 +122,7 @@ criterion_ : FairnessCriterion
     The first criterion of ``constraints``, bound to the groups (``objectives_.criteria[0]``).
 n_features_in_ : int
     Number of features seen in ``fit``.
-feature_names_in_ : ndarray of shape (n_features_in_,)
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Names of the features seen in ``fit``, when X had string column names.''',
 }
 # Entries that always come together.

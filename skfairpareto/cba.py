@@ -387,7 +387,7 @@ def cba_path(X, y, *, sensitive_features, alphas=None, weights=None, **params):
     Parameters
     ----------
     X, y, sensitive_features : array-like
-        As :meth:`CBAClassifier.fit`.
+        As :meth:`skfairpareto.CBAClassifier.fit`.
     alphas : sequence of float or None
         Accuracy weights in [0, 1]; default 7 evenly spaced from 1 to 0.
     weights : sequence of array-like or None
