@@ -24,16 +24,20 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def browser():
+def browser(window="1320,1000", log=False):
+    """Debian's headless Chromium under selenium, with nothing that reaches the network by itself
+    (the tests drive the same browser); ``log`` keeps the console and network events."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1320,1000"):
+                 "--disable-dev-shm-usage", f"--window-size={window}"):
         options.add_argument(flag)
     options.binary_location = shutil.which("chromium")
+    if log:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
 
 

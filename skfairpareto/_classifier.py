@@ -65,29 +65,10 @@ def head_logits(module, X, groups=None):
     prediction does not depend on its batch, and hard predictions flip only for logits within
     about 1e-15 of the threshold. Cost: docs/reliability.md.
     """
-    was_training = module.training
-    module.eval()
     weights = {name: t.double() for name, t in (*module.named_parameters(), *module.named_buffers())}
     device = next(iter(weights.values())).device if weights else torch.device("cpu")
-    out = None
-    try:
-        with torch.no_grad():
-            for start in range(0, X.shape[0], PREDICT_BATCH_SIZE):
-                rows = slice(start, start + PREDICT_BATCH_SIZE)
-                block = torch.as_tensor(np.asarray(X[rows], dtype=np.float64), device=device)
-                g = None if groups is None else torch.as_tensor(groups[rows], device=device)
-                logits = torch.func.functional_call(module, weights, (block,), {"groups": g})
-                if out is None:
-                    out = np.empty((X.shape[0], *logits.shape[1:]), dtype=np.float64)
-                out[rows] = logits.cpu().numpy()
-                del block, logits  # one block's float64 copy alive at a time
-                release_pages(X)
-    finally:
-        module.train(was_training)
-    if out is None:  # no rows
-        n_outputs = getattr(module, "n_outputs", 1)
-        out = np.empty((0,) if n_outputs == 1 else (0, n_outputs))
-    return out
+    return _blocked_logits(module, X, groups, np.float64, device,
+                           lambda block, g: torch.func.functional_call(module, weights, (block,), {"groups": g}))
 
 
 def fit_logits(module, X, groups=None):
@@ -98,26 +79,33 @@ def fit_logits(module, X, groups=None):
     (docs/reliability.md); the two differ by float32 rounding (about 1e-7 of a logit), which moves
     a decision only for a logit that close to its threshold.
     """
+    device = next(iter(module.parameters())).device if any(True for _ in module.parameters()) else torch.device("cpu")
+    return _blocked_logits(module, X, groups, np.float32, device, lambda block, g: module(block, groups=g))
+
+
+def _blocked_logits(module, X, groups, dtype, device, forward):
+    """``forward(block, groups)`` over ``X`` in blocks of ``PREDICT_BATCH_SIZE`` rows cast to ``dtype``,
+    in eval mode and without gradients; one block's copy alive at a time."""
     was_training = module.training
     module.eval()
-    device = next(iter(module.parameters())).device if any(True for _ in module.parameters()) else torch.device("cpu")
     out = None
     try:
         with torch.no_grad():
             for start in range(0, X.shape[0], PREDICT_BATCH_SIZE):
                 rows = slice(start, start + PREDICT_BATCH_SIZE)
-                block = torch.as_tensor(np.asarray(X[rows], dtype=np.float32), device=device)
+                block = torch.as_tensor(np.asarray(X[rows], dtype=dtype), device=device)
                 g = None if groups is None else torch.as_tensor(groups[rows], device=device)
-                logits = module(block, groups=g)
+                logits = forward(block, g)
                 if out is None:
-                    out = np.empty((X.shape[0], *logits.shape[1:]), dtype=np.float32)
+                    out = np.empty((X.shape[0], *logits.shape[1:]), dtype=dtype)
                 out[rows] = logits.cpu().numpy()
+                del block, logits
                 release_pages(X)
     finally:
         module.train(was_training)
     if out is None:  # no rows
         n_outputs = getattr(module, "n_outputs", 1)
-        out = np.empty((0,) if n_outputs == 1 else (0, n_outputs), dtype=np.float32)
+        out = np.empty((0,) if n_outputs == 1 else (0, n_outputs), dtype=dtype)
     return out
 
 

@@ -217,12 +217,10 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
                                                 {"groups": gt})
             return with_weight_decay(objectives_model.objectives(logits.double(), yt, gt), params, self.weight_decay)
 
-        constraints = None
-        if self.max_gap is not None:
-            bound = float(self.max_gap) ** 2
+        def gap_constraints(_params):  # every squared gap below max_gap ** 2
+            return (objectives(_params)[1:] - float(self.max_gap) ** 2).reshape(-1)
 
-            def constraints(_params):
-                return (objectives(_params)[1:] - bound).reshape(-1)
+        constraints = None if self.max_gap is None else gap_constraints
 
         with torch_seeded(self.random_state):
             module.train(False)  # dropout off: the FJ system is about the deterministic head

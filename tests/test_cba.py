@@ -11,7 +11,7 @@ from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skfairpareto import CBAClassifier, ErrorRateParity
+from skfairpareto import CBAClassifier
 from skfairpareto.exceptions import TrainingDivergedError
 
 FAST = dict(max_epochs=40, random_state=0)

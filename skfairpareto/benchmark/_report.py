@@ -60,11 +60,11 @@ def score_multiclass(y, P, groups, criterion, classes):
     for g, name in enumerate(names):
         in_g = codes == g
         out[f"accuracy_{name}"] = float(correct[in_g].mean())
-        for k, label in enumerate(labels):
+        for k, cls in enumerate(labels):
             pos, neg = in_g & (y == k), in_g & (y != k)
-            out[f"recall_{label}_{name}"] = float(P[pos, k].mean()) if pos.any() else None
-            out[f"fpr_{label}_{name}"] = float(P[neg, k].mean()) if neg.any() else None
-            out[f"n_pos_{label}_{name}"], out[f"n_neg_{label}_{name}"] = int(pos.sum()), int(neg.sum())
+            out[f"recall_{cls}_{name}"] = float(P[pos, k].mean()) if pos.any() else None
+            out[f"fpr_{cls}_{name}"] = float(P[neg, k].mean()) if neg.any() else None
+            out[f"n_pos_{cls}_{name}"], out[f"n_neg_{cls}_{name}"] = int(pos.sum()), int(neg.sum())
     evaluator = criterion.metric_criterion().load_data(None, None, n_groups=len(names), classes=np.asarray(classes))
     logits = torch.log(torch.as_tensor(P, dtype=torch.float64).clamp_min(1e-300))
     out["gap"] = evaluator.gap(logits, torch.as_tensor(y), torch.as_tensor(codes))
