@@ -5,7 +5,7 @@ A page marks each generated table with ``<!-- generated: NAME -->`` ... ``<!-- e
 ``docs/results/`` (what the benchmark scripts wrote), and ``tests/test_docs_tables.py`` fails
 when a block differs from its file, so the figures in the docs cannot drift from the results.
 Names: ``main_job``, ``results:FILE`` (another run of the main job), ``seeds:CRITERION``,
-``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``. The main job's tables
+``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``suite``. The main job's tables
 use the package's own report (``skfairpareto.benchmark``'s Markdown).
 """
 
@@ -149,6 +149,30 @@ def fit_time(results):
     return lines
 
 
+def suite(results):
+    """The suite's tables, as ``benchmarks/bench_suite.py`` prints them (one function renders both)."""
+    import importlib.util
+    import sys
+
+    path = results / "suite.json"
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_suite.py"
+    spec = importlib.util.spec_from_file_location("bench_suite", script)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks the module up there
+    spec.loader.exec_module(module)
+    counts = {p: len(e["seeds"]) for p, e in d["summary"].items()}
+    most = max(counts.values())
+    fewer = [f"{p}: {n}" for p, n in counts.items() if n < most]
+    seeds = f"{most} seeds a problem" + (f" ({'; '.join(fewer)})" if fewer else "")
+    return [f"`python benchmarks/bench_suite.py`: {len(d['summary'])} problems, {seeds}, "
+            f"{d['wall_seconds'] / 60:.0f} min on 2 cores (`docs/results/suite.json`). The test hypervolume of each "
+            "front over its fairlearn peer's, each the mean over the seeds:", "",
+            *module.table(d)]
+
+
 def render(name, results):
     """The Markdown of one generated block."""
     kind, _, arg = name.partition(":")
@@ -158,7 +182,7 @@ def render(name, results):
         lines = main_job(results, arg)
     else:
         lines = {"main_job": main_job, "fair_end": fair_end, "cpu_kernels": cpu_kernels, "static": static,
-                 "dashboard": dashboard, "fit_time": fit_time}[kind](results)
+                 "dashboard": dashboard, "fit_time": fit_time, "suite": suite}[kind](results)
     return "\n".join(lines).strip() + "\n"
 
 

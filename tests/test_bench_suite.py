@@ -1,0 +1,91 @@
+"""benchmarks/bench_suite.py: its generators, its scoring and one small problem end to end."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from fairlearn.metrics import MetricFrame, demographic_parity_difference, true_positive_rate_difference
+from sklearn.metrics import accuracy_score
+
+
+@pytest.fixture(scope="module")
+def suite(bench_script):
+    return bench_script("bench_suite")
+
+
+def test_generator_has_the_minority_share_base_rates_and_noise_it_is_asked_for(suite):
+    X, y, s = suite.make_problem(n=20000, d=12, minority=0.2, base_rate_gap=1.0, label_noise=(0.0, 0.4), seed=3)
+    assert X.shape == (20000, 12) and X.dtype == np.float32 and set(np.unique(y)) == {0, 1}
+    minority = s == "minority"
+    assert minority.mean() == pytest.approx(0.2, abs=0.01)
+    # Shifted features: the group can be read from the first two columns, not from the others.
+    assert X[minority, :2].mean() - X[~minority, :2].mean() == pytest.approx(0.5, abs=0.05)
+    assert abs(X[minority, 2:].mean() - X[~minority, 2:].mean()) < 0.05
+    # A base-rate gap moves the minority's positive rate up; noise pulls it towards 1/2.
+    assert y[minority].mean() > y[~minority].mean() + 0.05
+    clean = suite.make_problem(n=20000, d=12, minority=0.2, base_rate_gap=1.0, label_noise=(0.0, 0.0), seed=3)[1]
+    flipped = (clean != y)[minority].mean()
+    assert flipped == pytest.approx(0.2, abs=0.03)  # 40 % replaced by a random class: half of them change
+    assert (clean == y)[~minority].all()
+
+
+@pytest.mark.parametrize("n_classes", [3, 4])
+def test_generator_for_k_classes_and_two_attributes(suite, n_classes):
+    X, y, s = suite.make_problem(n=3000, d=10, n_classes=n_classes, second_attribute=True, seed=1)
+    assert set(np.unique(y)) == set(range(n_classes))
+    assert np.bincount(y).min() > 100
+    assert isinstance(s, pd.DataFrame) and list(s.columns) == ["a", "b"]
+    assert (s["b"] == "b1").mean() == pytest.approx(0.4, abs=0.03)
+
+
+def test_adult_loader(suite):
+    X, y, s = suite.load_adult(0, n=500)
+    assert X.shape[0] == 500 == len(y) == len(s) and X.dtype == np.float32 and np.isfinite(X).all()
+    assert set(np.unique(y)) == {0, 1} and set(np.unique(s)) == {"Female", "Male"}
+
+
+def test_objectives_of_hard_predictions_are_fairlearns_metrics(suite):
+    rng = np.random.RandomState(0)
+    y, pred, groups = rng.randint(0, 2, 400), rng.randint(0, 2, 400), rng.choice(["a", "b", "c"], 400)
+    spec = [("demographic_parity", groups), ("true_positive_rate_parity", groups), ("error_rate_parity", groups)]
+    error, dp, tpr, acc = suite.objectives_of(suite.one_hot(pred, 2), y, spec, 2)
+    assert error == pytest.approx(1 - accuracy_score(y, pred))
+    assert dp == pytest.approx(demographic_parity_difference(y, pred, sensitive_features=groups))
+    assert tpr == pytest.approx(true_positive_rate_difference(y, pred, sensitive_features=groups))
+    assert acc == pytest.approx(MetricFrame(metrics=accuracy_score, y_true=y, y_pred=pred,
+                                            sensitive_features=groups).difference())
+
+
+def test_targets_name_what_misses(suite):
+    summary = {p: {"peer": "expgrad", "peer_hv": 1.0, "peer_fairest_gap": 0.01,
+                   "cba": {"ratio": r, "fairest_gap": gap}, "phn": {"ratio": 1.3, "fairest_gap": 0.0}}
+               for p, r, gap in (("a", 0.9, 0.02), ("b", 1.2, 0.0))}
+    result = {"estimators": ["cba", "phn"], "summary": summary, "geometric_mean_ratio": {"cba": 1.04, "phn": 1.3},
+              "problems": {"a": {"tags": ["K"], "constraints": "error_rate_parity"},
+                           "b": {"tags": [], "constraints": "demographic_parity"}}}
+    got = {t["target"]: t for t in suite.targets(result)}
+    assert got["every estimator >= 1.0x on every problem"]["missed"] == ["CBA on a (0.900x)"]
+    assert got["every estimator >= 1.0x on every problem"]["met"] == "3/4"
+    assert got["geometric mean >= 1.10x"]["missed"] == ["CBA (1.040x)"]
+    assert got["K classes: every estimator >= 1.20x"]["missed"] == ["CBA on a (0.900x)"]
+    assert got["fairest test gap <= the peer's + 0.5 pt"]["missed"] == ["CBA on a (2.0 vs 1.0)"]
+    assert any("CBA on a (0.900x)" in line for line in suite.table(result))
+
+
+def test_a_small_problem_end_to_end(suite, tmp_path, capsys):
+    out, fig = tmp_path / "suite.json", tmp_path / "suite.png"
+    result = suite.main(["--problems", "synthetic, n 1,000", "--estimators", "cba", "--seeds", "0",
+                         "--output", str(out), "--figure", str(fig)])
+    saved = json.loads(out.read_text())
+    entry = saved["summary"]["synthetic, n 1,000"]
+    assert entry["peer"] == "expgrad" and entry["seeds"] == [0] and entry["peer_hv"] > 0
+    assert entry["cba"]["ratio"] == pytest.approx(entry["cba"]["hv"] / entry["peer_hv"]) and entry["cba"]["hv"] > 0
+    assert {r["method"] for r in saved["rows"]} == {"cba", "expgrad", "peer"}
+    assert fig.stat().st_size > 0 and result["summary"] == saved["summary"]
+    assert "| synthetic, n 1,000 | error_rate_parity | expgrad |" in capsys.readouterr().out
+
+
+def test_unknown_problem_is_a_usage_error(suite):
+    with pytest.raises(SystemExit):
+        suite.main(["--problems", "no such problem"])
