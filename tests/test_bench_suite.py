@@ -1,4 +1,5 @@
-"""benchmarks/bench_suite.py: its generators, its scoring and one small problem end to end."""
+"""benchmarks/bench_suite.py: its generators, its scoring and one small problem end to end; and the
+table of benchmarks/bench_honest_val.py."""
 
 import json
 
@@ -89,3 +90,14 @@ def test_a_small_problem_end_to_end(suite, tmp_path, capsys):
 def test_unknown_problem_is_a_usage_error(suite):
     with pytest.raises(SystemExit):
         suite.main(["--problems", "no such problem"])
+
+
+def test_honest_val_table_reports_bias_and_spread_in_points(bench_script):
+    honest = bench_script("bench_honest_val")
+    row = {"estimator": "phn", "members": 3, "evaluation_split": "val"}
+    for kind, bias, spread in (("in_sample", -0.006, 0.007), ("cross_fitted", -0.002, 0.004)):
+        row.update({f"{kind}_error_bias": bias / 2, f"{kind}_error_abs": spread / 2, f"{kind}_gap_bias": bias,
+                    f"{kind}_gap_abs": spread})
+    lines = honest.table({"rows": [row, {**row, "estimator": "fapareto", "evaluation_split": "search"}]})
+    assert lines[2] == "| PHNParetoClassifier (EPO) | 3 | -0.30 (0.35) | -0.10 (0.20) | -0.60 (0.70) | -0.20 (0.40) |"
+    assert lines[3].startswith("| FaParetoEnsemble (search_*) | 3 |")

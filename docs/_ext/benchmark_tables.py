@@ -5,7 +5,7 @@ A page marks each generated table with ``<!-- generated: NAME -->`` ... ``<!-- e
 ``docs/results/`` (what the benchmark scripts wrote), and ``tests/test_docs_tables.py`` fails
 when a block differs from its file, so the figures in the docs cannot drift from the results.
 Names: ``main_job``, ``results:FILE`` (another run of the main job), ``seeds:CRITERION``,
-``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``suite``. The main job's tables
+``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``suite``, ``honest_val``. The main job's tables
 use the package's own report (``skfairpareto.benchmark``'s Markdown).
 """
 
@@ -149,20 +149,38 @@ def fit_time(results):
     return lines
 
 
-def suite(results):
-    """The suite's tables, as ``benchmarks/bench_suite.py`` prints them (one function renders both)."""
+def honest_val(results):
+    """In-sample, cross-fitted and test figures of the fronts' members (benchmarks/bench_honest_val.py)."""
+    path = results / "honest_val.json"
+    if not path.exists():
+        return []
+    d = json.loads(path.read_text())
+    module = _script("bench_honest_val")
+    return [f"`python benchmarks/bench_honest_val.py --seed {d['seed']}` (`{d['constraints']}`; {d['n_fit']:,} rows to "
+            f"fit, {d['n_val']:,} to validate, {d['n_test']:,} to test): the mean over members of each validation "
+            "estimate minus the member's test figure, in points (a negative gap is an optimistic estimate), and in "
+            "brackets the mean absolute difference.", "", *module.table(d)]
+
+
+def _script(name):
+    """A script of benchmarks/ imported as a module (it prints the tables it writes)."""
     import importlib.util
     import sys
 
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[2] / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # as importlib's recipe does: dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def suite(results):
+    """The suite's tables, as ``benchmarks/bench_suite.py`` prints them (one function renders both)."""
     path = results / "suite.json"
     if not path.exists():
         return []
     d = json.loads(path.read_text())
-    script = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_suite.py"
-    spec = importlib.util.spec_from_file_location("bench_suite", script)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks the module up there
-    spec.loader.exec_module(module)
+    module = _script("bench_suite")
     counts = {p: len(e["seeds"]) for p, e in d["summary"].items()}
     most = max(counts.values())
     fewer = [f"{p}: {n}" for p, n in counts.items() if n < most]
@@ -182,7 +200,7 @@ def render(name, results):
         lines = main_job(results, arg)
     else:
         lines = {"main_job": main_job, "fair_end": fair_end, "cpu_kernels": cpu_kernels, "static": static,
-                 "dashboard": dashboard, "fit_time": fit_time, "suite": suite}[kind](results)
+                 "dashboard": dashboard, "fit_time": fit_time, "suite": suite, "honest_val": honest_val}[kind](results)
     return "\n".join(lines).strip() + "\n"
 
 
