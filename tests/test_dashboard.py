@@ -85,11 +85,40 @@ def _select(browser, element, value):
 def _click_model(browser, m):
     from selenium.webdriver.common.action_chains import ActionChains
 
-    browser.execute_script("window.dashboard.showAll()")
+    _show_all(browser)
     point = browser.execute_script(
         "const pts = document.querySelectorAll('#comparison .scatterlayer .trace:last-child path.point');"
         f"return pts[{m}];")
     ActionChains(browser).move_to_element(point).click().perform()
+
+
+def _centres(browser):
+    return np.array(browser.execute_script(
+        "return [...document.querySelectorAll('#comparison .scatterlayer .trace:last-child path.point')].map("
+        "p => { const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; });"))
+
+
+def _show_all(browser):
+    """Every point in view (``showAll``), once plotly has finished moving the markers there."""
+    import time
+
+    browser.execute_script("window.dashboard.showAll()")
+    before = _centres(browser)
+    for _ in range(50):
+        time.sleep(0.1)
+        now = _centres(browser)
+        if now.shape == before.shape and np.allclose(now, before):
+            return now
+        before = now
+    raise AssertionError("the comparison view kept moving after showAll")
+
+
+def _clear_of_others(browser, pixels=14):
+    """Indices of the comparison points whose marker no other marker comes within ``pixels`` of
+    (on screen, after ``showAll``): a real click there can only reach that model."""
+    centres = _show_all(browser)
+    distance = np.linalg.norm(centres[:, None] - centres[None], axis=-1) + np.eye(len(centres)) * 1e9
+    return [m for m in range(len(centres)) if distance[m].min() > pixels]
 
 
 def _frame(y, pred, groups, pos_label):
@@ -119,9 +148,9 @@ def test_the_page_is_offline_error_free_and_has_one_point_per_model(binary_board
 def test_clicking_a_point_shows_that_models_groups_as_metricframe_computes_them(binary_board, browser, tmp_path):
     board, y, sf = binary_board
     _open(browser, board, tmp_path)
-    x, plotted = _plotted(browser)
-    alone = [m for m in range(len(x)) if sum(1 for a, b in zip(x, plotted) if (a, b) == (x[m], plotted[m])) == 1]
-    for m in (alone[1], alone[-2]):  # models no other sits on, so the click reaches them
+    alone = _clear_of_others(browser)
+    assert len(alone) >= 2, "every model's point is crowded: the click test has nothing to click"
+    for m in (alone[0], alone[-1]):  # points no other marker covers, so the click reaches that model
         _click_model(browser, m)
         assert browser.find_element("id", "model-name").text == board.models_[m]["name"]
         assert browser.find_element("id", "model-code").text == board.models_[m]["code"]
