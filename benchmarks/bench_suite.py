@@ -197,15 +197,29 @@ QUICK = ("synthetic, n 1,000", "synthetic, 3 classes", "two criteria")
 
 # -- scoring ------------------------------------------------------------------------------------------
 
+def intersections(sensitive):
+    """Each row's group as the fronts name it: the value of one column, or of several their
+    intersection ``"a|b"`` (the package's own encoding, escapes included)."""
+    from skfairpareto._validation import check_sensitive_features
+
+    codes, names = check_sensitive_features(sensitive, len(sensitive))
+    return np.asarray(names, dtype=str)[codes]
+
+
+def rows_of(sensitive, index):
+    """``sensitive`` (array or DataFrame) at the rows ``index``."""
+    if isinstance(sensitive, pd.DataFrame):
+        return sensitive.iloc[index].reset_index(drop=True)
+    return np.asarray(sensitive)[index]
+
+
 def objective_spec(problem, sensitive):
     """The fairness objectives of a problem: ``[(criterion name, group labels)]``, as the fronts see them."""
     criteria = problem.constraints if isinstance(problem.constraints, list) else [problem.constraints]
-    if isinstance(sensitive, pd.DataFrame):
-        if problem.sensitive_objectives == "per_column":
-            return [(c, sensitive[col].to_numpy().astype(str)) for c in criteria for col in sensitive.columns]
-        joint = sensitive.astype(str).agg("|".join, axis=1).to_numpy()
-        return [(c, joint) for c in criteria]
-    return [(c, np.asarray(sensitive).astype(str)) for c in criteria]
+    if isinstance(sensitive, pd.DataFrame) and problem.sensitive_objectives == "per_column":
+        return [(c, sensitive[col].to_numpy().astype(str)) for c in criteria for col in sensitive.columns]
+    joint = intersections(sensitive)
+    return [(c, joint) for c in criteria]
 
 
 def objectives_of(P, y, spec, n_classes):
@@ -307,8 +321,7 @@ def fit_peer(problem, X, y, s, spec, n_classes, n_jobs=2):
     # groups, and for the objectives together (the attributes' intersection; equalized odds).
     runs = list(spec)
     if len({name for name, _ in spec}) == 1:  # per column: each attribute, and their intersection
-        joint = np.array(["|".join(t) for t in zip(*[g for _, g in spec])])
-        runs.append((spec[0][0], joint))
+        runs.append((spec[0][0], intersections(pd.DataFrame({i: g for i, (_, g) in enumerate(spec)}))))
     else:  # several criteria on one attribute: each, and equalized odds
         runs.append(("equalized_odds", spec[0][1]))
     fitted = run([(eg(name, b), y, groups) for name, groups in runs for b in BOUNDS])
@@ -326,10 +339,8 @@ def run_problem(problem, estimators, seeds, say):
         X, y, s = problem.load(seed)
         classes, y = np.unique(y, return_inverse=True)
         n_classes = len(classes)
-        joint = s.astype(str).agg("|".join, axis=1).to_numpy() if isinstance(s, pd.DataFrame) else np.asarray(s)
-        tr, te = stratified_split(y, joint, test_size=0.3, random_state=seed)
-        s_tr = s.iloc[tr].reset_index(drop=True) if isinstance(s, pd.DataFrame) else np.asarray(s)[tr]
-        s_te = s.iloc[te].reset_index(drop=True) if isinstance(s, pd.DataFrame) else np.asarray(s)[te]
+        tr, te = stratified_split(y, intersections(s), test_size=0.3, random_state=seed)
+        s_tr, s_te = rows_of(s, tr), rows_of(s, te)
         spec = objective_spec(problem, s_te)
         ref = reference_point(X[tr], y[tr], X[te], y[te], spec, n_classes)
         for name in estimators:
