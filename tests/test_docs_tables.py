@@ -29,3 +29,8 @@ def test_a_changed_figure_is_caught():
     first = tables.BLOCK.search(text)
     tampered = text.replace(first.group(3), first.group(3).replace("0", "9", 1))
     assert tables.rewrite(tampered, DOCS / "results") != tampered
+
+
+def test_a_block_whose_results_file_is_missing_names_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"'seeds:nothing'.*seeds_nothing\.json"):
+        tables.render("seeds:nothing", tmp_path)

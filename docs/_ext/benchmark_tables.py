@@ -11,6 +11,7 @@ use the package's own report (``skfairpareto.benchmark``'s Markdown).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -19,41 +20,31 @@ def _pct(x, digits=2):
     return "–" if x is None else f"{100 * x:.{digits}f}"
 
 
-def main_job(results, name="benchmark_results.json"):
+def main_job(d):
     from skfairpareto.benchmark._report import markdown
 
-    path = results / name
-    if not path.exists():
-        return []
-    return [markdown(json.loads(path.read_text())).rstrip()]
+    return [markdown(d).rstrip()]
 
 
-def seeds(results, criterion):
+def seeds(d, file_name):
     from skfairpareto.benchmark import label
 
-    lines = []
-    for path in [results / f"seeds_{criterion}.json"]:
-        d = json.loads(path.read_text())
-        lines += [f"Seeds {', '.join(map(str, d['seeds']))}; {d['features']} features; `{d['constraints']}` "
-                  f"(`python benchmarks/bench_seeds.py --seeds {' '.join(map(str, d['seeds']))} "
-                  f"--constraints {d['constraints']}`, `docs/results/{path.name}`).", "",
-                  "| method | mean test HV | std | vs ExponentiatedGradient | seeds >= it | mean fairest test gap (pt) "
-                  "| mean fit s |", "|---|---:|---:|---:|---:|---:|---:|"]
-        for method, r in sorted(d["summary"].items(), key=lambda kv: -kv[1]["mean"]):
-            ratio = f"{r['ratio_to_peer']:.2f}x" if r.get("ratio_to_peer") else "–"
-            at_least = f"{r['seeds_at_least_peer']}/{len(d['seeds'])}" if "seeds_at_least_peer" in r else "–"
-            lines.append(f"| {label(method)} | {r['mean']:.5f} | {r['std']:.5f} | {ratio} | {at_least} | "
-                         f"{_pct(r.get('mean_fairest_gap'))} | {r.get('mean_fit_seconds', 0):.0f} |")
+    lines = [f"Seeds {', '.join(map(str, d['seeds']))}; {d['features']} features; `{d['constraints']}` "
+             f"(`python benchmarks/bench_seeds.py --seeds {' '.join(map(str, d['seeds']))} "
+             f"--constraints {d['constraints']}`, `docs/results/{file_name}`).", "",
+             "| method | mean test HV | std | vs ExponentiatedGradient | seeds >= it | mean fairest test gap (pt) "
+             "| mean fit s |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for method, r in sorted(d["summary"].items(), key=lambda kv: -kv[1]["mean"]):
+        ratio = f"{r['ratio_to_peer']:.2f}x" if r.get("ratio_to_peer") else "–"
+        at_least = f"{r['seeds_at_least_peer']}/{len(d['seeds'])}" if "seeds_at_least_peer" in r else "–"
+        lines.append(f"| {label(method)} | {r['mean']:.5f} | {r['std']:.5f} | {ratio} | {at_least} | "
+                     f"{_pct(r.get('mean_fairest_gap'))} | {r.get('mean_fit_seconds', 0):.0f} |")
     return lines
 
 
-def fair_end(results):
+def fair_end(d):
     from skfairpareto.benchmark import label
 
-    path = results / "fair_end.json"
-    if not path.exists():
-        return []
-    d = json.loads(path.read_text())
     lines = [f"`python benchmarks/bench_fair_end.py --seed {d['seed']}`: each front's fairest test member; gaps in "
              "points. *Expected*: the criterion's gap of the head's probabilities on the training data (what "
              "training equalises); *hard*: fairlearn's metric of the predictions, with the tuned threshold and "
@@ -67,11 +58,7 @@ def fair_end(results):
     return lines
 
 
-def cpu_kernels(results):
-    path = results / "cpu_kernels.json"
-    if not path.exists():
-        return []
-    d = json.loads(path.read_text())
+def cpu_kernels(d):
     lines = ["`python benchmarks/bench_cpu_kernels.py` "
              f"(kernels: {', '.join(d['kernels'])}).", ""]
     if d.get("tests"):
@@ -94,11 +81,7 @@ def cpu_kernels(results):
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
-def static(results):
-    path = results / "static.json"
-    if not path.exists():
-        return []
-    d = json.loads(path.read_text())
+def static(d):
     rows = {(r["backend"], r["texts"]): r for r in d["throughput"]}
     lines = ["| backend | texts | s | texts/s | vs int8 | peak RSS MB | beyond model and output MB |",
              "|---|---:|---:|---:|---:|---:|---:|"]
@@ -116,22 +99,14 @@ def static(results):
     return lines
 
 
-def dashboard(results):
-    path = results / "dashboard.json"
-    if not path.exists():
-        return []
-    d = json.loads(path.read_text())
+def dashboard(d):
     return [f"`python benchmarks/bench_dashboard.py --seed {d['seed']}` ({d['n_models']} models, {d['n_test']:,} test "
             f"rows, {d['n_boot']} bootstrap resamples; targets: build <= 20 s, <= 10 MB, open <= 3 s):", "",
             "| build s | size MB | open in headless Chromium s |", "|---:|---:|---:|",
             f"| {d['build_seconds']:.1f} | {d['size_mb']:.2f} | {d['open_seconds']:.2f} |"]
 
 
-def fit_time(results):
-    path = results / "fit_time.json"
-    if not path.exists():
-        return []
-    d = json.loads(path.read_text())
+def fit_time(d):
     from skfairpareto.benchmark import label
 
     lines = [f"`python benchmarks/bench_fit_time.py --baseline {d['baseline']} --repeats {d['repeats']}`: the main "
@@ -149,12 +124,8 @@ def fit_time(results):
     return lines
 
 
-def honest_val(results):
+def honest_val(d):
     """In-sample, cross-fitted and test figures of the fronts' members (benchmarks/bench_honest_val.py)."""
-    path = results / "honest_val.json"
-    if not path.exists():
-        return []
-    d = json.loads(path.read_text())
     module = _script("bench_honest_val")
     return [f"`python benchmarks/bench_honest_val.py --seed {d['seed']}` (`{d['constraints']}`; {d['n_fit']:,} rows to "
             f"fit, {d['n_val']:,} to validate, {d['n_test']:,} to test): the mean over members of each validation "
@@ -174,12 +145,8 @@ def _script(name):
     return module
 
 
-def suite(results):
+def suite(d):
     """The suite's tables, as ``benchmarks/bench_suite.py`` prints them (one function renders both)."""
-    path = results / "suite.json"
-    if not path.exists():
-        return []
-    d = json.loads(path.read_text())
     module = _script("bench_suite")
     counts = {p: len(e["seeds"]) for p, e in d["summary"].items()}
     most = max(counts.values())
@@ -191,17 +158,27 @@ def suite(results):
             *module.table(d)]
 
 
+#: Each block's renderer and the results file it reads: NAME -> (renderer, file under docs/results).
+RENDERERS = {"main_job": (main_job, "benchmark_results.json"), "fair_end": (fair_end, "fair_end.json"),
+             "cpu_kernels": (cpu_kernels, "cpu_kernels.json"), "static": (static, "static.json"),
+             "dashboard": (dashboard, "dashboard.json"), "fit_time": (fit_time, "fit_time.json"),
+             "suite": (suite, "suite.json"), "honest_val": (honest_val, "honest_val.json")}
+
+
 def render(name, results):
-    """The Markdown of one generated block."""
+    """The Markdown of one generated block, from the results file it names."""
     kind, _, arg = name.partition(":")
     if kind == "seeds":
-        lines = seeds(results, arg)
+        file_name = f"seeds_{arg}.json"
+        renderer = functools.partial(seeds, file_name=file_name)
     elif kind == "results":  # any results.json of the main job
-        lines = main_job(results, arg)
+        renderer, file_name = main_job, arg
     else:
-        lines = {"main_job": main_job, "fair_end": fair_end, "cpu_kernels": cpu_kernels, "static": static,
-                 "dashboard": dashboard, "fit_time": fit_time, "suite": suite, "honest_val": honest_val}[kind](results)
-    return "\n".join(lines).strip() + "\n"
+        renderer, file_name = RENDERERS[kind]
+    path = results / file_name
+    if not path.exists():
+        raise FileNotFoundError(f"the generated block {name!r} reads {path}, which no benchmark has written")
+    return "\n".join(renderer(json.loads(path.read_text()))).strip() + "\n"
 
 
 BLOCK = re.compile(r"(<!-- generated: (\S+) -->\n)(.*?)(<!-- end generated -->)", re.S)
