@@ -18,7 +18,7 @@ from ._classifier import (
 )
 from ._docs import fill_doc
 from ._net import make_net, objectives_of
-from ._utils import torch_seeded
+from ._utils import resolve_device, torch_seeded
 from ._validation import (
     HEAD_CONSTRAINTS,
     check_groups_have_both_labels,
@@ -28,7 +28,7 @@ from ._validation import (
     validate_features,
 )
 from .criteria import FairnessObjectives, resolve_objectives
-from .heads import GroupOffsets, MLPHead
+from .heads import GroupOffsets, MLPHead, training_features
 
 __all__ = [
     "CBAClassifier",
@@ -303,7 +303,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         warm = previous is not None and previous["n_features"] == X.shape[1] and all(
             np.array_equal(previous[k], v) for k, v in (("classes", self.classes_), ("groups", self.groups_))
         ) and previous["key"] == _objectives_key(self.objectives_)
-        data = {"X": X, "groups": codes}
+        data = {"X": training_features(X, *self._head(X.shape[1]), resolve_device(self.device)), "groups": codes}
         weights = self.objectives_.weights(self.alpha, self.weights)
         # Tuned on the training data only where that is unbiased: for rates that ignore the labels.
         tuned = tunes_decisions(self.threshold, self.objectives_, held_out=False)

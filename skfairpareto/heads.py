@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -95,6 +96,25 @@ class GroupOffsets(nn.Module):
         if groups is None:
             raise ValueError("a group-aware head needs the groups: pass sensitive_features when predicting")
         return self.head(X) + self.offsets[groups.long()]
+
+
+def training_features(X, module, module_kwargs, device):
+    """``X`` laid out for the training passes of the head ``module(**module_kwargs)`` on ``device``.
+
+    A linear :class:`MLPHead` with one logit (group offsets or not) reads the features by
+    matrix-vector products, forward and backward, which torch runs on a CPU about 1.8x faster
+    over a column-major copy (measured on the bundled tweets' 19,826 x 896 float32 features:
+    11.5 ms against 6.4 ms per forward and backward pass). It gets that copy; any other head
+    (a matrix product, which a column-major X slows down: 24 ms against 83 ms for seven logits),
+    an accelerator, or a memory-mapped X (which must stay on disk) gets ``X`` as it is.
+    """
+    if module is GroupOffsets:
+        module = module_kwargs.get("head", MLPHead)
+    linear = (module is MLPHead and not tuple(module_kwargs.get("hidden_layer_sizes", ()))
+              and module_kwargs.get("n_outputs", 1) == 1)
+    if not linear or str(device) != "cpu" or isinstance(X, np.memmap) or not isinstance(X, np.ndarray):
+        return X
+    return np.asfortranarray(X)
 
 
 def _linear_layer(module):

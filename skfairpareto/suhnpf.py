@@ -15,6 +15,7 @@ from ._validation import COUNT, DEPRECATED, HEAD_CONSTRAINTS, NON_NEGATIVE
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier, fit_start_head
 from .criteria import FairnessObjectives
+from .heads import training_features
 from .objectives import with_weight_decay
 from .solvers import FritzJohnSolver
 
@@ -205,7 +206,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         module = copy.deepcopy(start.net_.module_).double()
         shell = copy.deepcopy(start.net_.module_).float().train(False)
         device = start.net_.device
-        Xt = torch.as_tensor(X, device=device)
+        Xt = torch.as_tensor(training_features(X, *start._head(X.shape[1]), device), device=device)
         yt = torch.as_tensor(y, device=device)
         gt = torch.as_tensor(codes, device=device)
         names = [n for n, p in module.named_parameters() if p.requires_grad]

@@ -149,3 +149,45 @@ def test_metadata_routing_pipeline_search_and_fair_scorer(biased_data):
     best = max(by_hand, key=lambda a: np.mean(by_hand[a]))
     assert search.best_params_["alpha"] == best
     assert np.array_equal(search.predict(X), CBAClassifier(alpha=best, **FAST).fit(X, y, sensitive_features=s).predict(X))
+
+
+@pytest.mark.parametrize("head, kwargs, device, fortran", [
+    ("mlp", {"hidden_layer_sizes": (), "n_outputs": 1}, "cpu", True),
+    ("offsets", {"hidden_layer_sizes": (), "n_groups": 2}, "cpu", True),
+    ("mlp", {"hidden_layer_sizes": (), "n_outputs": 3}, "cpu", False),
+    ("mlp", {"hidden_layer_sizes": (8,), "n_outputs": 1}, "cpu", False),
+    ("mlp", {"hidden_layer_sizes": (), "n_outputs": 1}, "cuda", False),
+])
+def test_training_features_are_column_major_only_for_a_one_logit_linear_head_on_cpu(head, kwargs, device, fortran):
+    from skfairpareto.heads import GroupOffsets, MLPHead, training_features
+
+    X = np.arange(24, dtype=np.float32).reshape(6, 4)
+    module = MLPHead if head == "mlp" else GroupOffsets
+    out = training_features(X, module, {"n_features": 4, **kwargs}, device)
+    np.testing.assert_array_equal(out, X)
+    assert out.flags.f_contiguous is fortran and (out is X) is not fortran
+
+
+def test_training_features_leave_a_memory_mapped_x_on_disk(tmp_path):
+    from skfairpareto.heads import MLPHead, training_features
+
+    np.save(tmp_path / "X.npy", np.ones((5, 3), dtype=np.float32))
+    X = np.load(tmp_path / "X.npy", mmap_mode="r")
+    assert training_features(X, MLPHead, {"n_features": 3}, "cpu") is X
+
+
+def test_a_column_major_pass_gives_the_row_major_gradients(biased_data):
+    # The layout changes the kernel's summation order, nothing else.
+    from skfairpareto.heads import MLPHead
+
+    X, y, _ = biased_data
+    head = MLPHead(X.shape[1])
+    grads = []
+    for layout in (np.ascontiguousarray(X), np.asfortranarray(X)):
+        head.zero_grad()
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(head(torch.as_tensor(layout)),
+                                                                    torch.as_tensor(y, dtype=torch.float32))
+        loss.backward()
+        grads.append([p.grad.clone() for p in head.parameters()])
+    for a, b in zip(*grads):
+        torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)

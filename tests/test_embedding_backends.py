@@ -73,7 +73,7 @@ def test_without_onnxruntime_auto_falls_back_once_and_int8_says_what_to_install(
 
 def test_cache_keys_keep_backends_apart(fake, tmp_path):
     keys = {b: SentenceEmbedder(backend=b, cache_dir=tmp_path).fit().cache_key_ for b in ("torch", "onnx-int8")}
-    assert keys == {"torch": "fakefp", "onnx-int8": "fakefp-onnx-int8-" + "ab" * 6}
+    assert keys == {"torch": "fakefp", "onnx-int8": "fakefp-onnx-int8-" + "ab" * 6 + f"-t{_onnx.MAX_BATCH_TOKENS}"}
     texts = ["aa", "b", "cac"]
     SentenceEmbedder(backend="onnx-int8", cache_dir=tmp_path).fit().transform(texts)
     fake.clear()
@@ -101,3 +101,49 @@ def test_longest_first_in_steps_one_progress_bar_and_duplicates_once(fake, monke
     assert np.array_equal(out, _FakeModel().encode(texts))
     err = capsys.readouterr().err
     assert err.count("embedding") >= 1 and "6/6" in err and "text/s" in err
+
+
+@pytest.mark.parametrize("lengths, batch_size, max_tokens", [
+    ([100, 90, 10, 10, 10], 4, 200), ([5] * 10, 4, 100), ([300, 5, 5], 8, 100), ([7, 3, 9, 1, 12, 4], 3, 25), ([], 4, 10),
+])
+def test_token_batches_cover_every_text_once_within_both_limits(lengths, batch_size, max_tokens):
+    batches = _onnx.token_batches(lengths, batch_size, max_tokens)
+    assert [i for s in batches for i in range(len(lengths))[s]] == list(range(len(lengths)))
+    for s in batches:
+        rows = lengths[s]
+        assert 1 <= len(rows) <= batch_size
+        # over the token budget only when one text alone is longer than it
+        assert len(rows) * max(rows) <= max_tokens or len(rows) == 1
+    # greedy: no two neighbouring slices could have been one
+    for a, b in zip(batches, batches[1:]):
+        rows = lengths[a.start:b.stop]
+        assert len(rows) > batch_size or len(rows) * max(rows) > max_tokens
+
+
+def test_onnx_encoder_runs_token_bounded_slices_trimmed_to_their_longest_text():
+    rng = np.random.RandomState(0)
+    lengths = np.sort(rng.randint(1, 200, size=150))[::-1]
+    texts = [" ".join(["w"] * int(n)) for n in lengths]
+
+    class Tokens:  # right-padded ids 1..n: a text's tokens are its words
+        def preprocess(self, batch):
+            import torch
+
+            longest = max(len(t.split()) for t in batch)
+            mask = torch.tensor([[1] * len(t.split()) + [0] * (longest - len(t.split())) for t in batch])
+            return {"input_ids": mask * torch.arange(1, longest + 1), "attention_mask": mask}
+
+    shapes = []
+
+    class Session:  # mean-pools the ids over the mask, as the exported model pools its tokens
+        def run(self, _, feed):
+            ids, mask = feed["input_ids"], feed["attention_mask"]
+            shapes.append(ids.shape)
+            assert mask[:, -1].any(), "a slice kept padding beyond its longest text"
+            return [((ids * mask).sum(1) / mask.sum(1))[:, None].astype(np.float32)]
+
+    out = _onnx.OnnxEncoder(Session(), Tokens(), 64).encode(texts)
+    np.testing.assert_allclose(out[:, 0], (lengths + 1) / 2)  # the mean of 1..n, whatever the slice
+    assert len(shapes) > len(texts) // 64 + 1  # the long texts ran in smaller slices
+    assert all(rows * width <= _onnx.MAX_BATCH_TOKENS or rows == 1 for rows, width in shapes)
+    assert all(rows <= 64 for rows, _ in shapes)

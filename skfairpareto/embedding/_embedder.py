@@ -167,7 +167,9 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
             path, meta = _onnx.onnx_int8_model(self.model, self.cache_dir, verbose=self.verbose)
             self.onnx_quality_ = meta
             if meta["passed"]:
-                self.cache_key_ = f"{fingerprint}-onnx-int8-{meta['sha256'][:12]}"
+                # int8 activations are quantised per call, so an embedding depends a little on the
+                # texts it was batched with: the key names the batching rule too.
+                self.cache_key_ = f"{fingerprint}-onnx-int8-{meta['sha256'][:12]}-t{_onnx.MAX_BATCH_TOKENS}"
                 self.onnx_path_ = path
             elif self.backend == "onnx-int8":
                 raise ValueError(

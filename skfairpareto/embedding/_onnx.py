@@ -94,18 +94,54 @@ def _cpu_isa() -> str:
     return "-".join([platform.machine()] + sorted(flags & set(wanted)))
 
 
+#: Most padded tokens per ONNX Runtime call. Its CPU arena keeps the largest call's memory for the
+#: session's life: 64 of the longest tweets per call grew it by 1.1 GB, 16 by 0.28 GB, and on a
+#: sample of every length 16 texts per call ran 1.35x faster than 64 (measured on 2 cores).
+MAX_BATCH_TOKENS = 2048
+
+
+def token_batches(lengths, batch_size, max_tokens=MAX_BATCH_TOKENS):
+    """Consecutive slices of texts of the given token ``lengths``: at most ``batch_size`` texts,
+    and at most ``max_tokens`` once padded to the slice's longest (never less than one text).
+
+    Examples
+    --------
+    >>> from skfairpareto.embedding._onnx import token_batches
+    >>> token_batches([100, 90, 10, 10, 10], batch_size=4, max_tokens=200)
+    [slice(0, 2, None), slice(2, 5, None)]
+    """
+    batches, start, longest = [], 0, 0
+    for i, length in enumerate(lengths):
+        longest_with = max(longest, int(length))
+        if i > start and ((i - start + 1) * longest_with > max_tokens or i - start == batch_size):
+            batches.append(slice(start, i))
+            start, longest_with = i, int(length)
+        longest = longest_with
+    if len(lengths):
+        batches.append(slice(start, len(lengths)))
+    return batches
+
+
 class OnnxEncoder:
-    """Embeddings of a batch of texts by an ONNX Runtime session and the model's tokenizer."""
+    """Embeddings of a batch of texts by an ONNX Runtime session and the model's tokenizer.
+
+    The texts are tokenised together, then run in slices of at most ``batch_size`` texts and
+    :data:`MAX_BATCH_TOKENS` padded tokens, each slice trimmed to its own longest text (the
+    embeddings mean-pool over the attention mask, so the padding does not enter them).
+    """
 
     def __init__(self, session, st, batch_size):
         self.session, self.st, self.batch_size = session, st, batch_size
 
     def encode(self, texts):
+        features = preprocess(self.st, texts)
+        ids = features["input_ids"].numpy().astype(np.int64)
+        mask = features["attention_mask"].numpy().astype(np.int64)
         out = []
-        for start in range(0, len(texts), self.batch_size):
-            features = preprocess(self.st, texts[start : start + self.batch_size])
-            feed = {name: features[name].numpy().astype(np.int64) for name in ("input_ids", "attention_mask")}
-            out.append(self.session.run(None, feed)[0])
+        for rows in token_batches(mask.sum(axis=1), self.batch_size):
+            columns = mask[rows].any(axis=0)  # the slice's tokens, wherever the tokenizer pads
+            out.append(self.session.run(None, {"input_ids": ids[rows][:, columns],
+                                               "attention_mask": mask[rows][:, columns]})[0])
         return np.vstack(out).astype(np.float32, copy=False)
 
 
