@@ -6,6 +6,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ._utils import is_memory_mapped
+
 __all__ = [
     "MLPHead",
     "GroupOffsets",
@@ -112,7 +114,7 @@ def training_features(X, module, module_kwargs, device):
         module = module_kwargs.get("head", MLPHead)
     linear = (module is MLPHead and not tuple(module_kwargs.get("hidden_layer_sizes", ()))
               and module_kwargs.get("n_outputs", 1) == 1)
-    if not linear or str(device) != "cpu" or isinstance(X, np.memmap) or not isinstance(X, np.ndarray):
+    if not linear or str(device) != "cpu" or not isinstance(X, np.ndarray) or is_memory_mapped(X):
         return X
     return np.asfortranarray(X)
 

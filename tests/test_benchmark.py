@@ -30,3 +30,19 @@ def test_randomised_predictions_are_scored_by_expected_rates():
     assert scores["gap"] == pytest.approx(0.9 - 0.7)
     assert scores["accuracy"] == pytest.approx(np.mean([0.8, 0.6, 0.5, 0.9, 0.9, 0.7]))
     assert scores["fpr_b"] == pytest.approx(0.2)
+
+
+def test_the_split_cache_key_follows_how_the_onnx_backend_embeds(monkeypatch):
+    # The cached features of a split must not outlive a change in how their embeddings are made.
+    from skfairpareto.benchmark._data import _split_key
+    from skfairpareto.embedding import _onnx
+    from skfairpareto.features import TextFeatures
+
+    args = (np.array(["a tweet", "another"]), np.array([0, 1]), np.array(["g", "h"]), 0, "hybrid", TextFeatures())
+    key = _split_key(*args)
+    assert _split_key(*args) == key
+    monkeypatch.setattr(_onnx, "MAX_BATCH_TOKENS", _onnx.MAX_BATCH_TOKENS * 2)
+    assert _split_key(*args) != key
+    monkeypatch.undo()
+    monkeypatch.setattr(_onnx, "_EXPORT_VERSION", "another export")
+    assert _split_key(*args) != key

@@ -174,6 +174,8 @@ def test_training_features_leave_a_memory_mapped_x_on_disk(tmp_path):
     np.save(tmp_path / "X.npy", np.ones((5, 3), dtype=np.float32))
     X = np.load(tmp_path / "X.npy", mmap_mode="r")
     assert training_features(X, MLPHead, {"n_features": 3}, "cpu") is X
+    view = np.asarray(X)[1:]  # what validation hands on: a plain ndarray over the mapped file
+    assert training_features(view, MLPHead, {"n_features": 3}, "cpu") is view
 
 
 def test_a_column_major_pass_gives_the_row_major_gradients(biased_data):

@@ -159,13 +159,17 @@ class BenchmarkSplit:
 
 
 def _split_key(texts, y, groups, seed, features, featurizer):
-    """Hash of everything the split's features depend on (the featurizer fitted: its embedder's key)."""
+    """Hash of everything the split's features depend on: the texts, labels and groups, the seed, the
+    featurizer's parameters, and how the int8 ONNX backend embeds (its export format and batching rule,
+    which the embedding cache's own key names too). The embedder's weights are not read, so a warm
+    run stays under a second: the bundled model is pinned."""
     import sklearn
 
-    from ..embedding import text_keys
+    from ..embedding import _onnx, text_keys
 
     digest = hashlib.sha256(repr((_SPLIT_FORMAT, sklearn.__version__, np.__version__, seed, features,
-                                  sorted(featurizer.get_params().items()))).encode())
+                                  sorted(featurizer.get_params().items()), _onnx._EXPORT_VERSION,
+                                  _onnx.MAX_BATCH_TOKENS)).encode())
     digest.update(text_keys(list(texts)).tobytes())
     digest.update(np.asarray(y).astype(str).astype(bytes).tobytes())
     digest.update(np.asarray(groups).astype(str).astype(bytes).tobytes())
