@@ -109,6 +109,16 @@ def training_features(X, module, module_kwargs, device):
     11.5 ms against 6.4 ms per forward and backward pass). It gets that copy; any other head
     (a matrix product, which a column-major X slows down: 24 ms against 83 ms for seven logits),
     an accelerator, or a memory-mapped X (which must stay on disk) gets ``X`` as it is.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skfairpareto.heads import MLPHead, training_features
+    >>> X = np.zeros((5, 3), dtype=np.float32)
+    >>> training_features(X, MLPHead, {"n_features": 3}, "cpu").flags.f_contiguous
+    True
+    >>> training_features(X, MLPHead, {"n_features": 3, "n_outputs": 4}, "cpu") is X
+    True
     """
     if module is GroupOffsets:
         module = module_kwargs.get("head", MLPHead)
