@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .embedding import BACKENDS, DEFAULT_MODEL, SentenceEmbedder, check_texts
+from .embedding._model import check_model_available
 
 __all__ = [
     "TextFeatures",
@@ -161,11 +162,8 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         if not (self.embedding or self.lexical):
             raise ValueError("TextFeatures needs embedding=True or lexical=True (or both)")
         texts = check_texts(X, owner="TextFeatures")
-        self.embedder_ = None
-        if self.embedding:
-            self.embedder_ = SentenceEmbedder(self.model, backend=self.backend, batch_size=self.batch_size,
-                                              device=self.device, cache_dir=self.cache_dir,
-                                              verbose=self.verbose).fit()
+        if self.embedding:  # a model that cannot load fails now, not after the lexical fit below
+            check_model_available(self.model)
         self.lexical_, self.lexical_fit_seconds_ = None, 0.0
         if self.lexical:
             if len(texts) < 2:
@@ -182,8 +180,16 @@ class TextFeatures(TransformerMixin, BaseEstimator):
                     "or fit on more texts"
                 )
             svd.fit(terms)
+            del terms  # not kept while the embedding model loads
             self.lexical_ = make_pipeline(union, svd)
             self.lexical_fit_seconds_ = time.perf_counter() - t0
+        # After the lexical part: its SVD's transient peak (about 500 MB on the bundled tweets) then
+        # comes before the embedding model is loaded and exported, not on top of them.
+        self.embedder_ = None
+        if self.embedding:
+            self.embedder_ = SentenceEmbedder(self.model, backend=self.backend, batch_size=self.batch_size,
+                                              device=self.device, cache_dir=self.cache_dir,
+                                              verbose=self.verbose).fit()
         width = (self.n_components if self.lexical else 0) + (self.embedder_.embedding_dim_ if self.embedding else 0)
         self.n_features_out_ = width
         return self

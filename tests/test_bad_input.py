@@ -248,3 +248,18 @@ def test_an_unknown_model_fails_at_once_offline(monkeypatch):
         SentenceEmbedder(model="nonexistent/model", backend="torch").fit_transform(["a", "b"])
     assert time.perf_counter() - t0 < 5
     assert torch.zeros(1).sum() == 0  # torch still fine afterwards
+
+
+def test_text_features_check_the_model_before_the_lexical_fit(monkeypatch):
+    """The lexical part is fitted first (its SVD's memory peak then precedes the model's), so an
+    unknown model must be caught before that fit, which takes half a minute on the tweets."""
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+
+    def no_lexical_fit(self):
+        raise AssertionError("the lexical part was fitted before the model was checked")
+
+    monkeypatch.setattr(TextFeatures, "_make_lexical", no_lexical_fit)
+    with pytest.raises(OSError, match="'nonexistent/model' is neither a local folder"):
+        TextFeatures(model="nonexistent/model", n_components=1).fit(["a text", "another text", "a third"])

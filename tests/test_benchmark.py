@@ -46,3 +46,28 @@ def test_the_split_cache_key_follows_how_the_onnx_backend_embeds(monkeypatch):
     monkeypatch.undo()
     monkeypatch.setattr(_onnx, "_EXPORT_VERSION", "another export")
     assert _split_key(*args) != key
+
+
+def test_the_split_cache_checksum_reads_in_place_what_tobytes_hashed(tmp_path):
+    """The in-place digest equals the one caches were written with (their bytes concatenated),
+    for a non-contiguous part too; a file whose arrays no longer match it is rebuilt."""
+    import hashlib
+    import json
+    import warnings
+
+    from skfairpareto.benchmark._data import _features_digest, _read_cached
+
+    rng = np.random.default_rng(0)
+    X_train, X_test = rng.random((40, 6), dtype=np.float32), rng.random((9, 6), dtype=np.float32)[:, ::2]
+    assert _features_digest(X_train, X_test) == hashlib.sha256(X_train.tobytes() + X_test.tobytes()).digest()
+    meta = np.frombuffer(json.dumps({"embedding_backend": None}).encode(), np.uint8)
+    path = tmp_path / "split.npz"
+    digest = np.frombuffer(_features_digest(X_train, X_test), np.uint8)
+    np.savez(path, X_train=X_train, X_test=X_test, digest=digest, meta=meta)
+    read_train, read_test, _ = _read_cached(path)
+    np.testing.assert_array_equal(read_test, X_test)
+    np.savez(path, X_train=X_train + 1, X_test=X_test, digest=digest, meta=meta)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert _read_cached(path) is None
+    assert any("corrupt" in str(w.message) for w in caught) and not path.exists()

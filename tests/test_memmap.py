@@ -69,3 +69,11 @@ def test_validation_keeps_a_memmap_on_disk_and_still_finds_nan(tmp_path):
     X.flush()
     with pytest.raises(ValueError, match="Input X contains NaN"):
         CBAClassifier(max_epochs=5).fit(mapped, y, sensitive_features=s)
+
+
+def test_release_freed_heap_runs_on_glibc_and_is_a_no_op_elsewhere():
+    import platform
+
+    from skfairpareto._utils import release_freed_heap
+
+    assert release_freed_heap() is (platform.libc_ver()[0] == "glibc")
