@@ -17,7 +17,7 @@ from ._classifier import (
     tunes_decisions,
 )
 from ._docs import fill_doc
-from ._net import make_net, objectives_of
+from ._net import make_net, objectives_of, polish_error
 from ._utils import resolve_device, torch_seeded
 from ._validation import (
     HEAD_CONSTRAINTS,
@@ -351,11 +351,13 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         return self.objectives_.weights(self.alpha, self.weights)
 
 
-def fit_start_head(front, X, y, codes):
+def fit_start_head(front, X, y, codes, polish=False):
     """Fit, keep as ``front.start_`` and return a front estimator's accuracy-optimal start head.
 
     A :class:`CBAClassifier` with ``alpha=1`` and the front's member parameters, on the front's
     training data (class codes and joint group codes, decoded with its ``classes_`` and ``groups_``).
+    With ``polish=True`` its weights are then taken to the optimum of its objective by L-BFGS
+    (:func:`~skfairpareto._net.polish_error`), and its training objectives recomputed.
     """
     from .criteria._objectives import split_group_names
 
@@ -368,6 +370,14 @@ def fit_start_head(front, X, y, codes):
 
         sensitive = pd.DataFrame(split_group_names(front.groups_)[codes], columns=columns)
     front.start_.fit(X, front.classes_[y], sensitive_features=sensitive)
+    if polish:
+        start = front.start_
+        device = start.net_.device
+        polish_error(start.net_.module_, X, y, codes, start.objectives_, device, start.weight_decay)
+        start.train_objectives_ = objectives_of(start.net_.module_, X, y, codes, start.objectives_, device,
+                                                start.weight_decay)
+        if start.hard_scales_ is not None:
+            start.hard_scales_ = start.objectives_.hard(y, codes).scales(fit_logits(start.net_.module_, X, codes))
     front._name_features([front.start_])
     return front.start_
 

@@ -255,6 +255,11 @@ class FairnessObjectives:
             return np.asarray(group_names)[codes]
         return self.criteria[j].group_names_[self.codes(np.asarray(codes), j)]
 
+    def error(self, logits, y):
+        """f1 alone, the mean cross-entropy of a batch (``y``: class codes): a mean over rows, so
+        row blocks weighted by their share of the rows add up to it."""
+        return self.criteria[0].f1(logits, y.to(logits.dtype) if logits.ndim == 1 else y)
+
     def objectives(self, logits, y, groups):
         """``torch.stack([f1, f2_1, ..., f2_{m-1}])`` for a batch (``y``: class codes)."""
         if logits.ndim == 1:
