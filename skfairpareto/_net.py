@@ -247,8 +247,10 @@ def polish_error(module, X, y, groups, objectives, device="cpu", weight_decay=0.
     full-batch epochs leave it short of that optimum; a front built around the start inherits the
     shortfall at every member (on the suite's split of the bundled tweets, 17,348 x 896: PHN's
     accurate end at 5.6 % test error unpolished, 5.1 % polished, logistic regression's 5.1 %;
-    docs/phn.md). The objective is deterministic (dropout off). A memory-mapped X is read in row
-    blocks, each block's gradient weighted by its share of the rows, its pages released after each.
+    docs/phn.md). The objective is deterministic (dropout off). X is read in row blocks, each
+    block's gradient weighted by its share of the rows (a memory-mapped X's pages released after
+    each), in memory too: the same blocks summed in the same order give the same weights from a
+    memory-mapped X as from the array in memory, bit for bit.
     """
     module.train(False)
     params = [p for p in module.parameters() if p.requires_grad]
@@ -257,7 +259,7 @@ def polish_error(module, X, y, groups, objectives, device="cpu", weight_decay=0.
     groups = torch.as_tensor(groups, device=device)
     mapped = is_memory_mapped(X)
     Xt = None if mapped else torch.as_tensor(X, device=device)
-    rows = _BLOCK if mapped else max(n, 1)
+    rows = _BLOCK
     opt = torch.optim.LBFGS(params, lr=1.0, max_iter=max_iter, line_search_fn="strong_wolfe")
     evaluations = [0]
 

@@ -1,7 +1,6 @@
 """polish_error: full-batch L-BFGS to the accuracy optimum of a head, in memory or from disk."""
 
 import numpy as np
-import pytest
 import torch
 
 from skfairpareto import _net
@@ -40,7 +39,7 @@ def test_polish_reaches_the_optimum_of_f1_and_the_penalty():
     assert _gradient_norm(head, X, y, groups, objectives, 1e-3) < 1e-3  # convex: stationary is optimal
 
 
-def test_polish_from_a_memory_mapped_x_matches_the_in_memory_one(tmp_path, monkeypatch):
+def test_polish_from_a_memory_mapped_x_gives_the_in_memory_weights(tmp_path, monkeypatch):
     X, y, groups, objectives = _problem()
     path = tmp_path / "X.npy"
     np.save(path, X)
@@ -51,5 +50,5 @@ def test_polish_from_a_memory_mapped_x_matches_the_in_memory_one(tmp_path, monke
         torch.manual_seed(0)
         heads.append(MLPHead(X.shape[1], ()))
         polish_error(heads[-1], data, y, groups, objectives, weight_decay=1e-3)
-    f = [objectives_of(h, X, y, groups, objectives, weight_decay=1e-3)[0] for h in heads]
-    assert f[1] == pytest.approx(f[0], rel=1e-4)  # the same optimum, summed in another order
+    for a, b in zip(heads[0].parameters(), heads[1].parameters()):
+        assert torch.equal(a, b)  # the same blocks, summed in the same order
