@@ -258,16 +258,15 @@ def polish_error(module, X, y, groups, objectives, device="cpu", weight_decay=0.
     y = torch.as_tensor(y, device=device)
     groups = torch.as_tensor(groups, device=device)
     mapped = is_memory_mapped(X)
-    Xt = None if mapped else torch.as_tensor(X, device=device)
-    rows = _BLOCK
+    Xt = None if mapped else torch.as_tensor(X, device=device)  # moved to the device once
     opt = torch.optim.LBFGS(params, lr=1.0, max_iter=max_iter, line_search_fn="strong_wolfe")
     evaluations = [0]
 
     def closure():
         opt.zero_grad()
         total = 0.0
-        for start in range(0, n, rows):
-            part = slice(start, start + rows)
+        for start in range(0, n, _BLOCK):
+            part = slice(start, start + _BLOCK)
             block = Xt[part] if Xt is not None else torch.as_tensor(np.array(X[part]), device=device)
             loss = objectives.error(module(block, groups=groups[part]), y[part]) * (len(block) / n)
             loss.backward()

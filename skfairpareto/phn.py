@@ -33,8 +33,9 @@ class PHNParetoClassifier(BaseParetoClassifier):
     as the seed paper initialises PHN) and polishes it to the optimum of its objective by
     full-batch L-BFGS (Adam's epochs stop short of it on wide data), then a hypernetwork that
     maps a preference ray ``r = (alpha, 1 - alpha)`` to the weights of a head of the same
-    architecture, starting at that head for every ray. Each training step samples rays from a Dirichlet distribution and
-    combines, per ray, the objectives ``l = ((f1 - f1*) / f1*, f2 / f2*)`` -- f1 shifted by its
+    architecture, starting at that head for every ray. Each training step samples rays from a
+    Dirichlet distribution and combines, per ray, the objectives
+    ``l = ((f1 - f1*) / f1*, f2 / f2*)`` -- f1 shifted by its
     value ``f1*`` at the accuracy-optimal start, f2 divided by its value ``f2*`` there:
 
     * ``solver="ls"`` -- linear scalarisation ``r @ l``; ray ``alpha`` then minimises the same

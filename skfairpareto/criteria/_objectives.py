@@ -257,7 +257,18 @@ class FairnessObjectives:
 
     def error(self, logits, y):
         """f1 alone, the mean cross-entropy of a batch (``y``: class codes): a mean over rows, so
-        row blocks weighted by their share of the rows add up to it."""
+        row blocks weighted by their share of the rows add up to it.
+
+        Examples
+        --------
+        >>> import numpy as np, torch
+        >>> from skfairpareto.criteria import FairnessObjectives, resolve_objectives
+        >>> g = np.array([0, 0, 1, 1])
+        >>> obj = FairnessObjectives.bind(resolve_objectives("error_rate_parity"), None, g,
+        ...                               np.array(["a", "b"]), np.array([0, 1]), g)
+        >>> round(float(obj.error(torch.zeros(4), torch.tensor([0, 1, 1, 0]))), 4)  # log 2
+        0.6931
+        """
         return self.criteria[0].f1(logits, y.to(logits.dtype) if logits.ndim == 1 else y)
 
     def objectives(self, logits, y, groups):
@@ -265,7 +276,7 @@ class FairnessObjectives:
         if logits.ndim == 1:
             y = y.to(logits.dtype)
         gaps = [c.f2(logits, y, self.codes(groups, j)) for j, c in enumerate(self.criteria)]
-        return torch.stack([self.criteria[0].f1(logits, y), *gaps])
+        return torch.stack([self.error(logits, y), *gaps])
 
     def metric_criteria(self):
         """Every criterion's :meth:`~FairnessCriterion.metric_criterion`, bound alike."""
