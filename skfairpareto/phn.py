@@ -91,15 +91,15 @@ class PHNParetoClassifier(BaseParetoClassifier):
     Attributes
     ----------
     {{front_attributes}}
-        ``front_results_`` adds ``ray_f1``, ``ray_f2``, ``train_f1``, ``train_f2`` and
-        ``ray_residual``.
+        ``front_results_`` adds, for each objective ``j`` of ``m``, ``ray_fj`` (the member's ray)
+        and ``train_fj`` (its training value), and ``ray_residual``.
     net_ : HyperNetTrainer
         The fitted skorch net; ``net_.module_`` is the :class:`~skfairpareto.solvers.HyperNetwork`.
     history_ : skorch.History
         Per-epoch loss, and per-batch mean f1, f2 and ray residual.
-    objective_ideal_ : ndarray of shape (2,)
-        Shift of the objectives: ``(f1*, 0)``.
-    objective_scales_ : ndarray of shape (2,)
+    objective_ideal_ : ndarray of shape (n_objectives,)
+        Shift of the objectives: ``(f1*, 0, ..., 0)``.
+    objective_scales_ : ndarray of shape (n_objectives,)
         Scale of the objectives: their values at the accuracy-optimal start.
 
     See Also
