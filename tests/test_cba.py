@@ -193,3 +193,46 @@ def test_a_column_major_pass_gives_the_row_major_gradients(biased_data):
         grads.append([p.grad.clone() for p in head.parameters()])
     for a, b in zip(*grads):
         torch.testing.assert_close(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_cba_path_is_the_warm_start_homotopy(biased_data):
+    """cba_path's members are CBAClassifier(warm_start=True) swept from alpha=1 down, member for member."""
+    import copy
+
+    from skfairpareto.cba import cba_path
+
+    X, y, s = biased_data
+    alphas = [0.0, 1.0, 0.5]  # any order: the path walks it from the accuracy end, returns it as given
+    path = cba_path(X, y, sensitive_features=s, alphas=alphas, **FAST)
+    assert [m.alpha for m in path] == alphas
+    sweep, clf = {}, CBAClassifier(warm_start=True, **FAST)
+    for a in (1.0, 0.5, 0.0):
+        sweep[a] = copy.deepcopy(clf.set_params(alpha=a).fit(X, y, sensitive_features=s))
+    for member in path:  # same operations on the same data: the same weights on one machine
+        assert np.array_equal(member.decision_function(X), sweep[member.alpha].decision_function(X))
+        assert np.array_equal(member.objective_scales_, sweep[1.0].objective_scales_)
+    assert len(path[0].history_) == 3 * FAST["max_epochs"]  # the start, then the steps to alpha = 0.5 and 0
+    # Each step moved toward fairness from where the last one ended.
+    gaps = [m.train_objectives_[1] for m in (path[1], path[2], path[0])]
+    assert gaps[0] > gaps[1] > gaps[2]
+
+
+def test_cba_path_on_the_simplex_continues_from_the_nearest_point(biased_data):
+    """A weight grid over three objectives: each point trains from the fitted point nearest to it."""
+    import pandas as pd
+
+    from skfairpareto.cba import cba_path
+
+    X, y, s = biased_data
+    sf = pd.DataFrame({"a": s, "b": np.arange(len(s)) % 2})
+    common = dict(constraints=["error_rate_parity", "demographic_parity"], **FAST)
+    grid = [(0.2, 0.0, 0.8), (0.6, 0.4, 0.0), (1.0, 0.0, 0.0), (0.6, 0.0, 0.4)]
+    path = cba_path(X, y, sensitive_features=sf, weights=grid, **common)
+    assert [tuple(m.weights) for m in path] == grid
+    # (0.6, 0.4, 0) and (0.6, 0, 0.4) continue from the start, (0.2, 0, 0.8) from (0.6, 0, 0.4):
+    # three steps of max_epochs after it, where a fit from the start would hold two.
+    assert [len(m.history_) // FAST["max_epochs"] for m in path] == [3, 2, 1, 2]
+    start = CBAClassifier(alpha=1.0, warm_start=True, **common).fit(X, y, sensitive_features=sf)
+    start.set_params(alpha=0.6, weights=(0.6, 0.0, 0.4)).fit(X, y, sensitive_features=sf)
+    start.set_params(alpha=0.2, weights=(0.2, 0.0, 0.8)).fit(X, y, sensitive_features=sf)
+    assert np.array_equal(path[0].decision_function(X), start.decision_function(X))

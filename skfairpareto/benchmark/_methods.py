@@ -92,8 +92,8 @@ def fit_ours(method, s, X, y, g, *, device, seed, constraints, validation_fracti
                   threshold=threshold)
     fronts = dict(common, validation_fraction=validation_fraction, reference_point=reference_point)
     if method == "cba":
-        # The alpha grid in one call: the accuracy stage is fitted once and every alpha trains from
-        # it side by side, each as an independent fit would (cba_path).
+        # The alpha grid in one call: the accuracy stage is fitted once and each alpha continues
+        # from the last one, as CBAClassifier(warm_start=True) swept from 1 down (cba_path).
         members = cba_path(X, y, sensitive_features=g, alphas=sorted(s["alphas"], reverse=True), **common, **s["cba"])
         return [(float(m.alpha), m) for m in members], None
     if method == "suhnpf":
