@@ -47,10 +47,11 @@ def test_reproducible_with_random_state(biased_data):
 
 def test_warm_start_continues_from_the_previous_head(biased_data):
     X, y, s = biased_data
-    clf = CBAClassifier(alpha=1.0, warm_start=True, **FAST).fit(X, y, sensitive_features=s)
+    clf = CBAClassifier(alpha=1.0, warm_start=True, tol=None, **FAST).fit(X, y, sensitive_features=s)
     scales, first = clf.objective_scales_.copy(), clf.net_
     clf.set_params(alpha=0.2, max_epochs=15).fit(X, y, sensitive_features=s)
-    # The accuracy stage is not refitted: the same net trains 15 more epochs, same normalisers.
+    # The accuracy stage is not refitted: the same net trains 15 more epochs (all of them, with
+    # tol=None), same normalisers.
     assert clf.net_ is first and len(clf.history_) == FAST["max_epochs"] + 15
     assert np.array_equal(clf.objective_scales_, scales)
     cold = CBAClassifier(alpha=1.0, **FAST).fit(X, y, sensitive_features=s).train_objectives_
@@ -211,10 +212,40 @@ def test_cba_path_is_the_warm_start_homotopy(biased_data):
     for member in path:  # same operations on the same data: the same weights on one machine
         assert np.array_equal(member.decision_function(X), sweep[member.alpha].decision_function(X))
         assert np.array_equal(member.objective_scales_, sweep[1.0].objective_scales_)
-    assert len(path[0].history_) == 3 * FAST["max_epochs"]  # the start, then the steps to alpha = 0.5 and 0
+    # The start trains max_epochs; each step at most that, until its loss stops falling (tol).
+    steps = np.diff([len(m.history_) for m in (path[1], path[2], path[0])])
+    assert len(path[1].history_) == FAST["max_epochs"] and np.all((steps > 0) & (steps <= FAST["max_epochs"]))
+    assert len(path[0].history_) == len(sweep[0.0].history_)
     # Each step moved toward fairness from where the last one ended.
     gaps = [m.train_objectives_[1] for m in (path[1], path[2], path[0])]
     assert gaps[0] > gaps[1] > gaps[2]
+
+
+def test_a_continuing_stage_stops_once_its_loss_stops_falling(biased_data):
+    """tol: the stage after the start ends when its loss has not fallen by tol (relative) for
+    n_iter_no_change epochs, at the loss that training all max_epochs reaches."""
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    X, y, s = biased_data
+    params = dict(alpha=0.5, max_epochs=300, random_state=0)
+    full = CBAClassifier(tol=None, **params).fit(X, y, sensitive_features=s)
+    early = CBAClassifier(tol=1e-4, n_iter_no_change=20, **params).fit(X, y, sensitive_features=s)
+    assert len(full.history_) == 600  # the start, then the stage at alpha=0.5, each 300 epochs
+    n = len(early.history_)
+    assert 300 + 20 <= n < 600
+    # The start is not cut short: the same 300 epochs in both fits (same process, same operations).
+    assert np.array_equal(early.history_[:300, "train_loss"], full.history_[:300, "train_loss"])
+    loss = np.array(early.history_[300:, "train_loss"])
+    assert loss[-20:].min() >= loss[:-20].min() * (1 - 1e-4)  # why it stopped
+    assert loss[-1] == pytest.approx(full.history_[-1, "train_loss"], rel=0.01)  # where all epochs end
+    # Divergence is still judged against the fit's first batch, not the continuing stage's: a
+    # stage that starts near a loss of 0 may rise to O(1) without having diverged.
+    stop = dict(early.net_.callbacks_)["stop_on_divergence"]
+    assert stop.first_["train_loss"] == abs(early.history_[0, "batches", 0, "train_loss"])
+    assert dict(early.net_.callbacks_)["converged"].patience == np.inf  # off again after the stage
+    for bad in (dict(tol=-1.0), dict(n_iter_no_change=0)):
+        with pytest.raises(InvalidParameterError, match=next(iter(bad))):
+            CBAClassifier(**bad).fit(X, y, sensitive_features=s)
 
 
 def test_cba_path_on_the_simplex_continues_from_the_nearest_point(biased_data):
@@ -225,7 +256,8 @@ def test_cba_path_on_the_simplex_continues_from_the_nearest_point(biased_data):
 
     X, y, s = biased_data
     sf = pd.DataFrame({"a": s, "b": np.arange(len(s)) % 2})
-    common = dict(constraints=["error_rate_parity", "demographic_parity"], **FAST)
+    # tol=None: every step trains max_epochs, so the history's length counts the steps.
+    common = dict(constraints=["error_rate_parity", "demographic_parity"], tol=None, **FAST)
     grid = [(0.2, 0.0, 0.8), (0.6, 0.4, 0.0), (1.0, 0.0, 0.0), (0.6, 0.0, 0.4)]
     path = cba_path(X, y, sensitive_features=sf, weights=grid, **common)
     assert [tuple(m.weights) for m in path] == grid
