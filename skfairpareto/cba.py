@@ -342,7 +342,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
             np.array_equal(previous[k], v) for k, v in (("classes", self.classes_), ("groups", self.groups_))
         ) and previous["key"] == _objectives_key(self.objectives_)
         data = {"X": training_features(X, *self._head(X.shape[1]), resolve_device(self.device)), "groups": codes}
-        weights = self.objectives_.weights(self.alpha, self.weights)
+        weights = self._objective_weights()
         # Tuned on the training data only where that is unbiased: for rates that ignore the labels.
         tuned = tunes_decisions(self.threshold, self.objectives_, held_out=False)
         hard = self.objectives_.hard(y, codes) if tuned else None
@@ -422,9 +422,9 @@ def cba_path(X, y, *, sensitive_features, alphas=None, weights=None, **params):
     solution: the accuracy-optimal start is fitted once, then the points are taken in decreasing
     accuracy weight, each trained from the fitted point nearest to it on the simplex (on an
     ``alpha`` grid, the next larger ``alpha``) until its loss stops falling (``tol``, at most
-    ``max_epochs``), with the start's normalisers. On
-    an ``alpha`` grid this is the homotopy of :class:`CBAClassifier` with ``warm_start=True``
-    swept from ``alpha=1`` down, member for member.
+    ``max_epochs``), with the start's normalisers. On an ``alpha`` grid this is the homotopy of
+    :class:`CBAClassifier` with ``warm_start=True`` swept from ``alpha=1`` down, member for
+    member.
 
     Independent fits from the start (this function's earlier behaviour) reach the same members
     where the scalarised objective has one basin, but not under FPR parity on the bundled tweets:
