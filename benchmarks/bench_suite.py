@@ -267,14 +267,11 @@ def fit_ours(name, problem, X, y, s, seed):
     """One estimator with its defaults; returns its members (fitted classifiers)."""
     from skfairpareto import FaParetoEnsemble, PHNParetoClassifier, SUHNPFParetoClassifier
     from skfairpareto.cba import cba_path
-    from skfairpareto.criteria import FairnessObjectives
 
     common = dict(constraints=problem.constraints, sensitive_objectives=problem.sensitive_objectives,
                   random_state=seed)
-    if name == "cba":
-        n_objectives = 1 + len(objective_spec(problem, s))
-        grid = FairnessObjectives.of_size(n_objectives).preference_grid(7 if n_objectives == 2 else 10)
-        return cba_path(X, y, sensitive_features=s, weights=grid, **common)
+    if name == "cba":  # its default grid: 7 alphas for two objectives, 21 rays of the simplex for three
+        return cba_path(X, y, sensitive_features=s, **common)
     cls = {"suhnpf": SUHNPFParetoClassifier, "phn": PHNParetoClassifier, "fapareto": FaParetoEnsemble}[name]
     return cls(**common).fit(X, y, sensitive_features=s).front_
 

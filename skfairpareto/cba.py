@@ -438,7 +438,12 @@ def cba_path(X, y, *, sensitive_features, alphas=None, weights=None, **params):
     X, y, sensitive_features : array-like
         As :meth:`skfairpareto.CBAClassifier.fit`.
     alphas : sequence of float or None
-        Accuracy weights in [0, 1]; default 7 evenly spaced from 1 to 0.
+        Accuracy weights in [0, 1], the rest of each ray shared equally by the gaps. Default
+        (neither ``alphas`` nor ``weights``): for two objectives 7 evenly spaced from 1 to 0; for
+        more, the rays of the objectives'
+        :meth:`~skfairpareto.criteria.FairnessObjectives.preference_grid` (21 for three
+        objectives), since rays that share the gaps' weight equally reach only one line of the
+        front (:meth:`~skfairpareto.criteria.FairnessObjectives.path_grid`).
     weights : sequence of array-like or None
         Points of the preference simplex instead of ``alphas`` (more than two objectives).
     **params
@@ -475,15 +480,16 @@ def cba_path(X, y, *, sensitive_features, alphas=None, weights=None, **params):
     X, y, codes = start._validate_fit_data(X, y, sensitive_features)
     start._train(X, y, codes)
     objectives = start.objectives_
-    grid = list(np.linspace(1.0, 0.0, 7) if alphas is None and weights is None else
+    # The default (FairnessObjectives.path_grid): alphas for two objectives, rays for more.
+    grid = list(objectives.path_grid() if alphas is None and weights is None else
                 alphas if weights is None else weights)
     if not grid:
         raise ValueError("the grid is empty: pass at least one alpha or weight vector")
-    rays = np.array([objectives.ray(v, name="alphas[i]" if weights is None else "weights[i]") for v in grid])
+    rays = np.array([objectives.ray(v, name="weights[i]" if np.ndim(v) else "alphas[i]") for v in grid])
     members = [None] * len(grid)
     fitted = [(np.eye(rays.shape[1])[0], start)]  # (ray, member) pairs a step may continue from
     for i in sorted(range(len(grid)), key=lambda i: -rays[i][0]):  # stable: ties keep the grid's order
-        params_i = {"alpha": float(rays[i][0]), "weights": None if weights is None else tuple(rays[i])}
+        params_i = {"alpha": float(rays[i][0]), "weights": tuple(rays[i]) if np.ndim(grid[i]) else None}
         if rays[i][0] >= 1.0:  # the accuracy end is the start itself
             members[i] = copy.deepcopy(start).set_params(**params_i)
             continue

@@ -268,3 +268,24 @@ def test_cba_path_on_the_simplex_continues_from_the_nearest_point(biased_data):
     start.set_params(alpha=0.6, weights=(0.6, 0.0, 0.4)).fit(X, y, sensitive_features=sf)
     start.set_params(alpha=0.2, weights=(0.2, 0.0, 0.8)).fit(X, y, sensitive_features=sf)
     assert np.array_equal(path[0].decision_function(X), start.decision_function(X))
+
+
+def test_cba_path_default_grid_spans_the_simplex_of_three_objectives(biased_data):
+    """Without a grid, three objectives get the objectives' preference lattice (every corner and
+    unequal shares of the gaps), not rays along the line where the gaps weigh the same; two
+    objectives keep 7 evenly spaced alphas."""
+    import pandas as pd
+
+    from skfairpareto.cba import cba_path
+
+    X, y, s = biased_data
+    sf = pd.DataFrame({"a": s, "b": np.arange(len(s)) % 2})
+    common = dict(max_epochs=5, random_state=0)
+    path = cba_path(X, y, sensitive_features=sf, sensitive_objectives="per_column", **common)
+    lattice = path[0].objectives_.preference_grid()
+    assert len(path) == len(lattice) == 21
+    assert np.array_equal(np.array([m.weights for m in path]), lattice)
+    assert {(1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)} <= {tuple(m.weights) for m in path}
+    assert len({m.weights[1] - m.weights[2] for m in path}) > 1  # not only equal gap shares
+    two = cba_path(X, y, sensitive_features=s, **common)
+    assert [m.alpha for m in two] == list(np.linspace(1.0, 0.0, 7)) and all(m.weights is None for m in two)
