@@ -221,6 +221,24 @@ class HyperNetTrainer(NeuralNet):
         return {"loss": loss, "y_pred": None}
 
 
+def effective_weight_decay(weight_decay, n_samples):
+    """The L2 weight a head trains with on ``n_samples`` rows: ``weight_decay`` itself, or for
+    ``"auto"`` ``1 / n_samples``, the penalty ``LogisticRegression(C=1.0)`` puts on the mean loss
+    (``||w||^2 / (2 C n)``), so it weakens as the data grow, as scikit-learn's default does.
+
+    Examples
+    --------
+    >>> effective_weight_decay("auto", 20000), effective_weight_decay(1e-4, 20000)
+    (5e-05, 0.0001)
+    """
+    if isinstance(weight_decay, str) and weight_decay == "auto":
+        if not n_samples:
+            raise ValueError("weight_decay='auto' is 1 / n_samples of the data a head trains on; with no "
+                             "training rows at hand (a member built from saved weights) pass the number")
+        return 1.0 / float(n_samples)
+    return float(weight_decay)
+
+
 def objectives_of(module, X, y, groups, objectives, device="cpu", weight_decay=0.0):
     """f1 and every f2 (``objectives``'; f1 with the L2 penalty) of a trained module on whole arrays, as floats.
 

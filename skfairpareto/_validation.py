@@ -159,7 +159,7 @@ def _constraints():
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "group_aware": ["boolean"],
         "lr": [positive],
-        "weight_decay": [non_negative],
+        "weight_decay": [StrOptions({"auto"}), non_negative],
         "max_epochs": [count],
         "batch_size": [count, Options(Integral, {-1})],
         "device": [str, torch.device],

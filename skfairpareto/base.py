@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from ._classifier import ClassifierTags, GroupRequestsMixin, fit_logits, require_groups, tunes_decisions
+from ._net import effective_weight_decay
 from ._docs import fill_doc
 from ._selection import NAMED_SELECTIONS, check_selection, select_member
 from ._utils import is_memory_mapped
@@ -103,10 +104,12 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
     #: attribute of this estimator (member parameter -> own attribute); subclasses extend it.
     _MEMBER_PARAM_SOURCES = {
         **{name: name for name in ("constraints", "sensitive_objectives", "hidden_layer_sizes", "dropout",
-                                   "group_aware", "weight_decay", "threshold", "device", "random_state",
+                                   "group_aware", "threshold", "device", "random_state",
                                    "batch_size")},
         # Every front starts from an accuracy-optimal head trained with its own rate and epochs.
         "lr": "start_lr", "max_epochs": "start_max_epochs",
+        # The number the heads train with (weight_decay="auto" resolved on the fit's training rows).
+        "weight_decay": "weight_decay_",
     }
 
     def _member_params(self):
@@ -248,6 +251,7 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         else:
             fit_split, validation = (X, y_codes, codes), None
 
+        self.weight_decay_ = effective_weight_decay(self.weight_decay, len(fit_split[1]))
         members, coords = self._fit_front(*fit_split, validation)
         if not members:
             raise RuntimeError(

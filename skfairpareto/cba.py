@@ -18,7 +18,7 @@ from ._classifier import (
     tunes_decisions,
 )
 from ._docs import fill_doc
-from ._net import make_net, objectives_of, polish_error
+from ._net import effective_weight_decay, make_net, objectives_of, polish_error
 from ._utils import resolve_device, torch_seeded
 from ._validation import (
     HEAD_CONSTRAINTS,
@@ -165,7 +165,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         group_aware=False,
         optimizer=torch.optim.Adam,
         lr=0.05,
-        weight_decay=3e-5,
+        weight_decay="auto",
         max_epochs=400,
         tol=1e-4,
         n_iter_no_change=20,
@@ -237,12 +237,12 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
             # Never stops (patience=inf) but while a stage continues from a fitted head (_continue).
             callbacks=[*(self.callbacks or []), ("converged", EarlyStopping(monitor="train_loss", patience=np.inf))],
             optimizer=self.optimizer, weights=(1.0, *([0.0] * (self.objectives_.n_objectives - 1))),
-            objectives=self.objectives_, weight_decay=self.weight_decay,
+            objectives=self.objectives_, weight_decay=self.weight_decay_,
         )
 
     def _continue(self, net, data, y, **params):
         """Train ``net`` on from its current weights with ``params`` set, until ``tol`` says it converged."""
-        net.set_params(max_epochs=self.max_epochs, **params)
+        net.set_params(max_epochs=self.max_epochs, weight_decay=self.weight_decay_, **params)
         net.initialize_optimizer()
         # Set on the callback itself: the net's set_params(callbacks__...) would initialise every
         # callback again, and StopOnDivergence would take this stage's first loss as its scale.
@@ -283,6 +283,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         if feature_names is not None:
             est.feature_names_in_ = np.asarray(feature_names, dtype=object)
         est.objective_scales_ = np.asarray(scales, dtype=float)
+        est.weight_decay_ = effective_weight_decay(est.weight_decay, None)
         if objectives is None:
             objectives = FairnessObjectives.rebind(resolve_objectives(est.constraints), group_names, classes,
                                                    est.sensitive_objectives, column_names)
@@ -341,6 +342,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         warm = previous is not None and previous["n_features"] == X.shape[1] and all(
             np.array_equal(previous[k], v) for k, v in (("classes", self.classes_), ("groups", self.groups_))
         ) and previous["key"] == _objectives_key(self.objectives_)
+        self.weight_decay_ = effective_weight_decay(self.weight_decay, X.shape[0])
         data = {"X": training_features(X, *self._head(X.shape[1]), resolve_device(self.device)), "groups": codes}
         weights = self._objective_weights()
         # Tuned on the training data only where that is unbiased: for rates that ignore the labels.
@@ -356,7 +358,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
             else:
                 net = self._make_net(X.shape[1])
                 net.fit(data, y)
-                start = objectives_of(net.module_, X, y, codes, self.objectives_, net.device, self.weight_decay)
+                start = objectives_of(net.module_, X, y, codes, self.objectives_, net.device, self.weight_decay_)
                 scales = np.maximum(start, 1e-8) if self.normalize_objectives else np.ones(len(weights))
                 h_scales = hard.scales(fit_logits(net.module_, X, codes)) if tuned else None
                 if weights[0] < 1.0:
@@ -377,7 +379,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
             self.threshold_ = self._untuned_threshold(0.0 if self.threshold == "auto" else float(self.threshold))
         self.train_objectives_ = (train_objectives if train_objectives is not None else
                                   objectives_of(self.net_.module_, X, y, codes, self.objectives_, self.net_.device,
-                                                self.weight_decay))
+                                                self.weight_decay_))
 
     def _objective_weights(self):
         """The scalarisation's weights, one per objective (:meth:`FairnessObjectives.weights`)."""
@@ -406,9 +408,9 @@ def fit_start_head(front, X, y, codes, polish=False):
     if polish:
         start = front.start_
         device = start.net_.device
-        polish_error(start.net_.module_, X, y, codes, start.objectives_, device, start.weight_decay)
+        polish_error(start.net_.module_, X, y, codes, start.objectives_, device, start.weight_decay_)
         start.train_objectives_ = objectives_of(start.net_.module_, X, y, codes, start.objectives_, device,
-                                                start.weight_decay)
+                                                start.weight_decay_)
         if start.hard_scales_ is not None:
             start.hard_scales_ = start.objectives_.hard(y, codes).scales(fit_logits(start.net_.module_, X, codes))
     front._name_features([front.start_])

@@ -194,7 +194,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         hidden_layer_sizes=(),
         dropout=0.0,
         finetune_lr=0.05,
-        weight_decay=3e-5,
+        weight_decay="auto",
         batch_size=-1,
         start_lr=0.05,
         start_max_epochs=200,

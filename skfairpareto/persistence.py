@@ -110,6 +110,7 @@ def save_member(member, path):
         params.pop(key)
     params["hidden_layer_sizes"] = list(params["hidden_layer_sizes"])
     params["constraints"] = _criterion_to_spec(params["constraints"])
+    params["weight_decay"] = float(member.weight_decay_)  # the number it trained with ("auto" resolved)
     try:
         json.dumps(params)
     except TypeError as exc:
@@ -241,6 +242,8 @@ def _checked_member(metadata, module, tensors):
     est = CBAClassifier(**params)
     est._validate_params()  # the same parameter constraints fit checks (alpha in [0, 1], ...)
     check_head_params(est)
+    if isinstance(est.weight_decay, str):  # save_member writes the number the head trained with
+        raise ValueError(f"weight_decay must be the number the member trained with, got {est.weight_decay!r}")
     classes, groups = _array_from_json(metadata["classes"]), _array_from_json(metadata["groups"])
     for name, values in (("classes", classes), ("groups", groups)):
         if values.ndim != 1 or len(values) < 2 or len(np.unique(values)) != len(values):

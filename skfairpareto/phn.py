@@ -144,7 +144,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         group_aware=False,
         hidden_layer_sizes=(),
         dropout=0.0,
-        weight_decay=3e-5,
+        weight_decay="auto",
         start_lr=0.05,
         start_max_epochs=200,
         threshold="auto",
@@ -228,7 +228,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
                 batch_size=self.batch_size, device=self.device, verbose=self.verbose, solver=self.solver,
                 n_rays_per_step=self.n_rays_per_step, concentration=self.concentration,
                 ideal=tuple(self.objective_ideal_), scales=tuple(self.objective_scales_),
-                objectives=self.objectives_, weight_decay=self.weight_decay,
+                objectives=self.objectives_, weight_decay=self.weight_decay_,
             )
             net.fit({"X": X, "groups": codes}, y)
         net.module_.eval()
@@ -242,7 +242,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
                                   "ray_residual")}
         for ray, member in zip(rays, members):
             f = member.train_objectives_ = objectives_of(member.net_.module_, X, y, codes, self.objectives_,
-                                                         net.device, self.weight_decay)
+                                                         net.device, self.weight_decay_)
             shifted = normalized_losses(torch.as_tensor(f), self.objective_ideal_, self.objective_scales_).numpy()
             for key, value in zip(coords, (*ray, *f, ray_residual(shifted, ray))):
                 coords[key].append(value)

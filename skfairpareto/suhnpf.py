@@ -138,7 +138,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         hidden_layer_sizes=(),
         dropout=0.0,
         start_lr=0.05,
-        weight_decay=3e-5,
+        weight_decay="auto",
         start_max_epochs=200,
         batch_size=-1,
         threshold="auto",
@@ -216,7 +216,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         def objectives(_params):
             logits = torch.func.functional_call(shell, {n: p.float() for n, p in zip(names, params)}, (Xt,),
                                                 {"groups": gt})
-            return with_weight_decay(objectives_model.objectives(logits.double(), yt, gt), params, self.weight_decay)
+            return with_weight_decay(objectives_model.objectives(logits.double(), yt, gt), params, self.weight_decay_)
 
         def gap_constraints(_params):  # every squared gap below max_gap ** 2
             return (objectives(_params)[1:] - float(self.max_gap) ** 2).reshape(-1)

@@ -107,6 +107,7 @@ EDITS = {
     "no classes": (lambda t, m: m.pop("classes"), r"lacks \['classes'\]"),
     "another head": (_set_param("hidden_layer_sizes", [4]), "weights do not fit the head"),
     "unknown criterion": (_set_param("constraints", {"name": "bogus", "params": {}}), "constraints must name one of"),
+    "weight decay auto": (_set_param("weight_decay", "auto"), "weight_decay must be the number the member trained"),
 }
 
 

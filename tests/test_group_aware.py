@@ -152,7 +152,7 @@ def test_a_group_aware_member_is_its_group_blind_head_plus_one_offset_per_group(
         module = member.net_.module_
         assert isinstance(module, GroupOffsets) and module.offsets.shape == (2,)
         head_only = CBAClassifier._from_module_state(
-            {**member.get_params(), "group_aware": False},
+            {**member.get_params(), "group_aware": False, "weight_decay": member.weight_decay_},
             {k.removeprefix("head."): v for k, v in module.state_dict().items() if k.startswith("head.")},
             classes=member.classes_, group_names=member.groups_, n_features=X.shape[1], scales=member.objective_scales_)
         head_only.threshold_ = member.threshold_  # the same (tuned) decision rule

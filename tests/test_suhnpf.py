@@ -47,7 +47,7 @@ def test_every_member_is_a_fritz_john_point_of_its_own_weights(front_data):
     for member, multiplier in zip(est.front_, est.front_results_["multiplier_f1"]):
         weight, bias = (p.detach().double().requires_grad_(True) for p in member.net_.module_.parameters())
         f = with_weight_decay(est.criterion_.objectives(Xt @ weight.reshape(-1) + bias, yt, groups), [weight, bias],
-                              est.weight_decay)
+                              est.weight_decay_)
         scales = member.objective_scales_
         grads = torch.stack([torch.cat([g.reshape(-1) for g in torch.autograd.grad(f[k] / scales[k], [weight, bias],
                                                                                  retain_graph=True)])
