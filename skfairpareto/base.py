@@ -211,6 +211,8 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         self._metrics_ = self._metrics(self.objectives_.criteria)
         self._check_members()
         reference = self._reference_point()
+        # On the rows given to fit, validation rows included: the user's data size sets the penalty.
+        self.weight_decay_ = effective_weight_decay(self.weight_decay, X.shape[0])
 
         if X_val is not None or y_val is not None or sensitive_features_val is not None:
             if X_val is None or y_val is None or sensitive_features_val is None:
@@ -251,7 +253,6 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         else:
             fit_split, validation = (X, y_codes, codes), None
 
-        self.weight_decay_ = effective_weight_decay(self.weight_decay, len(fit_split[1]))
         members, coords = self._fit_front(*fit_split, validation)
         if not members:
             raise RuntimeError(

@@ -291,20 +291,20 @@ def test_cba_path_default_grid_spans_the_simplex_of_three_objectives(biased_data
     assert [m.alpha for m in two] == list(np.linspace(1.0, 0.0, 7)) and all(m.weights is None for m in two)
 
 
-def test_weight_decay_auto_is_logistic_regressions_penalty_on_the_rows_trained_on(biased_data, tmp_path):
-    """weight_decay="auto" is 1 / n_samples of the rows a head trains on (LogisticRegression(C=1)'s
-    penalty on the mean loss); a front's heads train on its training split, and a number stays a number."""
+def test_weight_decay_auto_scales_as_one_over_the_rows_given_to_fit(biased_data, tmp_path):
+    """weight_decay="auto" is 0.6 / n_samples of the rows given to fit (as LogisticRegression's
+    penalty scales), validation rows included; every head of a front trains with it; a number stays
+    a number."""
     from skfairpareto import SUHNPFParetoClassifier, load_member, save_member
 
     X, y, s = biased_data
     clf = CBAClassifier(alpha=0.5, **FAST).fit(X, y, sensitive_features=s)
-    assert clf.weight_decay == "auto" and clf.weight_decay_ == pytest.approx(1 / len(X))
+    assert clf.weight_decay == "auto" and clf.weight_decay_ == pytest.approx(0.6 / len(X))
     assert clf.net_.weight_decay == clf.weight_decay_  # what the loss is built with
     assert CBAClassifier(weight_decay=1e-3, **FAST).fit(X, y, sensitive_features=s).weight_decay_ == 1e-3
     front = SUHNPFParetoClassifier(n_members=3, start_max_epochs=30, validation_fraction=0.25, random_state=0)
     front.fit(X, y, sensitive_features=s)
-    n_train = len(X) - round(0.25 * len(X))
-    assert front.weight_decay_ == pytest.approx(1 / n_train)
+    assert front.weight_decay_ == pytest.approx(0.6 / len(X))
     assert front.start_.weight_decay_ == front.weight_decay_
     assert all(m.weight_decay == m.weight_decay_ == front.weight_decay_ for m in front.front_)
     # A member file holds the number it trained with, and loads as that number.
