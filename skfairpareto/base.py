@@ -12,8 +12,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from ._classifier import ClassifierTags, GroupRequestsMixin, fit_logits, require_groups, tunes_decisions
-from ._net import effective_weight_decay
 from ._docs import fill_doc
+from ._net import effective_weight_decay
 from ._selection import NAMED_SELECTIONS, check_selection, select_member
 from ._utils import is_memory_mapped
 from ._validation import (
@@ -108,7 +108,7 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
                                    "batch_size")},
         # Every front starts from an accuracy-optimal head trained with its own rate and epochs.
         "lr": "start_lr", "max_epochs": "start_max_epochs",
-        # The number the heads train with (weight_decay="auto" resolved on the fit's training rows).
+        # The number the heads train with (weight_decay="auto" resolved on the rows given to fit).
         "weight_decay": "weight_decay_",
     }
 

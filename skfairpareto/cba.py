@@ -482,16 +482,17 @@ def cba_path(X, y, *, sensitive_features, alphas=None, weights=None, **params):
     X, y, codes = start._validate_fit_data(X, y, sensitive_features)
     start._train(X, y, codes)
     objectives = start.objectives_
-    # The default (FairnessObjectives.path_grid): alphas for two objectives, rays for more.
-    grid = list(objectives.path_grid() if alphas is None and weights is None else
-                alphas if weights is None else weights)
+    if alphas is None and weights is None:  # FairnessObjectives.path_grid: alphas for two objectives, rays for more
+        default = objectives.path_grid()
+        alphas, weights = (default, None) if np.ndim(default[0]) == 0 else (None, default)
+    grid = list(alphas if weights is None else weights)
     if not grid:
         raise ValueError("the grid is empty: pass at least one alpha or weight vector")
-    rays = np.array([objectives.ray(v, name="weights[i]" if np.ndim(v) else "alphas[i]") for v in grid])
+    rays = np.array([objectives.ray(v, name="alphas[i]" if weights is None else "weights[i]") for v in grid])
     members = [None] * len(grid)
     fitted = [(np.eye(rays.shape[1])[0], start)]  # (ray, member) pairs a step may continue from
     for i in sorted(range(len(grid)), key=lambda i: -rays[i][0]):  # stable: ties keep the grid's order
-        params_i = {"alpha": float(rays[i][0]), "weights": tuple(rays[i]) if np.ndim(grid[i]) else None}
+        params_i = {"alpha": float(rays[i][0]), "weights": None if weights is None else tuple(rays[i])}
         if rays[i][0] >= 1.0:  # the accuracy end is the start itself
             members[i] = copy.deepcopy(start).set_params(**params_i)
             continue
