@@ -315,10 +315,11 @@ class FritzJohnSolver:
             scaled = f / torch.as_tensor(scales, dtype=f.dtype, device=f.device)
             _, residual, _ = fritz_john_residual(lambda _: scaled, params, lambda _: c_graph,
                                                  active_tol=self.feasibility_tol)
-            excess = c[:k] * s[1:] / room
-            violation = max(float(np.max(excess)), float(c[k:].max(initial=-np.inf)))
+            excess = c[:k] * s[1:] / room  # each bound's, relative
+            user_violation = float(c[k:].max(initial=-np.inf))  # the user's constraints'
+            violation = max(float(np.max(excess)), user_violation)
             record(residual, fvals)
-            feasible = bool(np.all(excess <= bound_tol)) and float(c[k:].max(initial=-np.inf)) <= self.feasibility_tol
+            feasible = bool(np.all(excess <= bound_tol)) and user_violation <= self.feasibility_tol
             # Complementary slackness: a slack bound must carry no multiplier, else the iterate is
             # a front point, but not the one this target asks for.
             slack_ok = bool(np.all((excess >= -bound_tol) | (mu == 0.0)))
