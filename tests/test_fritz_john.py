@@ -126,3 +126,11 @@ def test_accepted_points_meet_positive_targets_within_target_tol_and_zero_target
     # The tolerance on positive targets is the one asked for: at 1e-2 some point sits above its
     # target by more than the strict 1e-6 would allow, so the test above is not vacuous.
     assert any(p.objectives[1] > p.target + 1e-6 * max(p.target, 5.25) for p in res.points if p.target > 0)
+
+
+@pytest.mark.parametrize("name, value", [("target_tol", -1e-3), ("target_tol", "1e-3"), ("feasibility_tol", float("nan"))])
+def test_a_bad_tolerance_is_named(name, value):
+    x = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    f = lambda p: torch.stack([(p[0] ** 2).sum(), ((p[0] - 1) ** 2).sum()])  # noqa: E731
+    with pytest.raises(ValueError, match=f"{name} must be a number >= 0"):
+        FritzJohnSolver(**{name: value}).solve(f, [x])

@@ -25,6 +25,7 @@ of torch parameters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 import torch
@@ -163,6 +164,10 @@ class FritzJohnSolver:
         scales : array-like of shape (m,) or None
             Objective normalisers; default: the objectives' absolute values at the start.
         """
+        for name in ("target_tol", "feasibility_tol"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, Real) or not value >= 0:
+                raise ValueError(f"{name} must be a number >= 0, got {value!r}")
         params = list(params)
         with torch.no_grad():
             f_start = objectives(params).detach().to(torch.float64).cpu().numpy()
