@@ -134,3 +134,32 @@ def test_a_bad_tolerance_is_named(name, value):
     f = lambda p: torch.stack([(p[0] ** 2).sum(), ((p[0] - 1) ** 2).sum()])  # noqa: E731
     with pytest.raises(ValueError, match=f"{name} must be a number >= 0"):
         FritzJohnSolver(**{name: value}).solve(f, [x])
+
+
+
+def test_the_penalty_grows_only_while_the_violation_does_not_fall_fast_enough():
+    # f2 >= 0 cannot meet a target of -1: the violation never falls, so the penalty grows every
+    # outer iteration, whatever penalty_progress says.
+    f = lambda p: torch.stack([(p[0] ** 2).sum(), ((p[0] - 1) ** 2).sum()])  # noqa: E731
+    x = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    (point,) = FritzJohnSolver(max_iter=8).solve(f, [x], targets=[-1.0]).points
+    assert not point.accepted and point.penalty == 10.0 * 4.0 ** 8
+    # A feasible problem whose constraint the multipliers can meet: the rule holds the penalty
+    # lower than growing it after every infeasible iteration (penalty_progress=0), and both certify.
+    g = lambda p: (0.7 - p[0][0]).reshape(1)  # noqa: E731
+    f2 = lambda p: torch.stack([(p[0] ** 2).sum(), ((p[0] - 2) ** 2).sum()])  # noqa: E731
+    reached = {}
+    for progress in (0.5, 0.0):
+        x = torch.tensor([0.0, 0.0], requires_grad=True)
+        res = FritzJohnSolver(n_points=3, penalty_progress=progress).solve(f2, [x], constraints=g)
+        assert len(res.accepted) == 3
+        reached[progress] = max(p.penalty for p in res.points)
+    assert reached[0.5] < reached[0.0]
+
+
+@pytest.mark.parametrize("value", [1.0, -0.1, "0.5", True])
+def test_a_bad_penalty_progress_is_named(value):
+    x = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    f = lambda p: torch.stack([(p[0] ** 2).sum(), ((p[0] - 1) ** 2).sum()])  # noqa: E731
+    with pytest.raises(ValueError, match=r"penalty_progress must be a number in \[0, 1\)"):
+        FritzJohnSolver(penalty_progress=value).solve(f, [x])

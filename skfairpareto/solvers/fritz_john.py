@@ -56,6 +56,7 @@ class FritzJohnPoint:
     target: float
     accepted: bool
     n_iter: int = 0  # augmented-Lagrangian iterations the point took
+    penalty: float = 0.0  # the augmented-Lagrangian penalty when its iterations stopped
 
 
 @dataclass
@@ -89,9 +90,20 @@ class FritzJohnSolver:
         L-BFGS iterations per outer iteration.
     penalty : float, default=10.0
         Initial augmented-Lagrangian penalty; multiplied by ``penalty_growth`` while the
-        constraint is violated.
+        constraint is violated and its violation does not fall fast enough
+        (``penalty_progress``).
     penalty_growth : float, default=4.0
         Growth factor of the penalty.
+    penalty_progress : float, default=0.5
+        The penalty grows only when an outer iteration left the point infeasible and its
+        violation above ``penalty_progress`` times the previous iteration's; while the
+        multipliers' updates shrink the violation that fast, the penalty stays (the rule of
+        Birgin and Martínez's ALGENCAN). ``0`` grows it after every infeasible iteration:
+        then the penalty, not the multipliers, makes a point feasible, and at the all-zero
+        corner of two gaps held at parity the point was feasible at a penalty of 1.6e5 within
+        a few iterations but its residual never fell below ``tol`` on that ill-conditioned
+        Lagrangian; held while the violation halves, the multipliers converge first and the
+        same point certifies.
     target_tol : float, default=1e-3
         Allowed excess of a bounded objective (``f2`` ...) over a positive target for an
         accepted point, relative to the larger of the target and the objective's scale. The
@@ -126,6 +138,7 @@ class FritzJohnSolver:
         inner_iter=20,
         penalty=10.0,
         penalty_growth=4.0,
+        penalty_progress=0.5,
         target_tol=1e-3,
         feasibility_tol=1e-4,
         indicator=False,
@@ -137,6 +150,7 @@ class FritzJohnSolver:
         self.inner_iter = inner_iter
         self.penalty = penalty
         self.penalty_growth = penalty_growth
+        self.penalty_progress = penalty_progress
         self.target_tol = target_tol
         self.feasibility_tol = feasibility_tol
         self.indicator = indicator
@@ -168,6 +182,9 @@ class FritzJohnSolver:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, Real) or not value >= 0:
                 raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+        progress = self.penalty_progress
+        if isinstance(progress, bool) or not isinstance(progress, Real) or not 0 <= progress < 1:
+            raise ValueError(f"penalty_progress must be a number in [0, 1), got {progress!r}")
         params = list(params)
         with torch.no_grad():
             f_start = objectives(params).detach().to(torch.float64).cpu().numpy()
@@ -300,6 +317,7 @@ class FritzJohnSolver:
         # the objective itself, the very thing the point is for.
         bound_tol = np.where(np.asarray(eps) > 0, self.target_tol, self.feasibility_tol)
         best, best_rank = None, None
+        last_violation = None  # the previous outer iteration's, for the penalty's growth
         for iteration in range(1, self.max_iter + 1):
             mults = torch.as_tensor(np.concatenate([mu, nu]), dtype=torch.float32)
 
@@ -345,8 +363,14 @@ class FritzJohnSolver:
                 best, best_rank = snapshot, rank
             if snapshot.accepted and slack_ok:
                 break
-            if not (feasible and slack_ok):
+            # Infeasible, or failing only complementary slackness (no violation to shrink): grow
+            # the penalty unless the violation fell fast enough by the multipliers alone.
+            measure = max(violation, 0.0)
+            stalled = last_violation is None or measure == 0.0 or measure > self.penalty_progress * last_violation
+            last_violation = measure
+            if not (feasible and slack_ok) and stalled:
                 rho *= self.penalty_growth
+        best.penalty = rho
         for p, b in zip(params, best.params):
             p.data.copy_(torch.as_tensor(b))
         return mu, best
