@@ -136,10 +136,9 @@ def test_a_bad_tolerance_is_named(name, value):
         FritzJohnSolver(**{name: value}).solve(f, [x])
 
 
-
 def test_the_penalty_grows_only_while_the_violation_does_not_fall_fast_enough():
-    # f2 >= 0 cannot meet a target of -1: the violation never falls, so the penalty grows every
-    # outer iteration, whatever penalty_progress says.
+    # f2 >= 0 cannot meet a target of -1: the violation never falls, so even under the default
+    # rule the penalty grows every outer iteration.
     f = lambda p: torch.stack([(p[0] ** 2).sum(), ((p[0] - 1) ** 2).sum()])  # noqa: E731
     x = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     (point,) = FritzJohnSolver(max_iter=8).solve(f, [x], targets=[-1.0]).points
