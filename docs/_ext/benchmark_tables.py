@@ -112,13 +112,15 @@ def fit_time(d):
     lines = [f"`python benchmarks/bench_fit_time.py --baseline {d['baseline']} --repeats {d['repeats']}`: the main "
              f"job's fits ({d['n_train']:,} training rows x {d['n_features']} features, `{d['constraints']}`), this "
              f"version beside a git worktree of {d['baseline']} in alternating processes, and "
-             f"ExponentiatedGradient in the same run.", "",
-             f"| method | {d['baseline']} s | now s | speed-up |", "|---|---:|---:|---:|"]
-    lines += [f"| {label(r['method'])} | {r['baseline_s']:.1f} | {r['new_s']:.1f} | {r['speedup']:.2f}x |"
-              for r in d["rows"]]
+             f"ExponentiatedGradient in the same run. Each process first imports `torch._dynamo` "
+             f"({d['import_s']:.1f} s), which torch imports once per process at its first optimiser, so the main "
+             f"job pays it once for all its fits; the last column counts it in both versions.", "",
+             f"| method | {d['baseline']} s | now s | speed-up | with the import |", "|---|---:|---:|---:|---:|"]
+    lines += [f"| {label(r['method'])} | {r['baseline_s']:.1f} | {r['new_s']:.1f} | {r['speedup']:.2f}x | "
+              f"{r['speedup_with_import']:.2f}x |" for r in d["rows"]]
     lines += [f"| all five fronts | {d['ours_total_baseline_s']:.1f} | {d['ours_total_new_s']:.1f} | "
-              f"{d['ours_total_baseline_s'] / d['ours_total_new_s']:.2f}x |",
-              f"| fairlearn ExponentiatedGradient | | {d['expgrad_s']:.1f} | |", "",
+              f"{d['ours_total_baseline_s'] / d['ours_total_new_s']:.2f}x | |",
+              f"| fairlearn ExponentiatedGradient | | {d['expgrad_s']:.1f} | | |", "",
               f"The five fronts together: {d['ours_over_expgrad_baseline']:.2f}x ExponentiatedGradient's fit time at "
               f"{d['baseline']}, {d['ours_over_expgrad_new']:.2f}x now."]
     return lines
