@@ -109,6 +109,9 @@ hypervolume_ : float
     split, with reference point ``reference_point``.
 selected_index_ : int
     Index in ``front_`` of the member :meth:`predict` uses.
+validation_fraction_ : float or None
+    The share of the training data held out (``validation_fraction``, resolved); None when
+    none was (``validation_fraction=None``, or ``X_val`` given).
 evaluation_split_ : {"train", "val", "search"}
     The split members were evaluated and selected on: ``"val"`` (held out), ``"search"`` (the
     validation rows an evolution selected on) or ``"train"`` (no validation data).

@@ -146,6 +146,10 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         """A parameter's value, honouring the deprecated name it was renamed from."""
         return getattr(self, "_renamed", {}).get(name, getattr(self, name))
 
+    def _validation_fraction(self, y_codes, n_features):
+        """The share of the training data to hold out: ``validation_fraction``, resolved."""
+        return self.validation_fraction
+
     def _reset(self):
         """Forget everything a previous fit learned: a refit starts from the options alone."""
         for key in [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]:
@@ -214,7 +218,9 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         # On the rows given to fit, validation rows included: the user's data size sets the penalty.
         self.weight_decay_ = effective_weight_decay(self.weight_decay, X.shape[0])
 
-        if X_val is not None or y_val is not None or sensitive_features_val is not None:
+        explicit = X_val is not None or y_val is not None or sensitive_features_val is not None
+        self.validation_fraction_ = None if explicit else self._validation_fraction(y_codes, X.shape[1])
+        if explicit:
             if X_val is None or y_val is None or sensitive_features_val is None:
                 raise ValueError("pass X_val, y_val and sensitive_features_val together")
             X_val = validate_features(self, X_val, reset=False)
@@ -227,10 +233,10 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
             codes_val, _ = check_sensitive_features(sensitive_features_val, X_val.shape[0], groups=self.groups_)
             fit_split = (X, y_codes, codes)
             validation = (X_val, np.searchsorted(self.classes_, y_val).astype(np.int64), codes_val)
-        elif self.validation_fraction is not None:
+        elif self.validation_fraction_ is not None:
             if is_memory_mapped(X):
                 warnings.warn(
-                    f"validation_fraction={self.validation_fraction} copies the rows of the memory-mapped X "
+                    f"validation_fraction={self.validation_fraction_} copies the rows of the memory-mapped X "
                     f"into memory ({X.nbytes / 2**20:.0f} MB); to train from disk, pass held-out data as "
                     "X_val=... (memory-mapped too) or set validation_fraction=None",
                     UserWarning, stacklevel=2,
@@ -238,10 +244,10 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
             try:
                 # Labels and groups by name (for the message); they sort as their codes, so the split is the same.
                 tr, va = stratified_split(self.classes_[y_codes], self.groups_[codes],
-                                          test_size=self.validation_fraction,
+                                          test_size=self.validation_fraction_,
                                           random_state=check_random_state(self.random_state))
             except ValueError as exc:
-                raise ValueError(f"validation_fraction={self.validation_fraction} cannot hold out part of every "
+                raise ValueError(f"validation_fraction={self.validation_fraction_} cannot hold out part of every "
                                  f"group and label: {exc}; choose another fraction, pass X_val=..., or set "
                                  "validation_fraction=None") from None
             alone = [name for g, name in enumerate(self.groups_) if np.sum(codes == g) == 1]

@@ -19,6 +19,7 @@ from .solvers.evolution import MERGE_METHODS, MergeEvolution
 
 __all__ = [
     "FaParetoEnsemble",
+    "events_per_parameter",
 ]
 
 # Spread of the Gaussian step a child's preference alpha takes from its parents' mean.
@@ -28,6 +29,39 @@ _ALPHA_JITTER = 0.1
 #: Individuals fine-tuned side by side in one ensemble (a linear head's epoch then reads X once for
 #: all of them). A constant, so that the fronts do not depend on ``n_jobs``, which spreads the chunks.
 _ENSEMBLE_SIZE = 8
+
+#: ``validation_fraction="auto"``: the share held out when the data are too few for the head, and
+#: the events per parameter from which they are not (the evolution then evaluates on the training
+#: data).
+_HELD_OUT = 0.2
+_MIN_EVENTS_PER_PARAMETER = 10
+
+
+def events_per_parameter(y_codes, n_features, hidden_layer_sizes=(), n_outputs=1, n_offsets=0):
+    """Rows of the rarest class per parameter of a head (the "events per variable" of logistic regression).
+
+    Parameters
+    ----------
+    y_codes : array-like of int
+        Class codes of the training rows.
+    n_features : int
+        Width of the features.
+    hidden_layer_sizes : tuple of int, default=()
+        The head's hidden widths.
+    n_outputs : int, default=1
+        Its logits (1 for two classes, K for K).
+    n_offsets : int, default=0
+        Parameters added by group offsets (``group_aware=True``).
+
+    Examples
+    --------
+    >>> from skfairpareto.fapareto import events_per_parameter
+    >>> events_per_parameter([0] * 300 + [1] * 110, n_features=10)  # 110 events, 11 weights
+    10.0
+    """
+    widths = [int(n_features), *map(int, hidden_layer_sizes), int(n_outputs)]
+    n_params = sum((a + 1) * b for a, b in zip(widths, widths[1:])) + int(n_offsets)
+    return float(np.bincount(np.asarray(y_codes)).min()) / n_params
 
 
 def _finetune(params, states, preferences, scales, epochs, seed, X, y, codes, classes, group_names, objectives):
@@ -126,9 +160,20 @@ class FaParetoEnsemble(BaseParetoClassifier):
     {{start_parameters}}
     {{threshold}}
     {{selection}}
-    {{validation_fraction}}
-        The evolution evaluates its population on the held-out share; without one, on its own
-        training data, where it keeps overfit members.
+    validation_fraction : float in (0, 1), "auto" or None, default="auto"
+        Share of the training data held out (stratified by group and label) on which the
+        evolution evaluates its population and chooses the archive; ``None`` evaluates on the
+        training data. ``"auto"`` holds out 0.2 unless the training data have at least 10 rows
+        of their rarest class per parameter of the head (the "rule of ten" events per variable
+        of logistic regression, Peduzzi et al. 1996;
+        :func:`~skfairpareto.fapareto.events_per_parameter`). With that many, the head cannot
+        overfit much, so every row trains and the evolution evaluates on all of them. On the
+        benchmark suite's ten problems with 10 or more events per parameter (tabular, 10 to 100
+        features), evaluating on the training data raised the mean test hypervolume on eight
+        (by 1.7 to 19 %) and lowered it on two (0.7 and 9.7 %). On the tweets' 896 features,
+        with 0.1 to 4 events per parameter, it is what overfits: the 2,000-tweet front chosen on
+        its training data fell from 1.84x its peer to 1.17x.
+        ``fit(X_val=...)`` overrides it.
     {{reference_point}}
         The evolution's hypervolume history uses it too.
     n_jobs : int or None, default=None
@@ -200,7 +245,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         start_max_epochs=200,
         threshold="auto",
         selection="knee",
-        validation_fraction=0.2,
+        validation_fraction="auto",
         reference_point=None,
         n_jobs=None,
         device="auto",
@@ -255,9 +300,18 @@ class FaParetoEnsemble(BaseParetoClassifier):
         "finetune_epochs": [COUNT],
         "start_max_epochs": [COUNT],
         "n_jobs": [Integral, None],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), StrOptions({"auto"}), None],
     }
 
     _SELECTS_ON_VALIDATION = True
+
+    def _validation_fraction(self, y_codes, n_features):
+        if self.validation_fraction != "auto":
+            return self.validation_fraction
+        n_outputs = self.objectives_.n_outputs
+        epp = events_per_parameter(y_codes, n_features, self.hidden_layer_sizes, n_outputs,
+                                   len(self.groups_) * n_outputs if self.group_aware else 0)
+        return None if epp >= _MIN_EVENTS_PER_PARAMETER else _HELD_OUT
 
     def _check_members(self):
         self.objectives_.check_members("population_size", self.population_size)
