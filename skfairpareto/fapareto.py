@@ -5,6 +5,7 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
+import torch
 from joblib import Parallel, delayed
 from sklearn.utils._param_validation import Interval, StrOptions
 
@@ -14,7 +15,7 @@ from ._validation import COUNT, DEPRECATED, HEAD_CONSTRAINTS, NON_NEGATIVE, alig
 from .base import BaseParetoClassifier
 from ._net import make_net
 from .cba import CBAClassifier, fit_start_head
-from .heads import HeadEnsemble
+from .heads import HeadEnsemble, MLPHead
 from .solvers.evolution import MERGE_METHODS, MergeEvolution
 
 __all__ = [
@@ -59,8 +60,9 @@ def events_per_parameter(y_codes, n_features, hidden_layer_sizes=(), n_outputs=1
     >>> events_per_parameter([0] * 300 + [1] * 110, n_features=10)  # 110 events, 11 weights
     10.0
     """
-    widths = [int(n_features), *map(int, hidden_layer_sizes), int(n_outputs)]
-    n_params = sum((a + 1) * b for a, b in zip(widths, widths[1:])) + int(n_offsets)
+    with torch.device("meta"):  # the real architecture, counted without allocating or drawing weights
+        head = MLPHead(int(n_features), tuple(hidden_layer_sizes), n_outputs=int(n_outputs))
+    n_params = sum(p.numel() for p in head.parameters()) + int(n_offsets)
     return float(np.bincount(np.asarray(y_codes)).min()) / n_params
 
 
