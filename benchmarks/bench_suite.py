@@ -346,9 +346,11 @@ def run_problem(problem, estimators, seeds, say):
                 warnings.simplefilter("ignore")
                 members = fit_ours(name, problem, X[tr], y[tr], s_tr, seed)
             seconds = time.perf_counter() - t0
-            F = np.array([objectives_of(one_hot(m.predict(X[te], sensitive_features=s_te), n_classes), y[te], spec,
-                                        n_classes) for m in members])
-            rows.append(_row(problem, seed, name, F, ref, seconds, hypervolume))
+            P = [one_hot(m.predict(X[te], sensitive_features=s_te), n_classes) for m in members]
+            F = np.array([objectives_of(Pm, y[te], spec, n_classes) for Pm in P])
+            row = _row(problem, seed, name, F, ref, seconds, hypervolume)
+            row["hv_mixture"] = hypervolume(np.vstack([F, mixture_points(P, y[te], spec, n_classes)]), ref)
+            rows.append(row)
         t0 = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -363,6 +365,22 @@ def run_problem(problem, estimators, seeds, say):
         rows.append({**best, "method": "peer", "peer": best["method"]})
         say(f"  seed {seed}: " + ", ".join(f"{r['method']} {r['hv']:.5f}" for r in rows if r["seed"] == seed))
     return rows
+
+
+#: The probabilities at which :func:`mixture_points` mixes two consecutive members.
+MIXTURE_GRID = np.linspace(0.0, 1.0, 11)[1:-1]
+
+
+def mixture_points(P, y, spec, n_classes):
+    """Expected objectives of the opt-in randomised mixtures of each two consecutive members.
+
+    ``P`` holds the members' test predictions (one-hot), in the order the front returns them
+    (most accurate to fairest: no test data chooses the pairs); a mixture at probability ``p``
+    predicts like ``(1 - p) * P[i] + p * P[i + 1]`` in expectation (``RandomizedMixture``), and is
+    scored by those expected predictions, as ``ExponentiatedGradient`` is.
+    """
+    points = [objectives_of((1 - p) * a + p * b, y, spec, n_classes) for a, b in zip(P, P[1:]) for p in MIXTURE_GRID]
+    return np.array(points).reshape(-1, len(spec) + 1) if points else np.empty((0, len(spec) + 1))
 
 
 def _row(problem, seed, method, F, ref, seconds, hypervolume):
@@ -383,7 +401,9 @@ def summarize(rows, estimators):
         for name in estimators:
             runs = [r for r in mine if r["method"] == name]
             hv = float(np.mean([r["hv"] for r in runs]))
+            mixed = float(np.mean([r.get("hv_mixture", np.nan) for r in runs]))
             entry[name] = {"hv": hv, "ratio": hv / peer_hv if peer_hv > 0 else None,
+                           "mixture_ratio": mixed / peer_hv if peer_hv > 0 and np.isfinite(mixed) else None,
                            "fairest_gap": float(np.mean([r["fairest_gap"] for r in runs])),
                            "fit_seconds": float(np.mean([r["fit_seconds"] for r in runs]))}
         out[problem] = entry
@@ -492,6 +512,17 @@ def table(result):
                      + " | ".join(f"{100 * s[e]['fairest_gap']:.1f}" for e in est) + " |")
     lines += ["", "| target | met on | missed on |", "|---|---|---|"]
     lines += [f"| {t['target']} | {t['met']} | {'; '.join(t['missed']) or 'none'} |" for t in targets(result)]
+    if all(s[e].get("mixture_ratio") is not None for s in summary.values() for e in est):
+        lines += ["", "Opt-in randomised mixtures (`RandomizedMixture`, [fronts.md](fronts.md)) beside the deterministic "
+                  "fronts: the test hypervolume of each front's members and the expected predictions of the "
+                  "mixtures of each two consecutive members (at probabilities 0.1 to 0.9), over the peer's; the "
+                  "deterministic ratio in brackets:", "",
+                  "| problem | " + " | ".join(NAMES[e] for e in est) + " |", "|---|" + "---:|" * len(est)]
+        for p, s in summary.items():
+            lines.append(f"| {p} | " + " | ".join(f"{s[e]['mixture_ratio']:.2f}x ({s[e]['ratio']:.2f}x)" for e in est)
+                         + " |")
+        mixed = {e: float(np.exp(np.mean(np.log([s[e]["mixture_ratio"] for s in summary.values()])))) for e in est}
+        lines.append("| **geometric mean** | " + " | ".join(f"**{mixed[e]:.2f}x** ({g[e]:.2f}x)" for e in est) + " |")
     return lines
 
 

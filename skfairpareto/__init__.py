@@ -30,6 +30,7 @@ _SUBMODULES = [
     "features",
     "heads",
     "metrics",
+    "mixture",
     "model_selection",
     "objectives",
     "persistence",

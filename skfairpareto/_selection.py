@@ -12,6 +12,7 @@ from ._validation import check_in_interval
 __all__ = [
     "NAMED_SELECTIONS",
     "check_selection",
+    "mixture_members",
     "select_member",
 ]
 
@@ -125,3 +126,48 @@ def select_member(results, split, objective_names, selection):
             return int(front[np.argmin(err[front])])
         return _knee(F, front)
     return int(np.argmin(np.abs(np.asarray(results["alpha"]) - float(selection))))
+
+
+def mixture_members(results, split, objective_names, bounds):
+    """The most accurate mixture of two members whose expected objectives on ``split`` stay within ``bounds``.
+
+    The first member is the one ``select_member(..., bounds)`` picks: the most accurate within
+    every bound. It is mixed with the member, of those more accurate than it, that lowers the
+    expected error the most, at the largest probability ``p`` at which the *interpolation* of the
+    two members' objectives, ``(1 - p) * a + p * b``, stays within every bound. The mixture's
+    expected error is that interpolation exactly and each expected gap is at most it, so the
+    mixture meets the bounds on ``split`` in expectation.
+
+    Parameters
+    ----------
+    results, split, objective_names :
+        As for :func:`select_member`.
+    bounds : dict
+        ``{"max_<objective>": c, ...}``, checked by :func:`check_selection`.
+
+    Returns
+    -------
+    members : list of int
+        One index (no member is within every bound, or none more accurate helps) or two.
+    probabilities : list of float
+        The probability of each.
+    """
+    F = np.column_stack([results[f"{split}_{name}"] for name in objective_names])
+    a = select_member(results, split, objective_names, bounds)
+    columns = [objective_names.index(key.removeprefix("max_")) for key in bounds]
+    limit = np.array([bounds[key] for key in bounds], dtype=float)
+    if np.any(F[a, columns] > limit):  # none within every bound: the nearest member, alone
+        return [a], [1.0]
+    best, choice = F[a, 0], None
+    for b in np.flatnonzero(F[:, 0] < F[a, 0]):
+        rise = F[b, columns] - F[a, columns]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            room = np.where(rise > 0, (limit - F[a, columns]) / rise, np.inf)
+        p = float(min(1.0, room.min()))
+        error = F[a, 0] + p * (F[b, 0] - F[a, 0])
+        if p > 0.0 and error < best:
+            best, choice = error, (int(b), p)
+    if choice is None:
+        return [a], [1.0]
+    b, p = choice
+    return [a, b], [1.0 - p, p]

@@ -14,7 +14,7 @@ from sklearn.utils.validation import _check_feature_names, check_is_fitted
 from ._classifier import ClassifierTags, GroupRequestsMixin, fit_logits, require_groups, tunes_decisions
 from ._docs import fill_doc
 from ._net import effective_weight_decay
-from ._selection import NAMED_SELECTIONS, check_selection, select_member
+from ._selection import NAMED_SELECTIONS, check_selection, mixture_members, select_member
 from ._utils import is_memory_mapped
 from ._validation import (
     HEAD_CONSTRAINTS,
@@ -381,6 +381,42 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         check_is_fitted(self, "front_")
         rule = check_selection(selection, self._objective_names())
         return self.front_[select_member(self.front_results_, self.evaluation_split_, self._objective_names(), rule)]
+
+    def mixture(self, bounds, *, random_state=None):
+        """The most accurate randomised mixture of two members within ``bounds`` in expectation (opt-in).
+
+        Between two neighbouring members a front has nothing to deploy; a randomised classifier
+        that predicts each sample with one of them, drawn at random, reaches in expectation any
+        point of the segment between them -- what fairlearn's ``ExponentiatedGradient`` deploys.
+        This returns the mixture of the member that ``select(bounds)`` picks (the most accurate
+        within every bound) with a more accurate member, at the largest probability whose
+        interpolated objectives on the evaluation split (``evaluation_split_``'s figures in
+        ``front_results_``) stay within the bounds: its expected error there is that interpolation,
+        and each expected gap at most it. The members themselves stay deterministic.
+
+        Parameters
+        ----------
+        bounds : dict
+            ``{"max_<objective>": c, ...}``, e.g. ``{"max_gap": 0.02}``, as for ``selection``.
+        random_state : int, RandomState instance or None, default=None
+            The draws of the mixture's ``predict``.
+
+        Returns
+        -------
+        RandomizedMixture
+            Fitted; one member with probability 1 where no member is within the bounds (the
+            nearest, as ``select`` picks) or none more accurate can be mixed in.
+        """
+        from .mixture import RandomizedMixture
+
+        check_is_fitted(self, "front_")
+        rule = check_selection(bounds, self._objective_names())
+        if not isinstance(rule, dict):
+            raise ValueError(f"mixture takes bounds {{'max_<objective>': c, ...}}, got {bounds!r}")
+        members, probabilities = mixture_members(self.front_results_, self.evaluation_split_,
+                                                 self._objective_names(), rule)
+        return RandomizedMixture([self.front_[i] for i in members], probabilities,
+                                 random_state=random_state).fit()
 
     @property
     def selected_(self):

@@ -15,7 +15,7 @@ LAYERS = [
     ("criteria and heads", ["criteria", "heads"]),
     ("validation, metrics, splits", ["_validation", "metrics", "model_selection"]),
     ("skorch nets and prediction", ["_net", "_classifier"]),
-    ("selection and plots", ["_selection", "plotting"]),
+    ("selection and plots", ["_selection", "plotting", "mixture"]),
     ("one head", ["cba"]),
     ("the shared front base and persistence", ["base", "persistence"]),
     ("front estimators", ["suhnpf", "phn", "fapareto"]),

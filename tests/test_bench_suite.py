@@ -58,6 +58,22 @@ def test_objectives_of_hard_predictions_are_fairlearns_metrics(suite):
                                             sensitive_features=groups).difference())
 
 
+def test_mixture_points_are_the_expected_objectives_between_consecutive_members(suite):
+    rng = np.random.RandomState(1)
+    y, groups = rng.randint(0, 2, 300), rng.choice(["a", "b"], 300)
+    spec = [("true_positive_rate_parity", groups)]
+    members = [suite.one_hot(rng.randint(0, 2, 300), 2) for _ in range(3)]
+    F = np.array([suite.objectives_of(P, y, spec, 2) for P in members])
+    points = suite.mixture_points(members, y, spec, 2)
+    assert points.shape == (2 * len(suite.MIXTURE_GRID), 2)
+    for k, (a, b) in enumerate(zip(F, F[1:])):  # each segment: the error interpolates, the gap is at most it
+        p = suite.MIXTURE_GRID
+        seg = points[k * len(p):(k + 1) * len(p)]
+        np.testing.assert_allclose(seg[:, 0], (1 - p) * a[0] + p * b[0])
+        assert np.all(seg[:, 1] <= (1 - p) * a[1] + p * b[1] + 1e-12)
+    assert suite.mixture_points(members[:1], y, spec, 2).shape == (0, 2)
+
+
 def test_targets_name_what_misses(suite):
     summary = {p: {"peer": "expgrad", "peer_hv": 1.0, "peer_fairest_gap": 0.01,
                    "cba": {"ratio": r, "fairest_gap": gap}, "phn": {"ratio": 1.3, "fairest_gap": 0.0}}
@@ -82,6 +98,8 @@ def test_a_small_problem_end_to_end(suite, tmp_path, capsys):
     entry = saved["summary"]["synthetic, n 1,000"]
     assert entry["peer"] == "expgrad" and entry["seeds"] == [0] and entry["peer_hv"] > 0
     assert entry["cba"]["ratio"] == pytest.approx(entry["cba"]["hv"] / entry["peer_hv"]) and entry["cba"]["hv"] > 0
+    # The mixtures add points to the members', so their hypervolume is never less.
+    assert entry["cba"]["mixture_ratio"] >= entry["cba"]["ratio"]
     assert {r["method"] for r in saved["rows"]} == {"cba", "expgrad", "peer"}
     assert fig.stat().st_size > 0 and result["summary"] == saved["summary"]
     assert "| synthetic, n 1,000 | error_rate_parity | expgrad |" in capsys.readouterr().out
