@@ -270,7 +270,7 @@ def fit_ours(name, problem, X, y, s, seed):
 
     common = dict(constraints=problem.constraints, sensitive_objectives=problem.sensitive_objectives,
                   random_state=seed)
-    if name == "cba":  # its default grid: 7 alphas for two objectives, 21 rays of the simplex for three
+    if name == "cba":  # its default grid: 11 alphas for two objectives, 21 rays of the simplex for three
         return cba_path(X, y, sensitive_features=s, **common)
     cls = {"suhnpf": SUHNPFParetoClassifier, "phn": PHNParetoClassifier, "fapareto": FaParetoEnsemble}[name]
     return cls(**common).fit(X, y, sensitive_features=s).front_

@@ -441,7 +441,7 @@ def cba_path(X, y, *, sensitive_features, alphas=None, weights=None, **params):
         As :meth:`skfairpareto.CBAClassifier.fit`.
     alphas : sequence of float or None
         Accuracy weights in [0, 1], the rest of each ray shared equally by the gaps. Default
-        (neither ``alphas`` nor ``weights``): for two objectives 7 evenly spaced from 1 to 0; for
+        (neither ``alphas`` nor ``weights``): for two objectives 11 evenly spaced from 1 to 0; for
         more, the rays of the objectives'
         :meth:`~skfairpareto.criteria.FairnessObjectives.preference_grid` (21 for three
         objectives), since rays that share the gaps' weight equally reach only one line of the

@@ -273,7 +273,7 @@ def test_cba_path_on_the_simplex_continues_from_the_nearest_point(biased_data):
 def test_cba_path_default_grid_spans_the_simplex_of_three_objectives(biased_data):
     """Without a grid, three objectives get the objectives' preference lattice (every corner and
     unequal shares of the gaps), not rays along the line where the gaps weigh the same; two
-    objectives keep 7 evenly spaced alphas."""
+    objectives get 11 evenly spaced alphas."""
     import pandas as pd
 
     from skfairpareto.cba import cba_path
@@ -288,7 +288,7 @@ def test_cba_path_default_grid_spans_the_simplex_of_three_objectives(biased_data
     assert {(1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)} <= {tuple(m.weights) for m in path}
     assert len({m.weights[1] - m.weights[2] for m in path}) > 1  # not only equal gap shares
     two = cba_path(X, y, sensitive_features=s, **common)
-    assert [m.alpha for m in two] == list(np.linspace(1.0, 0.0, 7)) and all(m.weights is None for m in two)
+    assert [m.alpha for m in two] == list(np.linspace(1.0, 0.0, 11)) and all(m.weights is None for m in two)
 
 
 def test_weight_decay_auto_scales_as_one_over_the_rows_given_to_fit(biased_data, tmp_path):

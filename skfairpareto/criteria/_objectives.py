@@ -345,7 +345,11 @@ class FairnessObjectives:
     def path_grid(self):
         """The default grid of a path over the front (:func:`skfairpareto.cba.cba_path`), most accurate first.
 
-        Two objectives: 7 evenly spaced ``alpha`` from 1 to 0 (numbers). More: the rays of
+        Two objectives: 11 evenly spaced ``alpha`` from 1 to 0 (numbers), as many members as the
+        other fronts' ``n_members``; on the suite's 13 two-objective problems 11 instead of 7 raised
+        CBA's test hypervolume on 12 (the full tweets 1.11 to 1.17x, 20,000 rows 1.19 to 1.31x
+        ``ExponentiatedGradient``'s) at about the same fit time, since each step of the path is
+        shorter. More: the rays of
         :meth:`preference_grid` (rows of ``m`` weights), since rays that share the gaps' weight
         equally reach only one line of a front that has ``m - 1`` dimensions. On the suite's two
         three-objective problems (benchmarks/bench_suite.py, seeds 0-2, ``weight_decay=3e-5``)
@@ -356,13 +360,13 @@ class FairnessObjectives:
         --------
         >>> from skfairpareto.criteria import FairnessObjectives
         >>> [round(float(a), 3) for a in FairnessObjectives.of_size(2).path_grid()]
-        [1.0, 0.833, 0.667, 0.5, 0.333, 0.167, 0.0]
+        [1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0]
         >>> grid = FairnessObjectives.of_size(3).path_grid()
         >>> len(grid), [float(w) for w in grid[0]], [float(w) for w in grid[-1]]
         (21, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0])
         """
         if self.n_objectives == 2:
-            return list(np.linspace(1.0, 0.0, 7))
+            return list(np.linspace(1.0, 0.0, 11))
         return list(self.preference_grid())
 
     def min_members(self):
