@@ -380,7 +380,7 @@ def mixture_points(P, y, spec, n_classes):
     scored by those expected predictions, as ``ExponentiatedGradient`` is.
     """
     points = [objectives_of((1 - p) * a + p * b, y, spec, n_classes) for a, b in zip(P, P[1:]) for p in MIXTURE_GRID]
-    return np.array(points).reshape(-1, len(spec) + 1) if points else np.empty((0, len(spec) + 1))
+    return np.array(points, dtype=float).reshape(-1, len(spec) + 1)
 
 
 def _row(problem, seed, method, F, ref, seconds, hypervolume):

@@ -79,6 +79,11 @@ def _knee(F, front):
     return int(front[np.argmax(distance)])
 
 
+def _objectives(results, split, objective_names):
+    """The members' figures on ``split``, a row each: ``[error, gap_1, ...]``."""
+    return np.column_stack([results[f"{split}_{name}"] for name in objective_names])
+
+
 def select_member(results, split, objective_names, selection):
     """The index of the member ``selection`` picks from a front's results on ``split``.
 
@@ -107,7 +112,7 @@ def select_member(results, split, objective_names, selection):
     -------
     int
     """
-    F = np.column_stack([results[f"{split}_{name}"] for name in objective_names])
+    F = _objectives(results, split, objective_names)
     err, gap = F[:, 0], F[:, 1:].sum(axis=1)  # one gap, or the gaps' sum: the fairness tie-breaker
     if isinstance(selection, dict):
         values = {k: results[f"{split}_{k.removeprefix('max_')}"] for k in selection}
@@ -152,7 +157,7 @@ def mixture_members(results, split, objective_names, bounds):
     probabilities : list of float
         The probability of each.
     """
-    F = np.column_stack([results[f"{split}_{name}"] for name in objective_names])
+    F = _objectives(results, split, objective_names)
     a = select_member(results, split, objective_names, bounds)
     columns = [objective_names.index(key.removeprefix("max_")) for key in bounds]
     limit = np.array([bounds[key] for key in bounds], dtype=float)

@@ -25,6 +25,7 @@ from ._validation import (
 )
 from .criteria import CRITERIA, FairnessObjectives
 from .metrics import hypervolume, pareto_mask, resolve_fairness_metric
+from .mixture import RandomizedMixture
 from .model_selection import stratified_split
 
 __all__ = [
@@ -407,8 +408,6 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
             Fitted; one member with probability 1 where no member is within the bounds (the
             nearest, as ``select`` picks) or none more accurate can be mixed in.
         """
-        from .mixture import RandomizedMixture
-
         check_is_fitted(self, "front_")
         rule = check_selection(bounds, self._objective_names())
         if not isinstance(rule, dict):

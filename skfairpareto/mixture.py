@@ -129,16 +129,16 @@ class RandomizedMixture(GroupRequestsMixin, ClassifierMixin, BaseEstimator):
         # The members are fitted parameters: a clone shares them (cloning would unfit them).
         return type(self)(**self.get_params(deep=False))
 
-    def _member_codes(self, X, sensitive_features):
-        """Each member's predictions as class codes, shape (n_estimators, n_samples); unused members skipped."""
-        out = []
-        for est, w in zip(self.estimators, self.weights_):
-            if w == 0.0:
-                out.append(None)
-                continue
+    def _active_codes(self, X, sensitive_features):
+        """The predictions, as class codes, of the members drawn with positive probability:
+        ``(codes of shape (n_active, n_samples), their indices in estimators)``."""
+        active = np.flatnonzero(self.weights_ > 0)
+        codes = []
+        for i in active:
+            est = self.estimators[i]
             pred = est.predict(X) if sensitive_features is None else est.predict(X, sensitive_features=sensitive_features)
-            out.append(np.searchsorted(self.classes_, np.asarray(pred)))
-        return out
+            codes.append(np.searchsorted(self.classes_, np.asarray(pred)))
+        return np.stack(codes), active
 
     def predict_pmf(self, X, sensitive_features=None):
         """The probability of each class being predicted: the expected predictions.
@@ -152,23 +152,21 @@ class RandomizedMixture(GroupRequestsMixin, ClassifierMixin, BaseEstimator):
         ndarray of shape (n_samples, n_classes)
         """
         check_is_fitted(self, "weights_")
-        codes = self._member_codes(X, sensitive_features)
-        n = len(next(c for c in codes if c is not None))
-        pmf = np.zeros((n, len(self.classes_)))
-        rows = np.arange(n)
-        for c, w in zip(codes, self.weights_):
-            if c is not None:
-                np.add.at(pmf, (rows, c), w)
+        codes, active = self._active_codes(X, sensitive_features)
+        rows = np.arange(codes.shape[1])
+        pmf = np.zeros((codes.shape[1], len(self.classes_)))
+        for c, w in zip(codes, self.weights_[active]):
+            pmf[rows, c] += w
         return pmf
 
     def predict(self, X, sensitive_features=None):
         """Class labels, each sample's from a member drawn with ``weights_`` (seeded by ``random_state``)."""
         check_is_fitted(self, "weights_")
-        codes = self._member_codes(X, sensitive_features)
-        n = len(next(c for c in codes if c is not None))
-        drawn = check_random_state(self.random_state).choice(len(codes), size=n, p=self.weights_)
-        stacked = np.stack([c if c is not None else np.zeros(n, dtype=np.int64) for c in codes])
-        return self.classes_[stacked[drawn, np.arange(n)]]
+        codes, active = self._active_codes(X, sensitive_features)
+        n = codes.shape[1]
+        drawn = check_random_state(self.random_state).choice(len(self.estimators), size=n, p=self.weights_)
+        # A member of weight 0 is never drawn: each draw is one of the active rows of codes.
+        return self.classes_[codes[np.searchsorted(active, drawn), np.arange(n)]]
 
     def score(self, X, y, sample_weight=None, sensitive_features=None):
         """Expected accuracy: the mean over samples of the probability that :meth:`predict` is right."""

@@ -365,9 +365,8 @@ class FairnessObjectives:
         >>> len(grid), [float(w) for w in grid[0]], [float(w) for w in grid[-1]]
         (21, [1.0, 0.0, 0.0], [0.0, 0.0, 1.0])
         """
-        if self.n_objectives == 2:
-            return list(np.linspace(1.0, 0.0, 11))
-        return list(self.preference_grid())
+        grid = self.preference_grid()
+        return list(grid[:, 0]) if self.n_objectives == 2 else list(grid)
 
     def min_members(self):
         """The fewest preferences a lattice over the objectives takes: any count for two (evenly spaced
