@@ -55,7 +55,8 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     ----------
     n_members : int or None, default=None
         Number of front points to trace (members, when all certify): ``None`` is 11 for two
-        objectives, and for more a grid of 4 levels per fairness objective (16 for three;
+        objectives, and for more a grid of at most 36 points, as many levels per fairness
+        objective as that allows (6 for three objectives, 36 points; 3 for four, 27;
         :func:`~skfairpareto.suhnpf.epsilon_levels`).
     tol : float in (0, 1], default=1e-3
         Largest accepted FJ residual (relative; see :class:`~skfairpareto.solvers.FritzJohnSolver`).
