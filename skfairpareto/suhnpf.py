@@ -279,5 +279,7 @@ def epsilon_levels(n_objectives, n_members=None):
     [1.0, 0.5, 0.0]
     >>> epsilon_levels(3, 9).tolist()[:4]
     [[1.0, 1.0], [1.0, 0.5], [1.0, 0.0], [0.5, 0.0]]
+    >>> len(epsilon_levels(2)), len(epsilon_levels(3)), len(epsilon_levels(4))
+    (11, 36, 27)
     """
     return FairnessObjectives.of_size(n_objectives).epsilon_levels(n_members)

@@ -120,3 +120,20 @@ def test_cba_names_bad_objectives_too(params, sensitive, match):
         sf = sf.assign(sex="m")
     with pytest.raises(ValueError, match=match):
         CBAClassifier(max_epochs=5, **params).fit(X, y, sensitive_features=sf)
+
+
+@pytest.mark.parametrize("m, levels", [(3, 6), (4, 3)])
+def test_suhnpfs_default_grid_holds_as_many_levels_per_gap_as_36_points_allow(m, levels):
+    """Every level of every gap appears, each point is a new one, and consecutive points differ
+    in one gap by one level (so each continues from a neighbour)."""
+    from skfairpareto.suhnpf import epsilon_levels
+
+    grid = epsilon_levels(m)
+    axis = np.linspace(1.0, 0.0, levels)
+    assert grid.shape == (levels ** (m - 1), m - 1)
+    assert len({tuple(row) for row in grid}) == len(grid)
+    assert all(np.array_equal(np.unique(grid[:, j]), np.sort(axis)) for j in range(m - 1))
+    steps = np.abs(np.diff(grid, axis=0))
+    assert np.all((steps > 0).sum(axis=1) == 1)
+    np.testing.assert_allclose(steps.max(axis=1), 1.0 / (levels - 1))
+    assert epsilon_levels(2).shape == (11, 1)

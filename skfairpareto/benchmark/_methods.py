@@ -98,8 +98,7 @@ def fit_ours(method, s, X, y, g, *, device, seed, constraints, validation_fracti
     if method == "cba":
         # The alpha grid in one call: the accuracy stage is fitted once and each alpha continues
         # from the last one, as CBAClassifier(warm_start=True) swept from 1 down (cba_path).
-        alphas = None if s["alphas"] is None else sorted(s["alphas"], reverse=True)
-        members = cba_path(X, y, sensitive_features=g, alphas=alphas, **common, **s["cba"])
+        members = cba_path(X, y, sensitive_features=g, alphas=s["alphas"], **common, **s["cba"])
         return [(float(m.alpha), m) for m in members], None
     if method == "suhnpf":
         # Keep points that miss the FJ tolerance, flagged: with the non-convex expected-error
