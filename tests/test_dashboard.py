@@ -99,10 +99,16 @@ def _centres(browser):
 
 
 def _show_all(browser):
-    """Every point in view (``showAll``), once plotly has finished moving the markers there."""
+    """Every point in view (``showAll``), once plotly has finished moving the markers there.
+
+    ``showAll`` returns ``Plotly.relayout``'s promise: waiting for it (and the next frame) first
+    keeps a busy browser from passing the stability check below on markers that have not begun
+    to move (a click there reached another model once in CI)."""
     import time
 
-    browser.execute_script("window.dashboard.showAll()")
+    browser.set_script_timeout(30)
+    browser.execute_async_script("const done = arguments[arguments.length - 1];"
+                                 "Promise.resolve(window.dashboard.showAll()).then(() => requestAnimationFrame(() => done()));")
     before = _centres(browser)
     for _ in range(50):
         time.sleep(0.1)
