@@ -11,8 +11,9 @@ Problems (each a loader or generator below; ``--list`` prints them):
 
 * UCI Adult (``benchmarks/data/adult``, CC BY 4.0), sex as the sensitive feature, under accuracy
   parity and under demographic parity;
-* the bundled tweets, binary (the main job's data; one seed) and subsampled to 2,000 texts; and
-  three classes (``target="multiclass"``, subsampled to 6,000 texts);
+* the bundled tweets, binary (the main job's data; one seed) and subsampled to 2,000 texts;
+  three classes (``target="multiclass"``, subsampled to 6,000 texts); and the benchmark's
+  three-objective mode, (error, TPR gap, FPR gap) by dialect (subsampled to 6,000 texts);
 * synthetic families from :func:`make_problem`: binary, K = 3 and 4 classes; the minority group
   from 10 % to 50 % of the rows; base-rate gaps, group-dependent label noise and group shift in
   the features; n from 1,000 to 20,000 and d from 10 to 100;
@@ -166,6 +167,9 @@ def problems():
                 description="2,000 texts (small data)", tags=("real", "small")),
         Problem("tweets, 3 classes", lambda s: load_tweets(s, n_samples=6000, target="multiclass"),
                 "error_rate_parity", description="6,000 texts: hate, offensive, neither", tags=("real", "K")),
+        Problem("tweets, two criteria", lambda s: load_tweets(s, n_samples=6000),
+                ["true_positive_rate_parity", "false_positive_rate_parity"],
+                description="6,000 texts: the TPR and FPR gaps by dialect", tags=("real", "3 objectives")),
         Problem("synthetic", lambda s: synth(5000, 20, seed=100 + s), "error_rate_parity",
                 description="n 5,000, d 20, minority 30 %", tags=("synthetic",)),
         Problem("synthetic, minority 10 %", lambda s: synth(4000, 30, minority=0.1, seed=200 + s),
