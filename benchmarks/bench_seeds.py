@@ -1,7 +1,7 @@
 """Test hypervolume over several splits: the benchmark per seed, then mean and spread per method.
 
 Usage: python benchmarks/bench_seeds.py [--seeds 0 1 2 3 4] [--methods ...] [--constraints NAME]
-[--features hybrid|minilm|lexical] [--group-aware] [--output-dir DIR] [--reuse]
+[--target binary|multiclass] [--features hybrid|minilm|lexical] [--group-aware] [--output-dir DIR] [--reuse]
 
 One split's hypervolume moves a lot with the split (the test split holds about 1,500 AAE
 tweets, so a group's accuracy carries about 0.7 points of sampling noise), so comparisons
@@ -9,7 +9,9 @@ between methods are made on the mean over seeds. Each seed runs
 :func:`skfairpareto.benchmark.run_benchmark` into ``DIR/seed-K``; with ``--reuse`` a seed whose
 ``results.json`` is already there (from the same methods) is read instead of refitted. Prints a
 table -- per method the mean and standard deviation of the test hypervolume, its ratio to
-ExponentiatedGradient's mean (to ThresholdOptimizer's for group-aware methods), the per-seed
+ExponentiatedGradient's mean (to ThresholdOptimizer's for group-aware methods; with
+``--target multiclass``, to the better by mean of multinomial logistic regression and one
+ExponentiatedGradient per class, the suite's K-class peer), the per-seed
 values, on how many seeds it is at least that peer's, the mean fairest gap and mean fit time,
 on how many seeds some member has a gap of at most 1 point at 93 % accuracy or more, and the
 mean best accuracy at a gap of at most 1 point (over the seeds with such a member) -- and
@@ -22,13 +24,19 @@ from pathlib import Path
 
 import numpy as np
 
-from skfairpareto.benchmark import METHODS, OUR_METHODS, is_group_aware, run_benchmark
+from skfairpareto.benchmark import METHODS, MULTICLASS_PEERS, OUR_METHODS, is_group_aware, run_benchmark
 
-DEFAULT_METHODS = (*OUR_METHODS, "expgrad")
+DEFAULT_METHODS = {"binary": (*OUR_METHODS, "expgrad"), "multiclass": (*OUR_METHODS, "multinomial", "expgrad-ovr")}
 
 
-def _peer(method, methods):
-    """The fairlearn method a method is compared with: ThresholdOptimizer for group-aware ones."""
+def _peer(method, methods, mean_hv):
+    """The method a method is compared with: ExponentiatedGradient, ThresholdOptimizer for group-aware
+    ones; for K classes the better, by ``mean_hv``, of the K-class peers that ran (None for a peer)."""
+    if method in MULTICLASS_PEERS:
+        return None
+    ran = [m for m in MULTICLASS_PEERS if m in methods]
+    if ran:
+        return max(ran, key=lambda m: mean_hv[m])
     peer = "threshold" if is_group_aware(method) else "expgrad"
     return peer if peer in methods and peer != method else None
 
@@ -36,14 +44,18 @@ def _peer(method, methods):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
-    parser.add_argument("--methods", nargs="+", choices=METHODS, default=list(DEFAULT_METHODS))
+    parser.add_argument("--methods", nargs="+", choices=METHODS, default=None,
+                        help="default: ours and the target's peers")
     parser.add_argument("--constraints", default="error_rate_parity")
+    parser.add_argument("--target", default="binary", choices=("binary", "multiclass"))
     parser.add_argument("--features", default="hybrid")
     parser.add_argument("--group-aware", action="store_true")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--output-dir", default="seeds-benchmark")
     parser.add_argument("--reuse", action="store_true", help="read seeds already run in --output-dir")
     args = parser.parse_args(argv)
+    if args.methods is None:
+        args.methods = list(DEFAULT_METHODS[args.target])
     out = Path(args.output_dir)
     per_seed = {}
     for seed in args.seeds:
@@ -51,13 +63,14 @@ def main(argv=None):
         done = folder / "results.json"
         results = json.loads(done.read_text()) if args.reuse and done.exists() else None
         if results is None or not set(args.methods) <= set(results["summary"]):
-            results = run_benchmark(methods=tuple(args.methods), quick=args.quick, seed=seed,
+            results = run_benchmark(methods=tuple(args.methods), quick=args.quick, seed=seed, target=args.target,
                                     constraints=args.constraints, features=args.features,
                                     group_aware=args.group_aware, output_dir=folder, verbose=0)
         per_seed[seed] = results["summary"]
     seeds = list(per_seed)
     methods = list(per_seed[seeds[0]])
     summary = {}
+    mean_hv = {m: float(np.mean([per_seed[s][m]["test_hypervolume"] for s in seeds])) for m in methods}
     for m in methods:
         rows = [per_seed[s][m] for s in seeds]
         hv = np.array([r["test_hypervolume"] for r in rows])
@@ -72,14 +85,14 @@ def main(argv=None):
             reached = [r["best_accuracy_gap_le_1pt"] for r in rows if r["best_accuracy_gap_le_1pt"] is not None]
             row["seeds_gap_le_1pt"] = len(reached)
             row["mean_best_accuracy_gap_le_1pt"] = float(np.mean(reached)) if reached else None
-        peer = _peer(m, methods)
+        peer = _peer(m, methods, mean_hv)
         if peer:
             peer_hv = np.array([per_seed[s][peer]["test_hypervolume"] for s in seeds])
             row["peer"] = peer
             row["ratio_to_peer"] = float(hv.mean() / peer_hv.mean()) if peer_hv.mean() > 0 else None
             row["seeds_at_least_peer"] = int(np.sum(hv >= peer_hv))
         summary[m] = row
-    print(f"test hypervolume over seeds {seeds} ({args.features} features, {args.constraints})")
+    print(f"test hypervolume over seeds {seeds} ({args.features} features, {args.constraints}, {args.target})")
     print("method | mean | std | vs peer | " + " | ".join(f"seed {s}" for s in seeds)
           + " | seeds >= peer | fairest gap | fit s | seeds gap<=1pt at >=93% | best acc. at gap<=1pt (seeds)")
     for m, row in sorted(summary.items(), key=lambda kv: -kv[1]["mean"]):
@@ -95,7 +108,7 @@ def main(argv=None):
         print(f"{m} | " + " | ".join(cells))
     out.mkdir(parents=True, exist_ok=True)
     plot(summary, out / "seeds.png", f"{args.features} features, {args.constraints}, seeds {seeds}")
-    (out / "seeds.json").write_text(json.dumps({"seeds": seeds, "constraints": args.constraints,
+    (out / "seeds.json").write_text(json.dumps({"seeds": seeds, "constraints": args.constraints, "target": args.target,
                                                 "features": args.features, "summary": summary}, indent=2))
     return summary
 

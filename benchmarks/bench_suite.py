@@ -36,6 +36,7 @@ draws ``docs/img/suite_ratios.png`` (a heat-map of the ratios, problems by estim
 
     python benchmarks/bench_suite.py            # every problem, three seeds (one for the full tweets)
     python benchmarks/bench_suite.py --quick    # three small problems, one seed: a smoke test
+    python benchmarks/bench_suite.py --estimators phn --merge   # rerun one estimator, keep the rest
 
 Run it alone: on 2 cores a second heavy job beside it moves every time.
 """
@@ -450,6 +451,10 @@ def main(argv=None):
     parser.add_argument("--list", action="store_true", help="print the problems and exit")
     parser.add_argument("--replot", action="store_true",
                         help="print the table and draw the figure of an earlier run's --output, without fitting")
+    parser.add_argument("--merge", action="store_true",
+                        help="fold this run's rows into an earlier run's --output (its rows of the same problem, "
+                             "seed and method replaced, the others kept) and rebuild its summary, table and figure: "
+                             "after a change to one estimator, rerun that one alone")
     parser.add_argument("--output", default=str(ROOT / "docs" / "results" / "suite.json"))
     parser.add_argument("--figure", default=str(ROOT / "docs" / "img" / "suite_ratios.png"))
     args = parser.parse_args(argv)
@@ -469,27 +474,73 @@ def main(argv=None):
         if unknown:
             parser.error(f"unknown problem(s) {unknown}; --list shows them")
         todo = [p for p in todo if p.name in chosen]
+    out = Path(args.output)
+    earlier = _earlier_run(out, args.estimators, parser) if args.merge else None
     t0, rows = time.perf_counter(), []
     for problem in todo:
         print(f"{problem.name} ({problem.description})", flush=True)
         seeds = args.seeds if args.seeds is not None else problem.seeds[:1] if args.quick else problem.seeds
         rows += run_problem(problem, args.estimators, seeds, print)
-    summary = summarize(rows, args.estimators)
-    ratios = np.array([[summary[p][e]["ratio"] for e in args.estimators] for p in summary], dtype=float)
+    problems_run = {p.name: {"description": p.description, "constraints": p.constraints,
+                             "sensitive_objectives": p.sensitive_objectives, "tags": list(p.tags)} for p in todo}
     result = {"estimators": args.estimators, "quick": args.quick, "wall_seconds": time.perf_counter() - t0,
-              "geometric_mean_ratio": {e: float(np.exp(np.nanmean(np.log(ratios[:, j]))))
-                                       for j, e in enumerate(args.estimators)},
-              "problems": {p.name: {"description": p.description, "constraints": p.constraints,
-                                    "sensitive_objectives": p.sensitive_objectives, "tags": list(p.tags)}
-                           for p in todo},
-              "summary": summary, "rows": rows}
+              "problems": problems_run, "rows": rows}
+    if earlier is not None:
+        result = merged(earlier, result, [p.name for p in problems()])
+    summary = result["summary"] = summarize(result["rows"], result["estimators"])
+    ratios = np.array([[summary[p][e]["ratio"] for e in result["estimators"]] for p in summary], dtype=float)
+    result["geometric_mean_ratio"] = {e: float(np.exp(np.nanmean(np.log(ratios[:, j]))))
+                                      for j, e in enumerate(result["estimators"])}
     print("\n".join(table(result)))
-    out = Path(args.output)
+    from skfairpareto._utils import atomic_write
+
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
-    heatmap(summary, args.estimators, args.figure)
-    print(f"wrote {out} and {args.figure} in {result['wall_seconds'] / 60:.1f} min")
+    atomic_write(out, lambda fh: fh.write(json.dumps(result, indent=2).encode()))
+    heatmap(summary, result["estimators"], args.figure)
+    print(f"wrote {out} and {args.figure} in {(time.perf_counter() - t0) / 60:.1f} min")
     return result
+
+
+def _earlier_run(path, estimators, parser):
+    """The run ``--merge`` folds into, checked before any fit: it exists and has every estimator asked for."""
+    if not path.exists():
+        parser.error(f"--merge folds into an earlier run, and there is none at {path}")
+    earlier = json.loads(path.read_text())
+    extra = [e for e in estimators if e not in earlier["estimators"]]
+    if extra:
+        parser.error(f"--merge: {extra} did not run in {path} (it has {earlier['estimators']}); a new estimator "
+                     "needs every problem, so run the whole suite for it")
+    return earlier
+
+
+def merged(earlier, run, order):
+    """``earlier``'s result with ``run``'s rows in place of its rows of the same problem, seed and method.
+
+    Rows are kept in the suite's problem ``order``. Every problem and seed must then hold a row of
+    each of ``earlier``'s estimators and of the peer (a ValueError names the first that does not);
+    the wall time stays the earlier full run's, and ``merged_runs`` records what each merge ran.
+    """
+    def key(row):
+        return row["problem"], row["seed"], row["method"]
+
+    replaced = {key(r) for r in run["rows"]}
+    rows = [r for r in earlier["rows"] if key(r) not in replaced] + run["rows"]
+    rank = {name: i for i, name in enumerate(order)}
+    # As a full run writes them: by problem, seed, then the estimators, the peers' own rows, "peer".
+    methods = {name: i for i, name in enumerate(earlier["estimators"])}
+    rows.sort(key=lambda r: (rank.get(r["problem"], len(rank)), r["seed"],
+                             len(methods) + (r["method"] == "peer") if r["method"] not in methods else methods[r["method"]]))
+    present = {key(r) for r in rows}
+    for problem, seed in dict.fromkeys((r["problem"], r["seed"]) for r in rows):
+        for method in (*earlier["estimators"], "peer"):
+            if (problem, seed, method) not in present:
+                raise ValueError(f"--merge: {problem!r}, seed {seed} has no row of {method!r}; rerun that problem "
+                                 "with every estimator")
+    problems_ = {**earlier["problems"], **run["problems"]}
+    done = {"problems": list(run["problems"]), "estimators": list(run["estimators"]),
+            "seeds": sorted({r["seed"] for r in run["rows"]}), "wall_seconds": run["wall_seconds"]}
+    return {**earlier, "problems": {p: problems_[p] for p in sorted(problems_, key=lambda p: rank.get(p, len(rank)))},
+            "rows": rows, "merged_runs": [*earlier.get("merged_runs", []), done]}
 
 
 NAMES = {"cba": "CBA", "suhnpf": "SUHNPF", "phn": "PHN", "fapareto": "FaPareto"}

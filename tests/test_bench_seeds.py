@@ -46,3 +46,20 @@ def test_reports_best_accuracy_at_a_gap_of_one_point_over_the_seeds_that_reach_i
     assert out["cba"]["seeds_gap_le_1pt"] == 2 and out["cba"]["mean_best_accuracy_gap_le_1pt"] == pytest.approx(0.93)
     assert out["cba"]["seeds_gap_le_1pt_at_93"] == 1
     assert out["expgrad"]["seeds_gap_le_1pt"] == 0 and out["expgrad"]["mean_best_accuracy_gap_le_1pt"] is None
+
+
+def test_k_class_fronts_are_compared_with_the_better_k_class_peer(tmp_path, bench_script):
+    # The suite's K-class peer: whichever of multinomial LR and one-vs-rest EG has the larger mean.
+    hv = {0: {"cba": 0.006, "multinomial": 0.002, "expgrad-ovr": 0.004},
+          1: {"cba": 0.008, "multinomial": 0.003, "expgrad-ovr": 0.002}}
+    for seed, values in hv.items():
+        folder = tmp_path / f"seed-{seed}"
+        folder.mkdir()
+        (folder / "results.json").write_text(json.dumps({"summary": {m: {"test_hypervolume": v}
+                                                                     for m, v in values.items()}}))
+    out = bench_script("bench_seeds").main(["--seeds", "0", "1", "--target", "multiclass", "--methods", "cba",
+                                            "multinomial", "expgrad-ovr", "--output-dir", str(tmp_path), "--reuse"])
+    assert out["cba"]["peer"] == "expgrad-ovr" and out["cba"]["ratio_to_peer"] == pytest.approx(0.007 / 0.003)
+    assert out["cba"]["seeds_at_least_peer"] == 2
+    assert "peer" not in out["multinomial"] and "peer" not in out["expgrad-ovr"]
+    assert json.loads((tmp_path / "seeds.json").read_text())["target"] == "multiclass"

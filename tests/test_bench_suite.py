@@ -105,6 +105,52 @@ def test_a_small_problem_end_to_end(suite, tmp_path, capsys):
     assert "| synthetic, n 1,000 | error_rate_parity | expgrad |" in capsys.readouterr().out
 
 
+def test_merge_folds_a_rerun_into_the_earlier_run(suite, tmp_path):
+    out, fig = tmp_path / "suite.json", tmp_path / "suite.png"
+    args = ["--problems", "synthetic, n 1,000", "--estimators", "cba", "--output", str(out), "--figure", str(fig)]
+    suite.main([*args, "--seeds", "0"])
+    before = json.loads(out.read_text())
+    result = suite.main([*args, "--seeds", "1", "--merge"])
+    saved = json.loads(out.read_text())
+    entry = saved["summary"]["synthetic, n 1,000"]
+    assert entry["seeds"] == [0, 1] and result["summary"] == saved["summary"]
+    # The earlier rows are kept as they were, the new seed's added, and the summary is of both.
+    assert [r for r in saved["rows"] if r["seed"] == 0] == before["rows"]
+    assert {r["method"] for r in saved["rows"] if r["seed"] == 1} == {"cba", "expgrad", "peer"}
+    cba = [r["hv"] for r in saved["rows"] if r["method"] == "cba"]
+    assert len(cba) == 2 and entry["cba"]["hv"] == pytest.approx(np.mean(cba))
+    assert saved["wall_seconds"] == before["wall_seconds"]
+    assert [(m["problems"], m["estimators"], m["seeds"]) for m in saved["merged_runs"]] == [
+        (["synthetic, n 1,000"], ["cba"], [1])]
+
+
+def test_merge_replaces_the_rows_it_reruns_and_refuses_gaps(suite):
+    def row(problem, seed, method, hv):
+        return {"problem": problem, "seed": seed, "method": method, "hv": hv}
+
+    earlier = {"estimators": ["cba", "phn"], "problems": {"b": {}, "a": {}}, "wall_seconds": 60.0,
+               "rows": [row(p, 0, m, 1.0) for p in ("b", "a") for m in ("peer", "phn", "cba")]}
+    run = {"estimators": ["phn"], "problems": {"b": {"new": 1}}, "wall_seconds": 5.0,
+           "rows": [row("b", 0, "phn", 2.0), row("b", 0, "peer", 1.0)]}
+    out = suite.merged(earlier, run, order=["a", "b"])
+    # In the order a full run writes them, whatever order the merge found them in.
+    assert [(r["problem"], r["method"], r["hv"]) for r in out["rows"]] == [
+        ("a", "cba", 1.0), ("a", "phn", 1.0), ("a", "peer", 1.0), ("b", "cba", 1.0), ("b", "phn", 2.0), ("b", "peer", 1.0)]
+    assert list(out["problems"]) == ["a", "b"] and out["problems"]["b"] == {"new": 1} and out["wall_seconds"] == 60.0
+    # A seed the earlier run lacks must come with every estimator's row.
+    with pytest.raises(ValueError, match=r"'b', seed 1 has no row of 'cba'"):
+        suite.merged(earlier, {**run, "rows": [row("b", 1, "phn", 2.0), row("b", 1, "peer", 1.0)]}, order=["a", "b"])
+
+
+def test_merge_needs_an_earlier_run_with_the_estimators(suite, tmp_path):
+    out = tmp_path / "suite.json"
+    with pytest.raises(SystemExit):  # nothing to merge into
+        suite.main(["--problems", "synthetic, n 1,000", "--merge", "--output", str(out)])
+    out.write_text(json.dumps({"estimators": ["cba"], "problems": {}, "rows": []}))
+    with pytest.raises(SystemExit):  # an estimator the earlier run lacks: refused before any fit
+        suite.main(["--problems", "synthetic, n 1,000", "--estimators", "phn", "--merge", "--output", str(out)])
+
+
 def test_unknown_problem_is_a_usage_error(suite):
     with pytest.raises(SystemExit):
         suite.main(["--problems", "no such problem"])
