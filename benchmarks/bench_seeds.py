@@ -107,7 +107,8 @@ def main(argv=None):
                  else f"{100 * row['mean_best_accuracy_gap_le_1pt']:.2f} % ({row['seeds_gap_le_1pt']})"]
         print(f"{m} | " + " | ".join(cells))
     out.mkdir(parents=True, exist_ok=True)
-    plot(summary, out / "seeds.png", f"{args.features} features, {args.constraints}, seeds {seeds}")
+    classes = "" if args.target == "binary" else ", three classes" if args.target == "multiclass" else f", {args.target}"
+    plot(summary, out / "seeds.png", f"{args.features} features, {args.constraints}{classes}, seeds {seeds}")
     (out / "seeds.json").write_text(json.dumps({"seeds": seeds, "constraints": args.constraints, "target": args.target,
                                                 "features": args.features, "summary": summary}, indent=2))
     return summary
