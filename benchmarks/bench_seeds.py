@@ -31,10 +31,11 @@ DEFAULT_METHODS = {"binary": (*OUR_METHODS, "expgrad"), "multiclass": (*OUR_METH
 
 def _peer(method, methods, mean_hv):
     """The method a method is compared with: ExponentiatedGradient, ThresholdOptimizer for group-aware
-    ones; for K classes the better, by ``mean_hv``, of the K-class peers that ran (None for a peer)."""
+    ones; for K classes the better, by ``mean_hv``, of the K-class peers that ran and use the group
+    as the method does (None for a peer)."""
     if method in MULTICLASS_PEERS:
         return None
-    ran = [m for m in MULTICLASS_PEERS if m in methods]
+    ran = [m for m in MULTICLASS_PEERS if m in methods and is_group_aware(m) == is_group_aware(method)]
     if ran:
         return max(ran, key=lambda m: mean_hv[m])
     peer = "threshold" if is_group_aware(method) else "expgrad"
@@ -107,7 +108,7 @@ def main(argv=None):
                  else f"{100 * row['mean_best_accuracy_gap_le_1pt']:.2f} % ({row['seeds_gap_le_1pt']})"]
         print(f"{m} | " + " | ".join(cells))
     out.mkdir(parents=True, exist_ok=True)
-    classes = "" if args.target == "binary" else ", three classes" if args.target == "multiclass" else f", {args.target}"
+    classes = ", three classes" if args.target == "multiclass" else ""
     plot(summary, out / "seeds.png", f"{args.features} features, {args.constraints}{classes}, seeds {seeds}")
     (out / "seeds.json").write_text(json.dumps({"seeds": seeds, "constraints": args.constraints, "target": args.target,
                                                 "features": args.features, "summary": summary}, indent=2))

@@ -505,8 +505,12 @@ def _earlier_run(path, estimators, parser):
     """The run ``--merge`` folds into, checked before any fit: it exists and has every estimator asked for."""
     if not path.exists():
         parser.error(f"--merge folds into an earlier run, and there is none at {path}")
-    earlier = json.loads(path.read_text())
-    extra = [e for e in estimators if e not in earlier["estimators"]]
+    try:
+        earlier = json.loads(path.read_text())
+        earlier_estimators = list(earlier["estimators"])
+    except (ValueError, KeyError, TypeError) as exc:
+        parser.error(f"--merge: {path} is not a suite result to fold into ({type(exc).__name__}: {exc})")
+    extra = [e for e in estimators if e not in earlier_estimators]
     if extra:
         parser.error(f"--merge: {extra} did not run in {path} (it has {earlier['estimators']}); a new estimator "
                      "needs every problem, so run the whole suite for it")

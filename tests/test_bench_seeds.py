@@ -3,13 +3,16 @@ import json
 import pytest
 
 
+def _write_seeds(folder, summaries):
+    """``{seed: {method: summary}}`` as the ``seed-K/results.json`` files ``--reuse`` reads."""
+    for seed, summary in summaries.items():
+        (folder / f"seed-{seed}").mkdir()
+        (folder / f"seed-{seed}" / "results.json").write_text(json.dumps({"summary": summary}))
+
+
 def test_aggregates_seeds_it_is_given(tmp_path, capsys, bench_script):
     hv = {0: {"cba": 0.006, "expgrad": 0.005}, 1: {"cba": 0.004, "expgrad": 0.005}}
-    for seed, values in hv.items():
-        folder = tmp_path / f"seed-{seed}"
-        folder.mkdir()
-        summary = {m: {"test_hypervolume": v} for m, v in values.items()}
-        (folder / "results.json").write_text(json.dumps({"summary": summary}))
+    _write_seeds(tmp_path, {seed: {m: {"test_hypervolume": v} for m, v in values.items()} for seed, values in hv.items()})
     out = bench_script("bench_seeds").main(["--seeds", "0", "1", "--methods", "cba", "expgrad", "--output-dir",
                                             str(tmp_path), "--reuse"])
     assert out["cba"]["mean"] == pytest.approx(0.005) and out["cba"]["std"] == pytest.approx(0.0014142, rel=1e-4)
@@ -21,12 +24,9 @@ def test_aggregates_seeds_it_is_given(tmp_path, capsys, bench_script):
 
 
 def test_group_aware_methods_are_compared_with_threshold_optimizer(tmp_path, bench_script):
-    for seed in (0, 1):
-        folder = tmp_path / f"seed-{seed}"
-        folder.mkdir()
-        summary = {"cba": {"test_hypervolume": 0.006}, "expgrad": {"test_hypervolume": 0.005},
-                   "threshold": {"test_hypervolume": 0.004}, "cba-aware": {"test_hypervolume": 0.008}}
-        (folder / "results.json").write_text(json.dumps({"summary": summary}))
+    summary = {"cba": {"test_hypervolume": 0.006}, "expgrad": {"test_hypervolume": 0.005},
+               "threshold": {"test_hypervolume": 0.004}, "cba-aware": {"test_hypervolume": 0.008}}
+    _write_seeds(tmp_path, {0: summary, 1: summary})
     out = bench_script("bench_seeds").main(["--seeds", "0", "1", "--methods", "cba", "expgrad", "threshold",
                                             "--output-dir", str(tmp_path), "--reuse"])
     assert out["cba-aware"]["peer"] == "threshold" and out["cba-aware"]["ratio_to_peer"] == pytest.approx(2.0)
@@ -35,12 +35,9 @@ def test_group_aware_methods_are_compared_with_threshold_optimizer(tmp_path, ben
 
 def test_reports_best_accuracy_at_a_gap_of_one_point_over_the_seeds_that_reach_it(tmp_path, bench_script):
     best = {0: 0.94, 1: None, 2: 0.92}
-    for seed, value in best.items():
-        folder = tmp_path / f"seed-{seed}"
-        folder.mkdir()
-        summary = {"cba": {"test_hypervolume": 0.006, "best_accuracy_gap_le_1pt": value},
-                   "expgrad": {"test_hypervolume": 0.005, "best_accuracy_gap_le_1pt": None}}
-        (folder / "results.json").write_text(json.dumps({"summary": summary}))
+    _write_seeds(tmp_path, {seed: {"cba": {"test_hypervolume": 0.006, "best_accuracy_gap_le_1pt": value},
+                                   "expgrad": {"test_hypervolume": 0.005, "best_accuracy_gap_le_1pt": None}}
+                            for seed, value in best.items()})
     out = bench_script("bench_seeds").main(["--seeds", "0", "1", "2", "--methods", "cba", "expgrad", "--output-dir",
                                             str(tmp_path), "--reuse"])
     assert out["cba"]["seeds_gap_le_1pt"] == 2 and out["cba"]["mean_best_accuracy_gap_le_1pt"] == pytest.approx(0.93)
@@ -52,14 +49,22 @@ def test_k_class_fronts_are_compared_with_the_better_k_class_peer(tmp_path, benc
     # The suite's K-class peer: whichever of multinomial LR and one-vs-rest EG has the larger mean.
     hv = {0: {"cba": 0.006, "multinomial": 0.002, "expgrad-ovr": 0.004},
           1: {"cba": 0.008, "multinomial": 0.003, "expgrad-ovr": 0.002}}
-    for seed, values in hv.items():
-        folder = tmp_path / f"seed-{seed}"
-        folder.mkdir()
-        (folder / "results.json").write_text(json.dumps({"summary": {m: {"test_hypervolume": v}
-                                                                     for m, v in values.items()}}))
+    _write_seeds(tmp_path, {seed: {m: {"test_hypervolume": v} for m, v in values.items()} for seed, values in hv.items()})
     out = bench_script("bench_seeds").main(["--seeds", "0", "1", "--target", "multiclass", "--methods", "cba",
                                             "multinomial", "expgrad-ovr", "--output-dir", str(tmp_path), "--reuse"])
     assert out["cba"]["peer"] == "expgrad-ovr" and out["cba"]["ratio_to_peer"] == pytest.approx(0.007 / 0.003)
     assert out["cba"]["seeds_at_least_peer"] == 2
     assert "peer" not in out["multinomial"] and "peer" not in out["expgrad-ovr"]
     assert json.loads((tmp_path / "seeds.json").read_text())["target"] == "multiclass"
+
+
+def test_k_class_group_aware_peers_are_compared_only_with_group_aware_fronts(tmp_path, bench_script):
+    # holisticai's LP post-processing reads the group at prediction time: it is no peer of a
+    # group-blind front, however high its hypervolume, and the only peer of a group-aware one.
+    summary = {"cba": {"test_hypervolume": 0.006}, "multinomial": {"test_hypervolume": 0.003},
+               "holisticai-lp": {"test_hypervolume": 0.009}, "cba-aware": {"test_hypervolume": 0.012}}
+    _write_seeds(tmp_path, {0: summary, 1: summary})
+    out = bench_script("bench_seeds").main(["--seeds", "0", "1", "--target", "multiclass", "--methods", "cba",
+                                            "multinomial", "holisticai-lp", "--output-dir", str(tmp_path), "--reuse"])
+    assert out["cba"]["peer"] == "multinomial" and out["cba"]["ratio_to_peer"] == pytest.approx(2.0)
+    assert out["cba-aware"]["peer"] == "holisticai-lp" and out["cba-aware"]["ratio_to_peer"] == pytest.approx(12 / 9)

@@ -142,10 +142,15 @@ def test_merge_replaces_the_rows_it_reruns_and_refuses_gaps(suite):
         suite.merged(earlier, {**run, "rows": [row("b", 1, "phn", 2.0), row("b", 1, "peer", 1.0)]}, order=["a", "b"])
 
 
-def test_merge_needs_an_earlier_run_with_the_estimators(suite, tmp_path):
+def test_merge_needs_an_earlier_run_with_the_estimators(suite, tmp_path, capsys):
     out = tmp_path / "suite.json"
     with pytest.raises(SystemExit):  # nothing to merge into
         suite.main(["--problems", "synthetic, n 1,000", "--merge", "--output", str(out)])
+    for corrupt in ("{not json", json.dumps({"rows": []})):  # not a suite result: named, before any fit
+        out.write_text(corrupt)
+        with pytest.raises(SystemExit):
+            suite.main(["--problems", "synthetic, n 1,000", "--merge", "--output", str(out)])
+        assert "is not a suite result" in capsys.readouterr().err
     out.write_text(json.dumps({"estimators": ["cba"], "problems": {}, "rows": []}))
     with pytest.raises(SystemExit):  # an estimator the earlier run lacks: refused before any fit
         suite.main(["--problems", "synthetic, n 1,000", "--estimators", "phn", "--merge", "--output", str(out)])
