@@ -31,8 +31,11 @@ def _options():
     p.add_argument("--text-column", default="text")
     p.add_argument("--label-column", default="label")
     p.add_argument("--group-column", default="group")
-    p.add_argument("--constraints", default="error_rate_parity", choices=sorted(CRITERIA),
-                   help="fairness criterion our fronts train for and every model is scored by")
+    p.add_argument("--constraints", nargs="+", default=["error_rate_parity"], choices=sorted(CRITERIA),
+                   metavar="CRITERION",
+                   help=f"fairness criterion our fronts train for and every model is scored by, one of "
+                        f"{' '.join(sorted(CRITERIA))}; several: fronts over the error and each criterion's gap, "
+                        f"against the union of fairlearn's models for each")
     p.add_argument("--gap-loss", default="expected_error", choices=("expected_error", "bce"),
                    help="surrogate of error_rate_parity (bce: the seed paper's loss gap)")
     p.add_argument("--features", default="hybrid", choices=sorted(FEATURE_SETS),
@@ -66,7 +69,7 @@ def main(argv=None):
 
     options = dict(methods=None if args.methods is None else tuple(args.methods), target=args.target,
                    n_samples=args.n_samples, aae_threshold=args.aae_threshold,
-                   constraints=args.constraints, gap_loss=args.gap_loss, features=args.features, backend=args.backend,
+                   constraints=args.constraints if len(args.constraints) > 1 else args.constraints[0], gap_loss=args.gap_loss, features=args.features, backend=args.backend,
                    validation_fraction=args.validation_fraction)
     try:  # every option is checked before any work; its errors become usage errors
         check_benchmark_options(**options)

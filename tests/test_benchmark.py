@@ -5,6 +5,7 @@ import pytest
 from fairlearn import metrics as fm
 
 from skfairpareto.benchmark import score_predictions
+from skfairpareto.benchmark._report import summarize
 from skfairpareto.criteria import CRITERIA
 
 
@@ -30,6 +31,83 @@ def test_randomised_predictions_are_scored_by_expected_rates():
     assert scores["gap"] == pytest.approx(0.9 - 0.7)
     assert scores["accuracy"] == pytest.approx(np.mean([0.8, 0.6, 0.5, 0.9, 0.9, 0.7]))
     assert scores["fpr_b"] == pytest.approx(0.2)
+
+
+def test_several_criteria_are_each_scored_and_summed():
+    rng = np.random.RandomState(1)
+    y, pred = rng.randint(0, 2, 500), rng.randint(0, 2, 500)
+    groups = rng.choice(["a", "b"], 500)
+    names = ["true_positive_rate_parity", "false_positive_rate_parity", "demographic_parity"]
+    scores = score_predictions(y, pred, groups, [CRITERIA[n]() for n in names])
+    assert list(scores["gaps"]) == names
+    for n in names:
+        metric = getattr(fm, CRITERIA[n].metric)
+        assert scores["gaps"][n] == pytest.approx(metric(y, pred, sensitive_features=groups), abs=1e-12)
+    assert scores["gap"] == pytest.approx(sum(scores["gaps"].values()))
+    # One criterion, in a list or not: its gap is the sum.
+    one = score_predictions(y, pred, groups, CRITERIA[names[0]]())
+    assert one["gap"] == one["gaps"][names[0]] == scores["gaps"][names[0]]
+
+
+def test_several_criteria_over_k_classes_are_each_scored():
+    rng = np.random.RandomState(2)
+    y, codes = rng.randint(0, 3, 300), rng.randint(0, 3, 300)
+    P, groups = np.eye(3)[codes], rng.choice(["a", "b"], 300)
+    names = ["error_rate_parity", "equalized_odds"]
+    both = score_predictions(y, P, groups, [CRITERIA[n]() for n in names], classes=["x", "y", "z"])
+    for n in names:
+        alone = score_predictions(y, P, groups, CRITERIA[n](), classes=["x", "y", "z"])
+        assert both["gaps"][n] == alone["gap"] > 0
+    assert both["gap"] == pytest.approx(sum(both["gaps"].values()))
+
+
+def test_a_summary_over_several_gaps_uses_all_of_them():
+    rows = [{"method": "m", "accuracy": 0.90, "gap": 0.012, "gaps": {"a": 0.002, "b": 0.010}},
+            {"method": "m", "accuracy": 0.95, "gap": 0.015, "gaps": {"a": 0.014, "b": 0.001}},
+            {"method": "m", "accuracy": 0.80, "gap": 0.030, "gaps": {"a": 0.015, "b": 0.015}}]
+    v = summarize(rows, ["m"], {"m": 1.0}, {}, (0.3, 0.1, 0.1))["m"]
+    # Every gap at most 1 point: only the first; at most 2 points: the first two.
+    assert v["best_accuracy_gap_le_1pt"] == 0.90 and v["best_accuracy_gap_le_2pt"] == 0.95
+    assert v["fairest_gap"] == pytest.approx(0.012)
+    # The third is dominated in (error, a, b); the first two are not (each leads in one gap).
+    assert v["n_pareto_points"] == 2
+    from skfairpareto.metrics import hypervolume
+
+    points = [[1 - r["accuracy"], *r["gaps"].values()] for r in rows]
+    assert v["test_hypervolume"] == pytest.approx(hypervolume(points, (0.3, 0.1, 0.1))) and v["test_hypervolume"] > 0
+
+
+def test_peers_train_for_each_criterion_and_equalized_odds_for_both_rates():
+    from skfairpareto.benchmark._methods import peer_criteria
+
+    def names(*criteria):
+        return [c.name for c in peer_criteria([CRITERIA[n]() for n in criteria])]
+
+    assert names("error_rate_parity") == ["error_rate_parity"]
+    assert names("true_positive_rate_parity", "demographic_parity") == ["true_positive_rate_parity",
+                                                                         "demographic_parity"]
+    assert names("false_positive_rate_parity", "true_positive_rate_parity") == [
+        "false_positive_rate_parity", "true_positive_rate_parity", "equalized_odds"]
+    assert names("true_positive_rate_parity", "false_positive_rate_parity", "equalized_odds")[-1] == "equalized_odds"
+    assert len(names("true_positive_rate_parity", "false_positive_rate_parity", "equalized_odds")) == 3
+
+
+def test_options_for_several_criteria():
+    from skfairpareto.benchmark import REFERENCE_POINTS, check_benchmark_options
+
+    tpr, fpr = "true_positive_rate_parity", "false_positive_rate_parity"
+    criteria, ref, _ = check_benchmark_options(constraints=[tpr, fpr])
+    assert [c.name for c in criteria] == [tpr, fpr]
+    assert ref == (max(REFERENCE_POINTS[tpr][0], REFERENCE_POINTS[fpr][0]), REFERENCE_POINTS[tpr][1],
+                   REFERENCE_POINTS[fpr][1])
+    with pytest.raises(ValueError, match=r"reference_point must be 3 positive numbers \(error, then one gap per"):
+        check_benchmark_options(constraints=[tpr, fpr], reference_point=(0.2, 0.1))
+    with pytest.raises(ValueError, match="names the same criterion twice"):
+        check_benchmark_options(constraints=[tpr, tpr])
+    with pytest.raises(ValueError, match="gap_loss applies to error_rate_parity only"):
+        check_benchmark_options(constraints=[tpr, fpr], gap_loss="bce")
+    criteria, _, _ = check_benchmark_options(constraints=["error_rate_parity", fpr], gap_loss="bce")
+    assert criteria[0].gap_loss == "bce"
 
 
 def test_the_split_cache_key_follows_how_the_onnx_backend_embeds(monkeypatch):

@@ -75,6 +75,40 @@ def test_benchmark_with_three_classes(tmp_path):
     assert proc.returncode != 0 and "do not train for target='multiclass'" in proc.stderr
 
 
+def test_benchmark_with_two_criteria(tmp_path):
+    tpr, fpr = "true_positive_rate_parity", "false_positive_rate_parity"
+    out = tmp_path / "out"
+    proc = _run("benchmark", "--quick", "--n-samples", "400", "--constraints", tpr, fpr, "--methods", "cba",
+                "fapareto", "expgrad", "threshold", "--cache-dir", str(tmp_path / "cache"), "--output-dir", str(out),
+                "--quiet")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    payload = json.loads((out / "results.json").read_text())
+    assert payload["constraints"] == [tpr, fpr]
+    assert payload["fairness_metric"] == ["true_positive_rate_difference", "false_positive_rate_difference"]
+    assert payload["reference_point"] == [0.15, 0.05, 0.5]
+    groups = payload["groups"]
+    for r in payload["rows"]:
+        for name, kind in ((tpr, "tpr"), (fpr, "fpr")):
+            rates = [r[f"{kind}_{g}"] for g in groups if r[f"{kind}_{g}"] is not None]  # None: no such rows
+            assert r["gaps"][name] == pytest.approx(max(rates) - min(rates))
+        assert r["gap"] == pytest.approx(r["gaps"][tpr] + r["gaps"][fpr])
+    summary = payload["summary"]
+    # fairlearn's peers: the union of their models for TPR parity, FPR parity and equalized odds
+    # (one bound each in --quick; ThresholdOptimizer once per constraints string).
+    assert summary["expgrad"]["n_points"] == 3 and summary["threshold"]["n_points"] == 3
+    for m, v in summary.items():
+        rows = [r for r in payload["rows"] if r["method"] == m]
+        assert 0 <= v["test_hypervolume"] <= np.prod(payload["reference_point"]) + 1e-12
+        assert v["fairest_gap"] == pytest.approx(min(r["gap"] for r in rows))
+        ok = [r["accuracy"] for r in rows if max(r["gaps"].values()) <= 0.02 + 1e-12]
+        assert v["best_accuracy_gap_le_2pt"] == (max(ok) if ok else None)
+    assert any(v["test_hypervolume"] > 0 for v in summary.values())
+    text = (out / "results.md").read_text()
+    assert f"criterion `{tpr}`, `{fpr}`" in text and f"gap {fpr}" in text and "the union of its models" in text
+    for name in ("fronts.png", "model_comparison.png", "dashboard.html"):
+        assert (out / name).stat().st_size > 1000
+
+
 def test_benchmark_on_user_data_file(tmp_path):
     from skfairpareto.datasets import load_hate_speech
 
@@ -113,6 +147,8 @@ def test_cli_rejects_bad_options(tmp_path):
                                     "float in the range (0.0, 1.0) or None. Got 1.5" in proc.stderr
     proc = _run("--constraints", "equalized_odds", "--gap-loss", "bce")
     assert proc.returncode != 0 and "gap_loss applies to error_rate_parity only" in proc.stderr
+    proc = _run("--constraints", "equalized_odds", "equalized_odds")
+    assert proc.returncode != 0 and "constraints names the same criterion twice: ['equalized_odds']" in proc.stderr
 
 
 def test_run_benchmark_rejects_a_bad_validation_fraction_before_any_work(tmp_path):

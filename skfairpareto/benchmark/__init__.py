@@ -41,14 +41,15 @@ from ._methods import (
     fit_peer,
     is_group_aware,
     label,
+    peer_criteria,
     settings,
 )
 from ._report import dashboard, markdown, plots, score_predictions, summarize, table3
 
 __all__ = [
     "AWARE", "BenchmarkSplit", "DEFAULT_METHODS", "GROUP_AWARE_PEERS", "METHODS", "MULTICLASS_PEERS", "OUR_METHODS", "PEER_METHODS", "REFERENCE_POINT",
-    "REFERENCE_POINTS", "REFERENCE_POINTS_MULTICLASS", "check_benchmark_options", "is_group_aware", "label", "load_table", "prepare_split",
-    "run_benchmark", "score_predictions",
+    "REFERENCE_POINTS", "REFERENCE_POINTS_MULTICLASS", "check_benchmark_options", "is_group_aware", "label", "load_table", "peer_criteria",
+    "prepare_split", "run_benchmark", "score_predictions",
 ]
 
 #: Hypervolume reference point (error, gap) per criterion on the bundled data: a little worse than
@@ -95,12 +96,13 @@ _OPTIONS = {
 def check_benchmark_options(*, methods=None, target="binary", n_samples=None, aae_threshold=0.5,
                             constraints="error_rate_parity", gap_loss="expected_error", reference_point=None,
                             features="hybrid", backend="auto", validation_fraction=None):
-    """Check :func:`run_benchmark`'s options before any work; returns the criterion, reference point and methods.
+    """Check :func:`run_benchmark`'s options before any work; returns the criteria (a list, one per
+    fairness objective), the reference point and the methods.
 
     Raises a ``ValueError`` naming the first bad option (the command line turns it into a usage
     error), before any data is loaded.
     """
-    from ..criteria import resolve_criterion
+    from ..criteria import resolve_objectives
 
     methods = DEFAULT_METHODS[target] if methods is None else tuple(methods)
     unknown = [m for m in methods if m not in METHODS]
@@ -110,21 +112,28 @@ def check_benchmark_options(*, methods=None, target="binary", n_samples=None, aa
     if wrong:
         raise ValueError(f"method(s) {wrong} do not train for target={target!r}; its peers are "
                          f"{list(PEER_METHODS if target == 'binary' else MULTICLASS_PEERS)}")
-    criterion = resolve_criterion(constraints)
+    criteria = resolve_objectives(constraints)
     if gap_loss != "expected_error":
-        if criterion.name != "error_rate_parity":
-            raise ValueError(f"gap_loss applies to error_rate_parity only, not to constraints={criterion.name!r}")
-        criterion.set_params(gap_loss=gap_loss)
+        erp = [c for c in criteria if c.name == "error_rate_parity"]
+        if not erp:
+            raise ValueError(f"gap_loss applies to error_rate_parity only, not to constraints="
+                             f"{[c.name for c in criteria] if len(criteria) > 1 else criteria[0].name!r}")
+        erp[0].set_params(gap_loss=gap_loss)
     if any(m in PEER_METHODS or m == "expgrad-ovr" for m in methods):
-        fairlearn_moment(criterion)  # a user criterion has no fairlearn counterpart: say so now
+        for criterion in criteria:  # a user criterion has no fairlearn counterpart: say so now
+            fairlearn_moment(criterion)
     if reference_point is None:
         points = REFERENCE_POINTS if target == "binary" else REFERENCE_POINTS_MULTICLASS
-        if criterion.name not in points:
-            raise ValueError(f"pass reference_point=(error, gap) for the criterion {type(criterion).__name__}")
-        reference_point = points[criterion.name]
-    if np.shape(reference_point) != (2,) or not np.all(np.asarray(reference_point, float) > 0):
-        raise ValueError(f"reference_point must be two positive numbers (error, gap), got {reference_point!r}")
-    return criterion, tuple(float(v) for v in reference_point), methods
+        missing = [type(c).__name__ for c in criteria if c.name not in points]
+        if missing:
+            raise ValueError(f"pass reference_point=(error, gap, ...) for the criterion {missing[0]}")
+        # Several criteria: the largest of their errors (the fair ends cost the most), and each gap.
+        reference_point = (max(points[c.name][0] for c in criteria), *(points[c.name][1] for c in criteria))
+    size = len(criteria) + 1
+    if np.shape(reference_point) != (size,) or not np.all(np.asarray(reference_point, float) > 0):
+        raise ValueError(f"reference_point must be {size} positive numbers (error, then one gap per criterion), "
+                         f"got {reference_point!r}")
+    return criteria, tuple(float(v) for v in reference_point), methods
 
 
 def run_benchmark(*, methods=None, target="binary", quick=False, n_samples=None, seed=0, aae_threshold=0.5, data=None,
@@ -156,18 +165,24 @@ def run_benchmark(*, methods=None, target="binary", quick=False, n_samples=None,
         ``group_column``; default the bundled hate-speech tweets.
     text_column, label_column, group_column : str
         The columns of ``data``.
-    constraints : str
+    constraints : str or list of str
         The fairness criterion, as fairlearn names it (:data:`skfairpareto.criteria.CRITERIA`):
         our fronts train for it, ``ExponentiatedGradient`` and ``GridSearch`` use the matching
         fairlearn constraint, ``ThresholdOptimizer`` the matching ``constraints`` string
         (equalized odds for ``error_rate_parity``, which it lacks), and every model is scored
-        by its fairlearn metric.
+        by its fairlearn metric. A list of criteria gives fronts over the error and one gap per
+        criterion (``constraints=[...]`` of the estimators); fairlearn trains for one criterion at
+        a time, so each of its methods is the union of its models for each criterion, and for
+        equalized odds where true- and false-positive-rate parity are both listed
+        (:func:`peer_criteria`). Rows then hold every
+        criterion's gap (``gaps``) and their sum (``gap``).
     gap_loss : {"expected_error", "bce"}
         Surrogate of ``error_rate_parity`` (:class:`skfairpareto.criteria.ErrorRateParity`):
         ``"bce"`` is the seed paper's loss gap. Other criteria take only the default.
-    reference_point : (float, float) or None
-        Hypervolume reference point (error, gap); default :data:`REFERENCE_POINTS` of the
-        criterion.
+    reference_point : sequence of float or None
+        Hypervolume reference point (error, then one gap per criterion); default
+        :data:`REFERENCE_POINTS` of the criterion (several: the largest of their errors and
+        each one's gap).
     features : {"hybrid", "minilm", "lexical"}
         What every method (ours and fairlearn's) is trained on
         (:class:`~skfairpareto.features.TextFeatures`, fitted on the training split only):
@@ -204,7 +219,7 @@ def run_benchmark(*, methods=None, target="binary", quick=False, n_samples=None,
     matplotlib.use("Agg")
     from tqdm.auto import tqdm
 
-    criterion, reference_point, methods = check_benchmark_options(
+    criteria, reference_point, methods = check_benchmark_options(
         methods=methods, target=target, n_samples=n_samples, aae_threshold=aae_threshold, constraints=constraints,
         gap_loss=gap_loss, reference_point=reference_point, features=features, backend=backend,
         validation_fraction=validation_fraction)
@@ -232,30 +247,33 @@ def run_benchmark(*, methods=None, target="binary", quick=False, n_samples=None,
         t0 = time.perf_counter()
         if method.removesuffix(AWARE) in OUR_METHODS:
             members, est = fit_ours(method.removesuffix(AWARE), s, X_tr, y_tr, g_tr, device=device, seed=seed,
-                                    constraints=criterion, validation_fraction=validation_fraction,
+                                    constraints=criteria, validation_fraction=validation_fraction,
                                     reference_point=reference_point, group_aware=method.endswith(AWARE))
             models = [(a, lambda Z, G, m=m: probabilities(m.predict(Z, sensitive_features=G))) for a, m in members]
             members_of[method] = [m for _, m in members]
             if method.startswith("suhnpf"):
                 n_certified[method] = int(np.sum(est.front_results_["certified"]))
         elif method in MULTICLASS_PEERS:
-            models = fit_multiclass_peer(method, s, X_tr, y_tr, g_tr, seed, criterion)
+            models = fit_multiclass_peer(method, s, X_tr, y_tr, g_tr, seed, criteria)
         else:
-            models = fit_peer(method, s, X_tr, y_tr, g_tr, seed, criterion)
+            models = fit_peer(method, s, X_tr, y_tr, g_tr, seed, criteria)
         seconds[method] = time.perf_counter() - t0
         for i, (coordinate, model) in enumerate(models):
             p = np.asarray(model(X_te, g_te), dtype=float)
             drawn = (draw.random_sample(len(p)) < p).astype(int) if p.ndim == 1 else p.argmax(1)
             predictions.setdefault(method, {})[f"{method}:{i}"] = drawn
             rows.append({"method": method, "coordinate": None if coordinate is None else float(coordinate),
-                         **score_predictions(y_te, p, g_te, criterion, split.classes)})
+                         **score_predictions(y_te, p, g_te, criteria, split.classes)})
         say(f"{label(method)}: {len(models)} model(s) in {seconds[method]:.1f} s")
+
+    metrics = [c.metric if classes is None or c.metric == "accuracy_score_difference" else f"multiclass_{c.metric}"
+               for c in criteria]
+    one = len(criteria) == 1  # one criterion: its name and metric; several: lists of them
 
     payload = {"source": split.source, "target": target, "positive_label": str(split.positive_label),
                "classes": None if classes is None else [str(c) for c in classes], "n_texts": int(split.n_texts),
-               "n_test": int(len(y_te)), "seed": seed, "quick": quick, "constraints": criterion.name,
-               "fairness_metric": (criterion.metric if classes is None or criterion.metric == "accuracy_score_difference"
-                                   else f"multiclass_{criterion.metric}"),
+               "n_test": int(len(y_te)), "seed": seed, "quick": quick, "constraints": criteria[0].name if one else [c.name for c in criteria],
+               "fairness_metric": metrics[0] if one else metrics,
                "gap_loss": gap_loss,
                "validation_fraction": validation_fraction, "features": features, "n_features": int(X_tr.shape[1]),
                "embedding_backend": split.embedding_backend, "featurize_fit_seconds": split.fit_seconds,
@@ -271,7 +289,7 @@ def run_benchmark(*, methods=None, target="binary", quick=False, n_samples=None,
     atomic_write(out / "results.md", lambda fh: fh.write(text.encode()))
     plots(payload, predictions, y_te, g_te, out)
     t0 = time.perf_counter()
-    dashboard(members_of, predictions, X_te, y_te, g_te, split.classes, out, criterion.metric)
+    dashboard(members_of, predictions, X_te, y_te, g_te, split.classes, out, criteria[0].metric)
     payload["dashboard_seconds"] = time.perf_counter() - t0
     atomic_write(out / "results.json", lambda fh: fh.write(json.dumps(payload, indent=2).encode()))
     say(f"wrote results.json, results.md, fronts.png, model_comparison.png and dashboard.html to {out}")

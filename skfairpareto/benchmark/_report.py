@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 
 from ..metrics import hypervolume, pareto_mask, resolve_fairness_metric
-from ._methods import AWARE, METHODS, OUR_METHODS, is_group_aware, label
+from ._methods import AWARE, METHODS, OUR_METHODS, as_criteria, is_group_aware, label
 
 
-def score_predictions(y, p, groups, criterion, classes=None):
+def score_predictions(y, p, groups, criteria, classes=None):
     """Test metrics of a model from ``p = P(y_hat = 1)`` (hard 0/1, or expected for randomised models).
 
     ``p`` of shape ``(n, K)`` holds class probabilities of K classes (one-hot for hard
     predictions; ``classes`` names them): see ``score_multiclass``.
 
-    Accuracy, and per group accuracy, true- and false-positive rate, are expected rates; ``gap``
-    is the difference of expected rates that ``criterion``'s fairlearn metric compares
+    Accuracy, and per group accuracy, true- and false-positive rate, are expected rates. For each
+    of ``criteria`` (a criterion or a list of them), ``gaps[name]`` is the difference of expected
+    rates that its fairlearn metric compares
     (:meth:`~skfairpareto.criteria.FairnessCriterion.metric_criterion`), which on hard predictions
-    is that metric (``tests/test_benchmark.py`` checks it).
+    is that metric (``tests/test_benchmark.py`` checks it); ``gap`` is their sum (one criterion:
+    its gap).
     """
-    import torch
-
     if np.ndim(p) == 2:
-        return score_multiclass(y, p, groups, criterion, classes)
+        return score_multiclass(y, p, groups, criteria, classes)
     # Clipped: a mixture's expected prediction can stray past 1 by rounding, and logit(1 + 1e-16) is NaN.
     y, p, groups = np.asarray(y, dtype=float), np.clip(np.asarray(p, dtype=float), 0.0, 1.0), np.asarray(groups)
     correct = y * p + (1 - y) * (1 - p)
@@ -34,19 +36,30 @@ def score_predictions(y, p, groups, criterion, classes=None):
         for rate, value in (("tpr", 1), ("fpr", 0)):
             cell = g & (y == value)
             out[f"{rate}_{name}"] = float(p[cell].mean()) if cell.any() else None
-    evaluator = criterion.metric_criterion().load_data(None, None, n_groups=len(names))
+    import torch
+
     logits = torch.logit(torch.as_tensor(p, dtype=torch.float64))
-    out["gap"] = evaluator.gap(logits, torch.as_tensor(y), torch.as_tensor(codes))
-    return out
+    return {**out, **_gaps(logits, y, codes, criteria, n_groups=len(names))}
 
 
-def score_multiclass(y, P, groups, criterion, classes):
+def _gaps(logits, y, codes, criteria, **load):
+    """``gaps`` (each criterion's metric on the expected rates of ``logits``) and ``gap``, their sum."""
+    import torch
+
+    gaps = {c.name: c.metric_criterion().load_data(None, None, **load).gap(logits, torch.as_tensor(y),
+                                                                          torch.as_tensor(codes))
+            for c in as_criteria(criteria)}
+    return {"gap": float(sum(gaps.values())), "gaps": gaps}
+
+
+def score_multiclass(y, P, groups, criteria, classes):
     """Test metrics of a K-class model from class probabilities ``P`` (one-hot when hard).
 
     Accuracy (expected), macro-F1 (of the argmax), and per group: accuracy, and per class its
     recall ``P(y_hat = k | y = k)`` and false-positive rate ``P(y_hat = k | y != k)`` with the
     number of samples behind each (``n_pos_*``, ``n_neg_*``: the sampling noise of a rate ``r``
-    is ``sqrt(r (1 - r) / n)``); ``gap`` is ``criterion``'s K-class metric on these rates.
+    is ``sqrt(r (1 - r) / n)``); ``gaps`` holds each criterion's K-class metric on these rates,
+    ``gap`` their sum.
     """
     import torch
     from sklearn.metrics import f1_score
@@ -65,10 +78,8 @@ def score_multiclass(y, P, groups, criterion, classes):
             out[f"recall_{cls}_{name}"] = float(P[pos, k].mean()) if pos.any() else None
             out[f"fpr_{cls}_{name}"] = float(P[neg, k].mean()) if neg.any() else None
             out[f"n_pos_{cls}_{name}"], out[f"n_neg_{cls}_{name}"] = int(pos.sum()), int(neg.sum())
-    evaluator = criterion.metric_criterion().load_data(None, None, n_groups=len(names), classes=np.asarray(classes))
     logits = torch.log(torch.as_tensor(P, dtype=torch.float64).clamp_min(1e-300))
-    out["gap"] = evaluator.gap(logits, torch.as_tensor(y), torch.as_tensor(codes))
-    return out
+    return {**out, **_gaps(logits, y, codes, criteria, n_groups=len(names), classes=np.asarray(classes))}
 
 
 def _nearest(rows, alpha):
@@ -76,16 +87,22 @@ def _nearest(rows, alpha):
 
 
 def summarize(rows, runs, seconds, n_certified, reference_point):
-    """Per method: fit time, points, Pareto points, test hypervolume, fairest gap, best accuracies."""
+    """Per method: fit time, points, Pareto points, test hypervolume, fairest gap, best accuracies.
+
+    The objectives are the error and every criterion's gap (``gaps``); the fairest gap is the
+    least ``gap`` (their sum), and the best accuracies are at every gap at most 1 or 2 points.
+    """
     summary = {}
     for method in runs:
         mine = [r for r in rows if r["method"] == method]
-        pts = np.array([[1 - r["accuracy"], r["gap"]] for r in mine])
-        best = {c: max((r["accuracy"] for r in mine if r["gap"] <= c + 1e-12), default=None) for c in (0.01, 0.02)}
+        pts = np.array([[1 - r["accuracy"], *r["gaps"].values()] for r in mine])
+        worst = pts[:, 1:].max(1)
+        best = {c: max((r["accuracy"] for r, w in zip(mine, worst) if w <= c + 1e-12), default=None)
+                for c in (0.01, 0.02)}
         summary[method] = {"fit_seconds": seconds[method], "n_points": len(mine),
                            "n_pareto_points": int(pareto_mask(pts).sum()),
                            "test_hypervolume": hypervolume(pts, reference_point),
-                           "fairest_gap": float(pts[:, 1].min()),
+                           "fairest_gap": float(min(r["gap"] for r in mine)),
                            "best_accuracy_gap_le_1pt": best[0.01], "best_accuracy_gap_le_2pt": best[0.02],
                            "group_aware": is_group_aware(method)}
         if method in n_certified:
@@ -104,13 +121,30 @@ def _fmt(x):
     return "–" if x is None else f"{100 * x:.2f}"
 
 
+def _listed(value):
+    """A payload's ``constraints`` or ``fairness_metric``: one name, or a list of them."""
+    return list(value) if isinstance(value, list) else [value]
+
+
+def gap_label(p):
+    """What a payload's ``gap`` is: fairlearn's metric, or the sum of the criteria's metrics."""
+    return " + ".join(f"`{m}`" for m in _listed(p["fairness_metric"]))
+
+
 def markdown(p):
     """The results as Markdown: the summary tables (group-blind, group-aware) and Table 3 and 4."""
-    metric = p["fairness_metric"]
+    criteria = ", ".join(f"`{c}`" for c in _listed(p["constraints"]))
+    several = len(_listed(p["constraints"])) > 1
     lines = [f"Test split: {p['n_test']} of {p['n_texts']} texts ({p['source']}), seed {p['seed']}, "
-             f"{p['features']} features; criterion `{p['constraints']}`, gap = fairlearn's `{metric}` "
-             f"(randomised models: of their expected predictions); hypervolume of (error, gap) with "
-             f"reference point {tuple(p['reference_point'])}."]
+             f"{p['features']} features; criterion {criteria}, gap = fairlearn's {gap_label(p)} "
+             f"(randomised models: of their expected predictions); hypervolume of (error, "
+             + ", ".join(["gap"] if not several else [f"{c} gap" for c in _listed(p["constraints"])])
+             + f") with reference point {tuple(p['reference_point'])}."]
+    if several:
+        lines += ["", "fairlearn trains for one criterion at a time: each of its methods is the union of its "
+                  "models for each criterion (and equalized odds where both true- and false-positive-rate "
+                  "parity are asked for). The fairest gap is the least sum of the gaps; the best "
+                  "accuracies are at every gap at most 1 or 2 points."]
     header = ["| method | fit s | points | Pareto points | test HV | fairest gap | best acc. % at gap <= 1 pt "
               "| at gap <= 2 pt |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for aware, title in ((False, "Group-blind: the group is not an input at prediction time."),
@@ -129,15 +163,17 @@ def markdown(p):
         lines += _multiclass_tables(p)
     elif p["table3"]:
         g = p["groups"]
+        gaps = ["gap"] if not several else [f"gap {c}" for c in _listed(p["constraints"])]
         lines += ["", "Seed paper's Table 3 and Table 4 layout (members nearest alpha = 1, 0.5, 0; accuracy "
                   "and false-positive rate in %):", "",
-                  "| method | alpha | member alpha | overall | " + " | ".join(g) + " | gap | "
+                  "| method | alpha | member alpha | overall | " + " | ".join(g) + " | " + " | ".join(gaps) + " | "
                   + " | ".join(f"FPR {x}" for x in g) + " |",
-                  "|---|---:|---:|---:|" + "---:|" * (2 * len(g) + 1)]
+                  "|---|---:|---:|---:|" + "---:|" * (2 * len(g) + len(gaps))]
         for m, by_alpha in p["table3"].items():
             for a, r in by_alpha.items():
                 lines.append(f"| {label(m)} | {a} | {r['coordinate']:.3f} | {_fmt(r['accuracy'])} | "
-                             + " | ".join(_fmt(r.get(f"accuracy_{x}")) for x in g) + f" | {_fmt(r['gap'])} | "
+                             + " | ".join(_fmt(r.get(f"accuracy_{x}")) for x in g) + " | "
+                             + " | ".join(_fmt(v) for v in r["gaps"].values()) + " | "
                              + " | ".join(_fmt(r.get(f"fpr_{x}")) for x in g) + " |")
     return "\n".join(lines) + "\n"
 
@@ -188,6 +224,7 @@ def plots(p, predictions, y_test, groups_test, out):
         for m, v in p["summary"].items():
             if v["group_aware"] != aware:
                 continue
+            # Several criteria: the (error, summed gap) view of the models non-dominated in it.
             pts = np.array([[1 - r["accuracy"], r["gap"]] for r in p["rows"] if r["method"] == m])
             front = pts[pareto_mask(pts)]
             front = front[np.argsort(front[:, 0])]
@@ -195,34 +232,38 @@ def plots(p, predictions, y_test, groups_test, out):
                     linestyle="-" if len(front) > 1 else "", label=label(m))
         ax.set_xlabel("test error")
         ax.set_title(("group-aware: the group is an input at prediction time" if aware else
-                      "group-blind") + f" ({p['constraints']})", fontsize=10)
+                      "group-blind") + f" ({', '.join(_listed(p['constraints']))})", fontsize=10)
         ax.legend(fontsize=7)
-    axes[0][0].set_ylabel(f"test {p['fairness_metric']}")
+    axes[0][0].set_ylabel(f"test {' + '.join(_listed(p['fairness_metric']))}")
     fig.suptitle("Accuracy-fairness fronts: non-dominated test points of each method", fontsize=11)
     fig.tight_layout()
     atomic_write(out / "fronts.png", lambda fh: fig.savefig(fh, format="png", dpi=120))
     plt.close(fig)
 
     # fairlearn's own model-comparison plot of every model's test predictions (0/1 labels; one
-    # seeded draw of the randomised models).
+    # seeded draw of the randomised models), one panel per criterion's metric.
     from fairlearn.metrics import plot_model_comparison
     from sklearn.metrics import accuracy_score
 
-    metric = resolve_fairness_metric(p["fairness_metric"])
-    fig, ax = plt.subplots(figsize=(7, 5))
-    for m, preds in predictions.items():
-        if not aware_panel_drawn(m, panels):
-            continue
-        plot_model_comparison(y_preds=preds, y_true=y_test, sensitive_features=groups_test,
-                              x_axis_metric=accuracy_score, y_axis_metric=metric, ax=ax,
-                              marker=markers[m.removesuffix(AWARE)], label=label(m))
-    points = {(m, name): (accuracy_score(y_test, pred), metric(y_test, pred, sensitive_features=groups_test))
-              for m, preds in predictions.items() if aware_panel_drawn(m, panels) for name, pred in preds.items()}
-    left_out = zoom_on_non_dominated(ax, points)
-    if left_out:
-        ax.text(0.01, 0.99, f"outside the view, dominated: {left_out}", transform=ax.transAxes, va="top",
-                fontsize=7, color="0.35", wrap=True)
-    ax.legend(fontsize=7, loc="lower right")
+    names = _listed(p["fairness_metric"])
+    metrics = [resolve_fairness_metric(name) for name in names]
+    drawn = {m: preds for m, preds in predictions.items() if aware_panel_drawn(m, panels)}
+    # Every model's accuracy and gaps, once: each panel zooms on the models no other dominates in
+    # all of them (with several criteria, a model behind in one panel's view may lead in another's).
+    points = {(m, key): (accuracy_score(y_test, pred),
+                         *(metric(y_test, pred, sensitive_features=groups_test) for metric in metrics))
+              for m, preds in drawn.items() for key, pred in preds.items()}
+    fig, axes = plt.subplots(1, len(names), figsize=(7 * len(names), 5), squeeze=False)
+    for column, (ax, metric) in enumerate(zip(axes[0], metrics)):
+        for m, preds in drawn.items():
+            plot_model_comparison(y_preds=preds, y_true=y_test, sensitive_features=groups_test,
+                                  x_axis_metric=accuracy_score, y_axis_metric=metric, ax=ax,
+                                  marker=markers[m.removesuffix(AWARE)], label=label(m))
+        left_out = zoom_on_non_dominated(ax, points, column=column)
+        if left_out:
+            ax.text(0.01, 0.99, "\n".join(textwrap.wrap(f"outside the view, dominated: {left_out}", 90)),
+                    transform=ax.transAxes, va="top", fontsize=7, color="0.35")
+        ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     atomic_write(out / "model_comparison.png", lambda fh: fig.savefig(fh, format="png", dpi=120))
     plt.close(fig)
@@ -233,25 +274,27 @@ def aware_panel_drawn(method, panels):
     return not is_group_aware(method) or True in panels
 
 
-def zoom_on_non_dominated(ax, points, margin=0.15):
-    """Limit ``ax`` to the non-dominated (accuracy up, gap down) models, with a margin.
+def zoom_on_non_dominated(ax, points, margin=0.15, column=0):
+    """Limit ``ax`` to the non-dominated (accuracy up, gaps down) models, with a margin.
 
+    ``points`` maps each model to ``(accuracy, gap, ...)``; the view shows accuracy against the
+    gap at ``column``, and the models it zooms on are those no other dominates in all the gaps.
     A few badly dominated models (a GridSearch point at 72 % accuracy, say) would otherwise
     squash every front into one corner (fairlearn#1190 asks for such filtering). Returns the
     methods with models left outside the view and how many, as text ("" when none).
     """
     keys = list(points)
-    P = np.array([[1 - points[k][0], points[k][1]] for k in keys])
+    P = np.array([[1 - points[k][0], *points[k][1:]] for k in keys])
     best = P[pareto_mask(P)]
     lo_x, hi_x = 1 - best[:, 0].max(), 1 - best[:, 0].min()
-    hi_y = best[:, 1].max()
+    hi_y = best[:, 1 + column].max()
     pad_x, pad_y = margin * max(hi_x - lo_x, 1e-3), margin * max(hi_y, 1e-3)
     x0, x1, y1 = lo_x - pad_x, hi_x + pad_x, hi_y + pad_y
     ax.set_xlim(x0, x1)
     ax.set_ylim(-pad_y / 2, y1)
     outside = {}
-    for (method, _), (acc, gap) in points.items():
-        if not (x0 <= acc <= x1 and gap <= y1):
+    for (method, _), (acc, *gaps) in points.items():
+        if not (x0 <= acc <= x1 and gaps[column] <= y1):
             outside[label(method)] = outside.get(label(method), 0) + 1
     return "; ".join(f"{name} ({count})" for name, count in outside.items())
 
