@@ -321,11 +321,13 @@ def fit_peer(problem, X, y, s, spec, n_classes, n_jobs=2):
         return [("expgrad", [expected(e) for e in run([(eg(name, b), y, groups) for b in BOUNDS])])]
     # Three objectives: the union of ExponentiatedGradient's fronts for each objective's criterion and
     # groups, and for the objectives together (the attributes' intersection; equalized odds).
-    runs = list(spec)
     if len({name for name, _ in spec}) == 1:  # per column: each attribute, and their intersection
-        runs.append((spec[0][0], intersections(pd.DataFrame({i: g for i, (_, g) in enumerate(spec)}))))
-    else:  # several criteria on one attribute: each, and equalized odds
-        runs.append(("equalized_odds", spec[0][1]))
+        runs = [*spec, (spec[0][0], intersections(pd.DataFrame({i: g for i, (_, g) in enumerate(spec)})))]
+    else:  # several criteria on one attribute: the main job's peer (each, and equalized odds for TPR and FPR)
+        from skfairpareto.benchmark import peer_criteria
+        from skfairpareto.criteria import CRITERIA
+
+        runs = [(c.name, spec[0][1]) for c in peer_criteria([CRITERIA[name]() for name, _ in spec])]
     fitted = run([(eg(name, b), y, groups) for name, groups in runs for b in BOUNDS])
     return [("expgrad-union", [expected(e) for e in fitted])]
 
