@@ -62,7 +62,9 @@ def main(argv=None):
         args.methods = list(DEFAULT_METHODS[args.target])
     out = Path(args.output_dir)
     constraints = args.constraints if len(args.constraints) > 1 else args.constraints[0]
-    named = " + ".join(args.constraints) + (" (fairlearn: the union of its fronts)" if len(args.constraints) > 1 else "")
+    named = " + ".join(args.constraints)
+    if len(args.constraints) > 1:
+        named += " (fairlearn: the union of its fronts)"
     per_seed = {}
     for seed in args.seeds:
         folder = out / f"seed-{seed}"

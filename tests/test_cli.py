@@ -89,7 +89,7 @@ def test_benchmark_with_two_criteria(tmp_path):
     groups = payload["groups"]
     for r in payload["rows"]:
         for name, kind in ((tpr, "tpr"), (fpr, "fpr")):
-            rates = [r[f"{kind}_{g}"] for g in groups if r[f"{kind}_{g}"] is not None]  # None: no such rows
+            rates = [r[f"{kind}_{g}"] for g in groups if r[f"{kind}_{g}"] is not None]  # None: no rows
             assert r["gaps"][name] == pytest.approx(max(rates) - min(rates))
         assert r["gap"] == pytest.approx(r["gaps"][tpr] + r["gaps"][fpr])
     summary = payload["summary"]

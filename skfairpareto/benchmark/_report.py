@@ -261,8 +261,8 @@ def plots(p, predictions, y_test, groups_test, out):
                                   marker=markers[m.removesuffix(AWARE)], label=label(m))
         left_out = zoom_on_non_dominated(ax, points, column=column)
         if left_out:
-            ax.text(0.01, 0.99, "\n".join(textwrap.wrap(f"outside the view, dominated: {left_out}", 90)),
-                    transform=ax.transAxes, va="top", fontsize=7, color="0.35")
+            note = "\n".join(textwrap.wrap(f"outside the view, dominated: {left_out}", 90))
+            ax.text(0.01, 0.99, note, transform=ax.transAxes, va="top", fontsize=7, color="0.35")
         ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
     atomic_write(out / "model_comparison.png", lambda fh: fig.savefig(fh, format="png", dpi=120))
