@@ -67,11 +67,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     from .benchmark import check_benchmark_options, load_table, run_benchmark
 
-    # One criterion as its name, several as a list (fronts over each one's gap).
-    constraints = args.constraints if len(args.constraints) > 1 else args.constraints[0]
     options = dict(methods=None if args.methods is None else tuple(args.methods), target=args.target,
                    n_samples=args.n_samples, aae_threshold=args.aae_threshold,
-                   constraints=constraints, gap_loss=args.gap_loss, features=args.features, backend=args.backend,
+                   constraints=args.constraints, gap_loss=args.gap_loss, features=args.features, backend=args.backend,
                    validation_fraction=args.validation_fraction)
     try:  # every option is checked before any work; its errors become usage errors
         check_benchmark_options(**options)

@@ -101,9 +101,9 @@ def peer_criteria(criteria):
     return list(criteria) + ([CRITERIA["equalized_odds"]()] if both and "equalized_odds" not in names else [])
 
 
-def as_criteria(constraints):
-    """A criterion, or a list of them, as a list."""
-    return list(constraints) if isinstance(constraints, (list, tuple)) else [constraints]
+def as_list(value):
+    """One item (a criterion, a payload's criterion name or metric) or a list of them, as a list."""
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def fit_ours(method, s, X, y, g, *, device, seed, constraints, validation_fraction, reference_point,
@@ -117,7 +117,7 @@ def fit_ours(method, s, X, y, g, *, device, seed, constraints, validation_fracti
     from ..phn import PHNParetoClassifier
     from ..suhnpf import SUHNPFParetoClassifier
 
-    criteria = as_criteria(constraints)
+    criteria = as_list(constraints)
     constraints = criteria if len(criteria) > 1 else criteria[0]
     common = dict(device=device, random_state=seed, constraints=constraints, group_aware=group_aware,
                   threshold=threshold)
@@ -163,7 +163,7 @@ def fit_multiclass_peer(method, s, X, y, g, seed, criteria):
         from fairlearn import reductions
 
         out = []
-        for criterion, bound in ((c, b) for c in peer_criteria(as_criteria(criteria)) for b in s["bounds"]):
+        for criterion, bound in ((c, b) for c in peer_criteria(as_list(criteria)) for b in s["bounds"]):
             moment = fairlearn_moment(criterion)
             per_class = [reductions.ExponentiatedGradient(LogisticRegression(max_iter=1000),
                                                           moment(difference_bound=bound)).fit(
@@ -203,7 +203,7 @@ def fit_peer(method, s, X, y, g, seed, criteria):
     ``constraints`` string, ``AdversarialFairnessClassifier`` once (for demographic parity when
     every criterion is, else for equalized odds).
     """
-    criteria = peer_criteria(as_criteria(criteria))
+    criteria = peer_criteria(as_list(criteria))
     if method == "adversarial":
         return _fit_adversarial(s, X, y, g, seed, criteria)
     out, seen = [], set()

@@ -7,7 +7,7 @@ import textwrap
 import numpy as np
 
 from ..metrics import hypervolume, pareto_mask, resolve_fairness_metric
-from ._methods import AWARE, METHODS, OUR_METHODS, as_criteria, is_group_aware, label
+from ._methods import AWARE, METHODS, OUR_METHODS, as_list, is_group_aware, label
 
 
 def score_predictions(y, p, groups, criteria, classes=None):
@@ -48,7 +48,7 @@ def _gaps(logits, y, codes, criteria, **load):
 
     gaps = {c.name: c.metric_criterion().load_data(None, None, **load).gap(logits, torch.as_tensor(y),
                                                                           torch.as_tensor(codes))
-            for c in as_criteria(criteria)}
+            for c in as_list(criteria)}
     return {"gap": float(sum(gaps.values())), "gaps": gaps}
 
 
@@ -121,24 +121,19 @@ def _fmt(x):
     return "–" if x is None else f"{100 * x:.2f}"
 
 
-def _listed(value):
-    """A payload's ``constraints`` or ``fairness_metric``: one name, or a list of them."""
-    return list(value) if isinstance(value, list) else [value]
-
-
 def gap_label(p):
     """What a payload's ``gap`` is: fairlearn's metric, or the sum of the criteria's metrics."""
-    return " + ".join(f"`{m}`" for m in _listed(p["fairness_metric"]))
+    return " + ".join(f"`{m}`" for m in as_list(p["fairness_metric"]))
 
 
 def markdown(p):
     """The results as Markdown: the summary tables (group-blind, group-aware) and Table 3 and 4."""
-    criteria = ", ".join(f"`{c}`" for c in _listed(p["constraints"]))
-    several = len(_listed(p["constraints"])) > 1
+    names = as_list(p["constraints"])
+    several = len(names) > 1
     lines = [f"Test split: {p['n_test']} of {p['n_texts']} texts ({p['source']}), seed {p['seed']}, "
-             f"{p['features']} features; criterion {criteria}, gap = fairlearn's {gap_label(p)} "
-             f"(randomised models: of their expected predictions); hypervolume of (error, "
-             + ", ".join(["gap"] if not several else [f"{c} gap" for c in _listed(p["constraints"])])
+             f"{p['features']} features; criterion {', '.join(f'`{c}`' for c in names)}, gap = fairlearn's "
+             f"{gap_label(p)} (randomised models: of their expected predictions); hypervolume of (error, "
+             + ", ".join(["gap"] if not several else [f"{c} gap" for c in names])
              + f") with reference point {tuple(p['reference_point'])}."]
     if several:
         lines += ["", "fairlearn trains for one criterion at a time: each of its methods is the union of its "
@@ -163,7 +158,7 @@ def markdown(p):
         lines += _multiclass_tables(p)
     elif p["table3"]:
         g = p["groups"]
-        gaps = ["gap"] if not several else [f"gap {c}" for c in _listed(p["constraints"])]
+        gaps = ["gap"] if not several else [f"gap {c}" for c in names]
         lines += ["", "Seed paper's Table 3 and Table 4 layout (members nearest alpha = 1, 0.5, 0; accuracy "
                   "and false-positive rate in %):", "",
                   "| method | alpha | member alpha | overall | " + " | ".join(g) + " | " + " | ".join(gaps) + " | "
@@ -232,9 +227,9 @@ def plots(p, predictions, y_test, groups_test, out):
                     linestyle="-" if len(front) > 1 else "", label=label(m))
         ax.set_xlabel("test error")
         ax.set_title(("group-aware: the group is an input at prediction time" if aware else
-                      "group-blind") + f" ({', '.join(_listed(p['constraints']))})", fontsize=10)
+                      "group-blind") + f" ({', '.join(as_list(p['constraints']))})", fontsize=10)
         ax.legend(fontsize=7)
-    axes[0][0].set_ylabel(f"test {' + '.join(_listed(p['fairness_metric']))}")
+    axes[0][0].set_ylabel(f"test {' + '.join(as_list(p['fairness_metric']))}")
     fig.suptitle("Accuracy-fairness fronts: non-dominated test points of each method", fontsize=11)
     fig.tight_layout()
     atomic_write(out / "fronts.png", lambda fh: fig.savefig(fh, format="png", dpi=120))
@@ -245,7 +240,7 @@ def plots(p, predictions, y_test, groups_test, out):
     from fairlearn.metrics import plot_model_comparison
     from sklearn.metrics import accuracy_score
 
-    names = _listed(p["fairness_metric"])
+    names = as_list(p["fairness_metric"])
     metrics = [resolve_fairness_metric(name) for name in names]
     drawn = {m: preds for m, preds in predictions.items() if aware_panel_drawn(m, panels)}
     # Every model's accuracy and gaps, once: each panel zooms on the models no other dominates in
