@@ -93,7 +93,15 @@ def fairlearn_moment(criterion):
 def peer_criteria(criteria):
     """The criteria fairlearn's peers train for, one model set each: every one of ``criteria``, and
     equalized odds where true- and false-positive-rate parity are both among them (fairlearn's one
-    constraint that bounds both gaps at once)."""
+    constraint that bounds both gaps at once).
+
+    Examples
+    --------
+    >>> from skfairpareto.benchmark import peer_criteria
+    >>> from skfairpareto.criteria import resolve_objectives
+    >>> [c.name for c in peer_criteria(resolve_objectives(["true_positive_rate_parity", "false_positive_rate_parity"]))]
+    ['true_positive_rate_parity', 'false_positive_rate_parity', 'equalized_odds']
+    """
     from ..criteria import CRITERIA
 
     names = {c.name for c in criteria}
