@@ -146,7 +146,7 @@ def test_the_page_is_offline_error_free_and_has_one_point_per_model(binary_board
     requests = [json.loads(e["message"])["message"] for e in browser.get_log("performance")]
     urls = {m["params"]["request"]["url"] for m in requests if m["method"] == "Network.requestWillBeSent"}
     assert urls <= {path.resolve().as_uri()}, urls  # nothing but the file itself
-    assert _points(browser) == len(board.models_) == 5 + 3 + 1 + 1
+    assert _points(browser) == len(board.models_) == (5 + 1) + 3 + 1 + 1  # PHN: 5 rays and its start head
     assert path.stat().st_size < 10e6
 
 
@@ -200,7 +200,7 @@ def test_k_classes_and_three_objectives(browser, tmp_path):
     phn.fit(X[:600], y[:600], sensitive_features=sf["dialect"][:600])
     board = FairnessDashboard({"phn": phn}, X[600:], y[600:], sensitive_features=sf["dialect"][600:], n_boot=0)
     _open(browser, board, tmp_path)
-    assert _points(browser) == len(phn.front_) == 21
+    assert _points(browser) == len(phn.front_) == 37  # 36 rays, and the start head
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
     groups, labels = sf["dialect"][600:].to_numpy(), y[600:]
     for k, cls in enumerate(board.classes_):  # the class selector: one class against the rest

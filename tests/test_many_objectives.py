@@ -52,7 +52,7 @@ def test_the_front_api_in_three_dimensions(make_estimator):
     est = make_estimator("phn-ls", constraints=[TPR, "false_positive_rate_parity"], n_members=None,
                          selection={f"max_gap[{TPR}]": 0.05}).fit(X, y, sensitive_features=sf)
     names = ["error", f"gap[{TPR}]", "gap[false_positive_rate_parity]"]
-    assert est._objective_names() == names and len(est.front_) == 21
+    assert est._objective_names() == names and len(est.front_) == 36 + 1  # 36 rays, and the start head
     r = est.front_results_
     assert {f"val_{n}" for n in names} <= set(r) and {f"weight[{n}]" for n in names[1:]} <= set(r)
     member = est.front_[5]

@@ -17,7 +17,8 @@ def fitted(front_data):
 def test_phn_front_and_new_rays(fitted):
     est, X, y, s = fitted
     r = est.front_results_
-    assert len(est.front_) == 5 and np.allclose(r["alpha"], np.linspace(1, 0, 5))
+    # the hypernetwork's heads at 5 rays, then the start head at alpha=1 (next to the ray's head)
+    assert len(est.front_) == 6 and np.allclose(r["alpha"], [1.0, *np.linspace(1, 0, 5)])
     assert {"val_error", "train_f2", "ray_residual"} <= set(r)
     # the surrogate gap shrinks from the accuracy end to the fairness end
     assert r["train_f2"][-1] < r["train_f2"][0]
@@ -28,6 +29,29 @@ def test_phn_front_and_new_rays(fitted):
     assert {"f1", "f2", "ray_residual"} <= set(est.history_[-1, "batches", -1])
     with pytest.raises(ValueError, match="ray must be"):
         est.member_at([0.5, 0.7])
+
+
+def test_the_start_head_joins_the_front_and_the_rays_head_normalises_the_tuning(front_data):
+    """front_[1] is the polished start head, the error's optimum: no head of the front has a lower
+    training error. Every threshold is tuned on the scales of the hypernetwork's own head at
+    alpha=1 (front_[0]), on the validation rows, not on the start head's."""
+    import torch
+
+    X, y, s = front_data[:3]
+    fit, val = slice(0, 480), slice(480, None)
+    est = PHNParetoClassifier(**FAST).fit(X[fit], y[fit], sensitive_features=s[fit], X_val=X[val], y_val=y[val],
+                                          sensitive_features_val=s[val])
+    start, r = est.front_[1], est.front_results_
+    assert len(est.front_) == FAST["n_members"] + 1 and start.weights == (1.0, 0.0)
+    for a, b in zip(start.net_.module_.state_dict().values(), est.start_.net_.module_.state_dict().values()):
+        assert torch.equal(a, b)
+    assert r["train_f1"][1] <= r["train_f1"].min() + 1e-6
+    hard = est.objectives_.hard(np.searchsorted(est.classes_, y[val]), np.searchsorted(est.groups_, s[val]))
+    codes = np.searchsorted(est.groups_, s[val])
+    own = hard.scales(est._logits(est.front_[0], X[val], codes))
+    assert not np.allclose(own, hard.scales(est._logits(start, X[val], codes)))
+    assert all(np.array_equal(m.hard_scales_, own) for m in est.front_)
+    assert r["threshold"][0] == r["threshold"][1] == 0.0 and np.all(r["threshold"][2:-1] != 0.0)
 
 
 def test_member_at_before_fit():
