@@ -73,10 +73,19 @@ class Problem:
     seeds: tuple = (0, 1, 2)
     description: str = ""
     tags: tuple = field(default_factory=tuple)
+    #: population(seed, n) -> n more rows from the distribution of load(seed)'s data (generators only)
+    population: object = None
+
+
+def synthetic(name, constraints, *, seed, sensitive_objectives="joint", description="", tags=(), **params):
+    """A suite problem drawn by :func:`make_problem` with ``params``, seed ``seed + s`` for the suite's seed ``s``."""
+    return Problem(name, lambda s: make_problem(**params, seed=seed + s), constraints, sensitive_objectives,
+                   description=description, tags=("synthetic", *tags),
+                   population=lambda s, n: make_problem(**params, seed=seed + s, extra=n)[1])
 
 
 def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, label_noise=(0.0, 0.0), shift=0.5,
-                 rotation=0.5, second_attribute=False, seed=0):
+                 rotation=0.5, second_attribute=False, seed=0, extra=0):
     """A synthetic fairness problem: ``(X, y, sensitive)``.
 
     * Groups: each row is in the minority group with probability ``minority``; with
@@ -91,11 +100,14 @@ def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, lab
       the argmax of the scores plus Gumbel noise.
     * Label noise: each group's labels are replaced by a random class with probability
       ``label_noise[group]`` (noisier labels for one group cap its accuracy).
+
+    With ``extra > 0`` it returns ``(problem, more)``: the problem as above (the same rows), and
+    ``extra`` further rows drawn independently from the same distribution (the same ``W``, and
+    for two classes the same median): data for estimating what a model class reaches with far
+    more data than the problem has (benchmarks/bench_headroom.py).
     """
     rng = np.random.RandomState(seed)
-    g = (rng.rand(n) < minority).astype(int)
-    X = rng.normal(size=(n, d)).astype(np.float32)
-    X[:, :2] += shift * g[:, None]
+    g, X = _draw_rows(rng, n, d, minority, shift)
     k = max(n_classes - 1, 1)
     informative = min(d, 5)
     W = np.zeros((d, k))
@@ -104,19 +116,38 @@ def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, lab
     other = rng.choice(np.arange(informative, d) if d > informative else np.arange(d), size=informative)
     W_minority[other] += rotation * rng.normal(size=(informative, k))
     W_minority[:informative] *= 1 - rotation
-    scores = np.where(g[:, None] == 1, X @ W_minority, X @ W) + base_rate_gap * g[:, None] * (np.arange(k) == 0)
-    if n_classes == 2:
-        noisy = scores[:, 0] + rng.logistic(scale=0.5, size=n)
-        y = (noisy > np.median(noisy)).astype(int)
-    else:
-        y = np.column_stack([np.zeros(n), scores + rng.gumbel(scale=0.5, size=(n, k))]).argmax(1)
-    flip = rng.rand(n) < np.asarray(label_noise)[g]
-    y[flip] = rng.randint(0, n_classes, flip.sum())
-    groups = np.where(g == 1, "minority", "majority")
-    if second_attribute:
-        second = np.where(rng.rand(n) < 0.4, "b1", "b0")
-        return X, y, pd.DataFrame({"a": groups, "b": second})
-    return X, y, groups
+
+    def label(rng, g, X, median=None):
+        scores = np.where(g[:, None] == 1, X @ W_minority, X @ W) + base_rate_gap * g[:, None] * (np.arange(k) == 0)
+        if n_classes == 2:
+            noisy = scores[:, 0] + rng.logistic(scale=0.5, size=len(g))
+            median = np.median(noisy) if median is None else median
+            y = (noisy > median).astype(int)
+        else:
+            y = np.column_stack([np.zeros(len(g)), scores + rng.gumbel(scale=0.5, size=(len(g), k))]).argmax(1)
+        flip = rng.rand(len(g)) < np.asarray(label_noise)[g]
+        y[flip] = rng.randint(0, n_classes, flip.sum())
+        groups = np.where(g == 1, "minority", "majority")
+        if second_attribute:
+            second = np.where(rng.rand(len(g)) < 0.4, "b1", "b0")
+            groups = pd.DataFrame({"a": groups, "b": second})
+        return y, groups, median
+
+    y, groups, median = label(rng, g, X)
+    if not extra:
+        return X, y, groups
+    more = np.random.RandomState([seed, 1])
+    g_more, X_more = _draw_rows(more, extra, d, minority, shift)
+    y_more, groups_more, _ = label(more, g_more, X_more, median)
+    return (X, y, groups), (X_more, y_more, groups_more)
+
+
+def _draw_rows(rng, n, d, minority, shift):
+    """Groups and features of ``n`` rows of :func:`make_problem`."""
+    g = (rng.rand(n) < minority).astype(int)
+    X = rng.normal(size=(n, d)).astype(np.float32)
+    X[:, :2] += shift * g[:, None]
+    return g, X
 
 
 def load_adult(seed, n=8000):
@@ -156,7 +187,6 @@ def load_tweets(seed, n_samples=None, target="binary"):
 
 def problems():
     """Every problem of the suite, in the order of its table."""
-    synth = make_problem
     return [
         Problem("adult, accuracy parity", lambda s: load_adult(s), "error_rate_parity",
                 description="8,000 rows, 104 columns, sex", tags=("real",)),
@@ -171,29 +201,26 @@ def problems():
         Problem("tweets, two criteria", lambda s: load_tweets(s, n_samples=6000),
                 ["true_positive_rate_parity", "false_positive_rate_parity"],
                 description="6,000 texts: the TPR and FPR gaps by dialect", tags=("real", "3 objectives")),
-        Problem("synthetic", lambda s: synth(5000, 20, seed=100 + s), "error_rate_parity",
-                description="n 5,000, d 20, minority 30 %", tags=("synthetic",)),
-        Problem("synthetic, minority 10 %", lambda s: synth(4000, 30, minority=0.1, seed=200 + s),
-                "true_positive_rate_parity", description="n 4,000, d 30, TPR parity", tags=("synthetic",)),
-        Problem("synthetic, label noise", lambda s: synth(6000, 50, label_noise=(0.05, 0.25), seed=300 + s),
-                "error_rate_parity", description="n 6,000, d 50, 25 % noisy minority labels", tags=("synthetic",)),
-        Problem("synthetic, shift and base rates", lambda s: synth(3000, 10, base_rate_gap=1.5, shift=1.5,
-                                                                  minority=0.5, seed=400 + s),
-                "demographic_parity", description="n 3,000, d 10, minority 50 %", tags=("synthetic",)),
-        Problem("synthetic, n 20,000", lambda s: synth(20000, 100, minority=0.5, seed=500 + s),
-                "false_positive_rate_parity", description="n 20,000, d 100, FPR parity", tags=("synthetic",)),
-        Problem("synthetic, n 1,000", lambda s: synth(1000, 10, seed=600 + s), "error_rate_parity",
-                description="n 1,000, d 10 (small data)", tags=("synthetic", "small")),
-        Problem("synthetic, 3 classes", lambda s: synth(6000, 40, n_classes=3, seed=700 + s), "error_rate_parity",
-                description="n 6,000, d 40", tags=("synthetic", "K")),
-        Problem("synthetic, 4 classes", lambda s: synth(8000, 60, n_classes=4, minority=0.2, seed=800 + s),
-                "demographic_parity", description="n 8,000, d 60, minority 20 %", tags=("synthetic", "K")),
-        Problem("two attributes, per column", lambda s: synth(6000, 20, second_attribute=True, seed=900 + s),
-                "true_positive_rate_parity", "per_column", description="TPR gap of each attribute",
-                tags=("synthetic", "3 objectives")),
-        Problem("two criteria", lambda s: synth(6000, 20, seed=1000 + s),
-                ["true_positive_rate_parity", "false_positive_rate_parity"],
-                description="TPR and FPR gaps of one attribute", tags=("synthetic", "3 objectives")),
+        synthetic("synthetic", "error_rate_parity", n=5000, d=20, seed=100, description="n 5,000, d 20, minority 30 %"),
+        synthetic("synthetic, minority 10 %", "true_positive_rate_parity", n=4000, d=30, minority=0.1, seed=200,
+                  description="n 4,000, d 30, TPR parity"),
+        synthetic("synthetic, label noise", "error_rate_parity", n=6000, d=50, label_noise=(0.05, 0.25), seed=300,
+                  description="n 6,000, d 50, 25 % noisy minority labels"),
+        synthetic("synthetic, shift and base rates", "demographic_parity", n=3000, d=10, base_rate_gap=1.5, shift=1.5,
+                  minority=0.5, seed=400, description="n 3,000, d 10, minority 50 %"),
+        synthetic("synthetic, n 20,000", "false_positive_rate_parity", n=20000, d=100, minority=0.5, seed=500,
+                  description="n 20,000, d 100, FPR parity"),
+        synthetic("synthetic, n 1,000", "error_rate_parity", n=1000, d=10, seed=600,
+                  description="n 1,000, d 10 (small data)", tags=("small",)),
+        synthetic("synthetic, 3 classes", "error_rate_parity", n=6000, d=40, n_classes=3, seed=700,
+                  description="n 6,000, d 40", tags=("K",)),
+        synthetic("synthetic, 4 classes", "demographic_parity", n=8000, d=60, n_classes=4, minority=0.2, seed=800,
+                  description="n 8,000, d 60, minority 20 %", tags=("K",)),
+        synthetic("two attributes, per column", "true_positive_rate_parity", n=6000, d=20, second_attribute=True,
+                  seed=900, sensitive_objectives="per_column", description="TPR gap of each attribute",
+                  tags=("3 objectives",)),
+        synthetic("two criteria", ["true_positive_rate_parity", "false_positive_rate_parity"], n=6000, d=20,
+                  seed=1000, description="TPR and FPR gaps of one attribute", tags=("3 objectives",)),
     ]
 
 

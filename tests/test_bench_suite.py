@@ -40,6 +40,53 @@ def test_generator_for_k_classes_and_two_attributes(suite, n_classes):
     assert (s["b"] == "b1").mean() == pytest.approx(0.4, abs=0.03)
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_generator_draws_more_rows_from_the_same_distribution(suite, n_classes):
+    from sklearn.linear_model import LogisticRegression
+
+    kw = dict(n=1500, d=8, n_classes=n_classes, minority=0.3, base_rate_gap=1.0, seed=11)
+    alone = suite.make_problem(**kw)
+    (X, y, s), (X_more, y_more, s_more) = suite.make_problem(**kw, extra=20000)
+    for a, b in zip(alone, (X, y, s)):  # asking for more rows leaves the problem's own as they were
+        np.testing.assert_array_equal(a, b)
+    assert X_more.shape == (20000, 8) and X_more.dtype == np.float32 and not np.isin(X_more[:, 0], X[:, 0]).any()
+    # The same groups, labels and label rule: the classes' shares in each group agree, and a model
+    # fitted on the extra rows predicts the problem's labels as well as one fitted on them, far better
+    # than one fitted on a problem of another seed (another W).
+    for group in ("minority", "majority"):
+        np.testing.assert_allclose(np.bincount(y[s == group], minlength=n_classes) / np.sum(s == group),
+                                   np.bincount(y_more[s_more == group], minlength=n_classes) / np.sum(s_more == group),
+                                   atol=0.06)
+    other_X, other_y, _ = suite.make_problem(**{**kw, "seed": 12, "n": 20000})
+    same = LogisticRegression(max_iter=1000).fit(X_more, y_more).score(X, y)
+    own = LogisticRegression(max_iter=1000).fit(X, y).score(X, y)
+    other = LogisticRegression(max_iter=1000).fit(other_X, other_y).score(X, y)
+    assert same > own - 0.03 and same > other + 0.1
+
+
+def test_headroom_fits_a_large_data_front_on_the_suites_split(bench_script):
+    headroom = bench_script("bench_headroom")
+    suite = headroom.suite
+    problem = suite.synthetic("tiny", "error_rate_parity", n=600, d=5, seed=5)
+    X, y, s = problem.load(0)
+    assert problem.population(0, 10)[0].shape == (10, 5)
+    rows = headroom.run(problem, (0,), {}, 3000, lambda message: None, heads=("linear",))
+    (row,) = rows
+    assert row["head"] == "linear" and row["n_population"] == 3000 and row["n_train"] == 420
+    assert row["hv"] > 0 and row["n_models"] >= 2 and row["peer_hv"] is None
+    # Ratios as the suite's: of the means over the seeds, beside the suite's best front.
+    rows = [{**row, "peer_hv": 0.5 * row["hv"]}, {**row, "seed": 1, "hv": 0.0, "peer_hv": 0.5 * row["hv"]}]
+    ours = {"tiny": {"seeds": [0, 1], "cba": {"ratio": 0.9}, "phn": {"ratio": 1.1}}}
+    summary = headroom.summarize(rows, ours, ["cba", "phn"])
+    assert summary["tiny"]["heads"]["linear"]["ratio"] == pytest.approx(1.0)
+    assert summary["tiny"]["best"] == "phn" and summary["tiny"]["best_ratio"] == 1.1
+    assert headroom.table({"summary": summary})[2] == "| tiny | 1.000x | 1.100x (PHN) |"
+    # A stored peer whose reference point is not this split's is refused, not divided by.
+    with pytest.raises(RuntimeError, match="reference point differs"):
+        headroom.run(problem, (0,), {("tiny", 0, "peer"): {"hv": 1.0, "reference_point": [9.0, 9.0]}}, 1000,
+                     lambda message: None, heads=("linear",))
+
+
 def test_adult_loader(suite):
     X, y, s = suite.load_adult(0, n=500)
     assert X.shape[0] == 500 == len(y) == len(s) and X.dtype == np.float32 and np.isfinite(X).all()

@@ -5,7 +5,8 @@ A page marks each generated table with ``<!-- generated: NAME -->`` ... ``<!-- e
 ``docs/results/`` (what the benchmark scripts wrote), and ``tests/test_docs_tables.py`` fails
 when a block differs from its file, so the figures in the docs cannot drift from the results.
 Names: ``main_job``, ``results:FILE`` (another run of the main job), ``seeds:CRITERION``,
-``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``suite``, ``honest_val``. The main job's tables
+``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``suite``, ``honest_val``,
+``headroom``. The main job's tables
 use the package's own report (``skfairpareto.benchmark``'s Markdown).
 """
 
@@ -170,11 +171,22 @@ def suite(d):
             *module.table(d)]
 
 
+def headroom(d):
+    """Large-data fronts on the suite's synthetic problems, beside the suite's best (benchmarks/bench_headroom.py)."""
+    module = _script("bench_headroom")
+    n_seeds = max(len(e["seeds"]) for e in d["summary"].values())
+    return [f"`python benchmarks/bench_headroom.py`: {len(d['summary'])} synthetic problems, {n_seeds} seeds each, "
+            f"{d['wall_seconds'] / 60:.0f} min on 2 cores (`docs/results/headroom.json`). The test hypervolume over "
+            "the suite's peer of a front fitted on 20 times the problem's training rows (at most 100,000) drawn "
+            "from the same distribution, for each head, beside the suite's best front:", "", *module.table(d)]
+
+
 #: Each block's renderer and the results file it reads: NAME -> (renderer, file under docs/results).
 RENDERERS = {"main_job": (main_job, "benchmark_results.json"), "fair_end": (fair_end, "fair_end.json"),
              "cpu_kernels": (cpu_kernels, "cpu_kernels.json"), "static": (static, "static.json"),
              "dashboard": (dashboard, "dashboard.json"), "fit_time": (fit_time, "fit_time.json"),
-             "suite": (suite, "suite.json"), "honest_val": (honest_val, "honest_val.json")}
+             "suite": (suite, "suite.json"), "honest_val": (honest_val, "honest_val.json"),
+             "headroom": (headroom, "headroom.json")}
 
 
 def render(name, results):

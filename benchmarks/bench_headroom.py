@@ -1,0 +1,179 @@
+"""How far can the suite's synthetic problems go? A front trained on far more data, beside the suite's ratios.
+
+The suite (benchmarks/bench_suite.py) scores each front by its test hypervolume over fairlearn's
+peer. A target such as "the best front reaches 1.15x" assumes that 1.15x is there to reach; on a
+problem whose best achievable front is close to what the peer already reaches, no method can. The
+suite's synthetic problems come from a generator, so more data from the same distribution can be
+drawn. This script estimates the headroom of the default model class (a group-blind linear head)
+on each of them:
+
+* for each seed, the suite's own data, split and reference point, and its stored peer;
+* a front fitted on ``population`` rows drawn afresh from the same distribution (default 20 times
+  the suite's training rows, at most 100,000): ``cba_path`` on a grid twice as fine as its
+  default (21 accuracy weights; 66 rays of the simplex for three objectives), its decision
+  thresholds as ``cba_path`` sets them (tuned on those rows for demographic parity, whose rates
+  ignore the labels; 0 otherwise); once with the estimators' default head (linear), once with a
+  hidden layer of 64 units (``HEADS``);
+* its test hypervolume on the suite's test rows, over the peer's, as the suite computes ratios
+  (of the means over the seeds).
+
+The figure is an estimate, not a bound: the large-data front is one method's, on one test split a
+seed, and a larger model class (wider or deeper heads; group-aware members) may go further.
+Where it sits near the suite's best ratio, the fronts already reach what this model class offers
+on that problem, and a shortfall against a target is the problem's, not the estimators'. Prints a
+table and writes JSON::
+
+    python benchmarks/bench_headroom.py                       # every synthetic problem, its seeds
+    python benchmarks/bench_headroom.py --problems synthetic --seeds 0
+
+Run it alone: on 2 cores a second heavy job beside it moves every time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import bench_suite as suite  # noqa: E402
+
+
+#: The model classes of the large-data fronts: the estimators' default head, and one hidden layer.
+HEADS = {"linear": (), "hidden 64": (64,)}
+
+
+def large_data_front(problem, X, y, s, seed, hidden_layer_sizes=()):
+    """``cba_path`` on a grid twice as fine as its default, fitted on ``X, y, s``; returns its members."""
+    from skfairpareto.cba import cba_path
+    from skfairpareto.criteria import FairnessObjectives
+
+    common = dict(constraints=problem.constraints, sensitive_objectives=problem.sensitive_objectives,
+                  hidden_layer_sizes=hidden_layer_sizes, random_state=seed)
+    n_objectives = 1 + len(suite.objective_spec(problem, s))
+    if n_objectives == 2:
+        return cba_path(X, y, sensitive_features=s, alphas=np.linspace(1.0, 0.0, 21), **common)
+    grid = FairnessObjectives.of_size(n_objectives).preference_grid(66)
+    return cba_path(X, y, sensitive_features=s, weights=grid, **common)
+
+
+def run(problem, seeds, stored, population, say, heads=tuple(HEADS)):
+    from skfairpareto.metrics import hypervolume
+    from skfairpareto.model_selection import stratified_split
+
+    rows = []
+    for seed in seeds:
+        X, y, s = problem.load(seed)
+        classes, y = np.unique(y, return_inverse=True)
+        n_classes = len(classes)
+        tr, te = stratified_split(y, suite.intersections(s), test_size=0.3, random_state=seed)
+        s_te = suite.rows_of(s, te)
+        spec = suite.objective_spec(problem, s_te)
+        ref = suite.reference_point(X[tr], y[tr], X[te], y[te], spec, n_classes)
+        peer = stored.get((problem.name, seed, "peer"))
+        if peer is not None and not np.allclose(peer["reference_point"], ref):
+            raise RuntimeError(f"{problem.name}, seed {seed}: the reference point differs from the suite's run")
+        n_more = population or min(20 * len(tr), 100_000)
+        X_more, y_more, s_more = problem.population(seed, n_more)
+        y_more = np.searchsorted(classes, y_more)
+        for head in heads:
+            t0 = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                members = large_data_front(problem, X_more, y_more, s_more, seed, HEADS[head])
+            seconds = time.perf_counter() - t0
+            F = np.array([suite.objectives_of(suite.one_hot(m.predict(X[te], sensitive_features=s_te), n_classes),
+                                              y[te], spec, n_classes) for m in members])
+            row = {"problem": problem.name, "seed": seed, "head": head, "n_train": int(len(tr)),
+                   "n_population": int(n_more), "hv": hypervolume(F, ref), "fairest_gap": float(F[:, 1:].sum(1).min()),
+                   "best_error": float(F[:, 0].min()), "n_models": int(len(F)), "fit_seconds": seconds,
+                   "peer_hv": None if peer is None else peer["hv"]}
+            rows.append(row)
+            say(f"  seed {seed}, {head}: {n_more} rows, hv {row['hv']:.5f} (peer {row['peer_hv']}) in {seconds:.0f} s")
+    return rows
+
+
+def summarize(rows, suite_summary, estimators):
+    """Per problem: each large-data front's ratio (of mean test hypervolumes to the peer's), and the suite's best."""
+    out = {}
+    for name in dict.fromkeys(r["problem"] for r in rows):
+        mine = [r for r in rows if r["problem"] == name and r["peer_hv"] is not None]
+        if not mine:
+            continue
+        seeds = sorted({r["seed"] for r in mine})
+        peer_hv = float(np.mean([r["peer_hv"] for r in mine if r["head"] == mine[0]["head"]]))
+        entry = {"seeds": seeds, "heads": {}}
+        for head in dict.fromkeys(r["head"] for r in mine):
+            runs = [r for r in mine if r["head"] == head]
+            entry["heads"][head] = {"ratio": float(np.mean([r["hv"] for r in runs])) / peer_hv,
+                                    "fairest_gap": float(np.mean([r["fairest_gap"] for r in runs]))}
+        ours = suite_summary.get(name, {})
+        ratios = {e: ours[e]["ratio"] for e in estimators if e in ours and ours[e]["ratio"] is not None}
+        if ratios and sorted(ours.get("seeds", [])) == seeds:
+            best = max(ratios, key=ratios.get)
+            entry.update({"best": best, "best_ratio": ratios[best], "suite_ratios": ratios})
+        out[name] = entry
+    return out
+
+
+NAMES = {"cba": "CBA", "suhnpf": "SUHNPF", "phn": "PHN", "fapareto": "FaPareto"}
+
+
+def table(result):
+    """The Markdown table of a run: each large-data front's ratio beside the suite's best front's."""
+    heads = list(dict.fromkeys(h for e in result["summary"].values() for h in e["heads"]))
+    lines = ["| problem | " + " | ".join(f"large data, {h}" for h in heads) + " | best of the suite |",
+             "|---|" + "---:|" * (len(heads) + 1)]
+    for name, e in result["summary"].items():
+        cells = [f"{e['heads'][h]['ratio']:.3f}x" if h in e["heads"] else "–" for h in heads]
+        best = f"{e['best_ratio']:.3f}x ({NAMES.get(e['best'], e['best'])})" if "best" in e else "–"
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {best} |")
+    return lines
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--problems", nargs="+", default=None, help="names of synthetic problems (default: all)")
+    parser.add_argument("--seeds", nargs="+", type=int, default=None, help="seeds (default: each problem's own)")
+    parser.add_argument("--population", type=int, default=None,
+                        help="rows drawn for the large-data front (default: 20 x the training rows, at most 100,000)")
+    parser.add_argument("--heads", nargs="+", default=list(HEADS), choices=list(HEADS),
+                        help="the model classes of the large-data fronts (default: all)")
+    parser.add_argument("--suite", default=str(ROOT / "docs" / "results" / "suite.json"),
+                        help="the suite's results: its peers' hypervolumes and its fronts' ratios")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "results" / "headroom.json"))
+    args = parser.parse_args(argv)
+    todo = [p for p in suite.problems() if p.population is not None]
+    if args.problems:
+        unknown = set(args.problems) - {p.name for p in todo}
+        if unknown:
+            parser.error(f"not synthetic problems of the suite: {sorted(unknown)}")
+        todo = [p for p in todo if p.name in args.problems]
+    result = json.loads(Path(args.suite).read_text())
+    stored = {(r["problem"], r["seed"], r["method"]): r for r in result["rows"]}
+    rows, t0 = [], time.perf_counter()
+    for problem in todo:
+        print(problem.name, flush=True)
+        rows += run(problem, args.seeds or problem.seeds, stored, args.population, lambda m: print(m, flush=True),
+                    args.heads)
+    summary = summarize(rows, result["summary"], result["estimators"])
+    out = {"population": args.population, "heads": {h: list(HEADS[h]) for h in args.heads},
+           "wall_seconds": time.perf_counter() - t0, "summary": summary, "rows": rows}
+    print("\n".join(table(out)))
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(args.output).with_suffix(".tmp")
+    tmp.write_text(json.dumps(out, indent=2))
+    tmp.replace(args.output)
+    print(f"wrote {args.output}")
+    return out
+
+
+if __name__ == "__main__":
+    main()
