@@ -26,6 +26,13 @@ table and writes JSON::
     python benchmarks/bench_headroom.py                       # every synthetic problem, its seeds
     python benchmarks/bench_headroom.py --problems synthetic --seeds 0
 
+``--retune ESTIMATOR`` asks instead what the decision thresholds cost: it fits the estimator as
+the suite does, on the suite's split, and scores its members with the thresholds it tuned on its
+validation split, at threshold 0, and with thresholds tuned (by the same rule) on ``--fresh`` rows
+drawn afresh from the distribution; it writes ``docs/results/retune.json``::
+
+    python benchmarks/bench_headroom.py --retune suhnpf --problems "two criteria"
+
 Run it alone: on 2 cores a second heavy job beside it moves every time.
 """
 
@@ -66,17 +73,11 @@ def large_data_front(problem, X, y, s, seed, hidden_layer_sizes=()):
 
 def run(problem, seeds, stored, population, say, heads=tuple(HEADS)):
     from skfairpareto.metrics import hypervolume
-    from skfairpareto.model_selection import stratified_split
 
     rows = []
     for seed in seeds:
-        X, y, s = problem.load(seed)
-        classes, y = np.unique(y, return_inverse=True)
+        X, y, classes, tr, te, _, s_te, spec, ref = suite.split(problem, seed)
         n_classes = len(classes)
-        tr, te = stratified_split(y, suite.intersections(s), test_size=0.3, random_state=seed)
-        s_te = suite.rows_of(s, te)
-        spec = suite.objective_spec(problem, s_te)
-        ref = suite.reference_point(X[tr], y[tr], X[te], y[te], spec, n_classes)
         peer = stored.get((problem.name, seed, "peer"))
         if peer is not None and not np.allclose(peer["reference_point"], ref):
             raise RuntimeError(f"{problem.name}, seed {seed}: the reference point differs from the suite's run")
@@ -123,6 +124,45 @@ def summarize(rows, suite_summary, estimators):
     return out
 
 
+def retune(problem, estimator, seeds, stored, n_fresh, say):
+    """The estimator's members, fitted as the suite fits them, with thresholds from three sources."""
+    from skfairpareto._validation import check_sensitive_features
+    from skfairpareto.metrics import hypervolume
+
+    rows = []
+    for seed in seeds:
+        X, y, classes, tr, te, s_tr, s_te, spec, ref = suite.split(problem, seed)
+        n_classes = len(classes)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            members = suite.fit_ours(estimator, problem, X[tr], y[tr], s_tr, seed)
+        X_more, y_more, s_more = problem.population(seed, n_fresh)
+        first = members[0]
+        codes, _ = check_sensitive_features(s_more, len(y_more), groups=first.groups_)
+        hard = first.objectives_.hard(np.searchsorted(classes, y_more), codes)
+        weights = np.array([m.objectives_.weights(m.alpha, m.weights) for m in members])
+        logits = [m.decision_function(X_more, sensitive_features=s_more) + m.threshold_ for m in members]
+        end = int(np.argmax(weights[:, 0]))  # normalised by the most accurate member, as the fronts tune
+        scales = hard.scales(logits[end])
+        fitted = [m.threshold_ for m in members]
+        sources = {"validation split": fitted, "0": [m._untuned_threshold(0.0) for m in members],
+                   "fresh rows": [hard.tune(z, w, scales) if (i != end and w[0] < 1.0) else m._untuned_threshold(0.0)
+                                  for i, (m, z, w) in enumerate(zip(members, logits, weights))]}
+        row = {"problem": problem.name, "seed": seed, "estimator": estimator, "n_fresh": int(n_fresh),
+               "peer_hv": stored[(problem.name, seed, "peer")]["hv"]}
+        for source, thresholds in sources.items():
+            for m, t in zip(members, thresholds):
+                m.threshold_ = t
+            F = np.array([suite.objectives_of(suite.one_hot(m.predict(X[te], sensitive_features=s_te), n_classes),
+                                              y[te], spec, n_classes) for m in members])
+            row[source] = hypervolume(F, ref)
+        for m, t in zip(members, fitted):
+            m.threshold_ = t
+        rows.append(row)
+        say(f"  seed {seed}: " + ", ".join(f"{k} {row[k] / row['peer_hv']:.3f}x" for k in sources))
+    return rows
+
+
 NAMES = {"cba": "CBA", "suhnpf": "SUHNPF", "phn": "PHN", "fapareto": "FaPareto"}
 
 
@@ -138,6 +178,28 @@ def table(result):
     return lines
 
 
+SOURCES = ("validation split", "0", "fresh rows")
+
+
+def retune_summary(rows):
+    """Per problem: the members' ratio to the peer (of mean hypervolumes) for each source of thresholds."""
+    out = {}
+    for name in dict.fromkeys(r["problem"] for r in rows):
+        mine = [r for r in rows if r["problem"] == name]
+        peer_hv = float(np.mean([r["peer_hv"] for r in mine]))
+        out[name] = {"seeds": [r["seed"] for r in mine],
+                     **{k: float(np.mean([r[k] for r in mine])) / peer_hv for k in SOURCES}}
+    return out
+
+
+def retune_table(result):
+    """The Markdown table of a ``--retune`` run."""
+    lines = ["| problem | " + " | ".join(f"thresholds: {k}" for k in SOURCES) + " |", "|---|" + "---:|" * len(SOURCES)]
+    for name, e in result["summary"].items():
+        lines.append(f"| {name} | " + " | ".join(f"{e[k]:.3f}x" for k in SOURCES) + " |")
+    return lines
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--problems", nargs="+", default=None, help="names of synthetic problems (default: all)")
@@ -146,9 +208,13 @@ def main(argv=None):
                         help="rows drawn for the large-data front (default: 20 x the training rows, at most 100,000)")
     parser.add_argument("--heads", nargs="+", default=list(HEADS), choices=list(HEADS),
                         help="the model classes of the large-data fronts (default: all)")
+    parser.add_argument("--retune", choices=("suhnpf", "phn", "fapareto"), default=None,
+                        help="score this estimator's members with thresholds from three sources instead")
+    parser.add_argument("--fresh", type=int, default=20000, help="rows drawn afresh to tune on (--retune)")
     parser.add_argument("--suite", default=str(ROOT / "docs" / "results" / "suite.json"),
                         help="the suite's results: its peers' hypervolumes and its fronts' ratios")
-    parser.add_argument("--output", default=str(ROOT / "docs" / "results" / "headroom.json"))
+    parser.add_argument("--output", default=None,
+                        help="default: docs/results/headroom.json (retune.json with --retune)")
     args = parser.parse_args(argv)
     todo = [p for p in suite.problems() if p.population is not None]
     if args.problems:
@@ -158,20 +224,28 @@ def main(argv=None):
         todo = [p for p in todo if p.name in args.problems]
     result = json.loads(Path(args.suite).read_text())
     stored = {(r["problem"], r["seed"], r["method"]): r for r in result["rows"]}
+    output = Path(args.output or ROOT / "docs" / "results" / ("retune.json" if args.retune else "headroom.json"))
     rows, t0 = [], time.perf_counter()
     for problem in todo:
         print(problem.name, flush=True)
-        rows += run(problem, args.seeds or problem.seeds, stored, args.population, lambda m: print(m, flush=True),
-                    args.heads)
-    summary = summarize(rows, result["summary"], result["estimators"])
-    out = {"population": args.population, "heads": {h: list(HEADS[h]) for h in args.heads},
-           "wall_seconds": time.perf_counter() - t0, "summary": summary, "rows": rows}
-    print("\n".join(table(out)))
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(args.output).with_suffix(".tmp")
+        say = lambda message: print(message, flush=True)  # noqa: E731
+        seeds = args.seeds or problem.seeds
+        rows += (retune(problem, args.retune, seeds, stored, args.fresh, say) if args.retune else
+                 run(problem, seeds, stored, args.population, say, args.heads))
+    if args.retune:
+        out = {"estimator": args.retune, "fresh": args.fresh, "wall_seconds": time.perf_counter() - t0, "rows": rows,
+               "summary": retune_summary(rows)}
+        print("\n".join(retune_table(out)))
+    else:
+        summary = summarize(rows, result["summary"], result["estimators"])
+        out = {"population": args.population, "heads": {h: list(HEADS[h]) for h in args.heads},
+               "wall_seconds": time.perf_counter() - t0, "summary": summary, "rows": rows}
+        print("\n".join(table(out)))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_suffix(".tmp")
     tmp.write_text(json.dumps(out, indent=2))
-    tmp.replace(args.output)
-    print(f"wrote {args.output}")
+    tmp.replace(output)
+    print(f"wrote {output}")
     return out
 
 

@@ -361,19 +361,26 @@ def fit_peer(problem, X, y, s, spec, n_classes, n_jobs=2):
 
 # -- the run ---------------------------------------------------------------------------------------------
 
+def split(problem, seed):
+    """A seed's data and split, as every fit of the suite sees them: ``(X, y, classes, train rows, test rows,
+    train groups, test groups, the test objectives' spec, the reference point)``, ``y`` as class codes."""
+    from skfairpareto.model_selection import stratified_split
+
+    X, y, s = problem.load(seed)
+    classes, y = np.unique(y, return_inverse=True)
+    tr, te = stratified_split(y, intersections(s), test_size=0.3, random_state=seed)
+    s_tr, s_te = rows_of(s, tr), rows_of(s, te)
+    spec = objective_spec(problem, s_te)
+    return X, y, classes, tr, te, s_tr, s_te, spec, reference_point(X[tr], y[tr], X[te], y[te], spec, len(classes))
+
+
 def run_problem(problem, estimators, seeds, say):
     from skfairpareto.metrics import hypervolume
-    from skfairpareto.model_selection import stratified_split
 
     rows = []
     for seed in seeds:
-        X, y, s = problem.load(seed)
-        classes, y = np.unique(y, return_inverse=True)
+        X, y, classes, tr, te, s_tr, s_te, spec, ref = split(problem, seed)
         n_classes = len(classes)
-        tr, te = stratified_split(y, intersections(s), test_size=0.3, random_state=seed)
-        s_tr, s_te = rows_of(s, tr), rows_of(s, te)
-        spec = objective_spec(problem, s_te)
-        ref = reference_point(X[tr], y[tr], X[te], y[te], spec, n_classes)
         for name in estimators:
             t0 = time.perf_counter()
             with warnings.catch_warnings():

@@ -87,6 +87,18 @@ def test_headroom_fits_a_large_data_front_on_the_suites_split(bench_script):
                      lambda message: None, heads=("linear",))
 
 
+def test_retune_scores_the_members_with_thresholds_from_three_sources(bench_script):
+    headroom = bench_script("bench_headroom")
+    problem = headroom.suite.synthetic("tiny", "true_positive_rate_parity", n=600, d=5, seed=5)
+    stored = {("tiny", 0, "peer"): {"hv": 0.01}}
+    (row,) = headroom.retune(problem, "suhnpf", (0,), stored, 3000, lambda message: None)
+    assert row["n_fresh"] == 3000 and row["peer_hv"] == 0.01
+    assert all(row[k] >= 0 for k in headroom.SOURCES)
+    summary = headroom.retune_summary([row])
+    assert summary["tiny"]["0"] == pytest.approx(row["0"] / 0.01)
+    assert headroom.retune_table({"summary": summary})[2].startswith("| tiny | ")
+
+
 def test_adult_loader(suite):
     X, y, s = suite.load_adult(0, n=500)
     assert X.shape[0] == 500 == len(y) == len(s) and X.dtype == np.float32 and np.isfinite(X).all()

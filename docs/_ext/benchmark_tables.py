@@ -6,7 +6,7 @@ A page marks each generated table with ``<!-- generated: NAME -->`` ... ``<!-- e
 when a block differs from its file, so the figures in the docs cannot drift from the results.
 Names: ``main_job``, ``results:FILE`` (another run of the main job), ``seeds:CRITERION``,
 ``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``suite``, ``honest_val``,
-``headroom``. The main job's tables
+``headroom``, ``retune``. The main job's tables
 use the package's own report (``skfairpareto.benchmark``'s Markdown).
 """
 
@@ -181,12 +181,23 @@ def headroom(d):
             "from the same distribution, for each head, beside the suite's best front:", "", *module.table(d)]
 
 
+def retune(d):
+    """One estimator's members with thresholds from three sources (benchmarks/bench_headroom.py --retune)."""
+    module = _script("bench_headroom")
+    problems = "; ".join(f'"{p}"' for p in d["summary"])
+    return [f"`python benchmarks/bench_headroom.py --retune {d['estimator']} --problems {problems}` "
+            "(`docs/results/retune.json`): the test hypervolume over the suite's peer of the members, mean over the "
+            f"seeds, with the thresholds tuned on their validation split, at 0, and tuned on {d['fresh']:,} "
+            "fresh rows:",
+            "", *module.retune_table(d)]
+
+
 #: Each block's renderer and the results file it reads: NAME -> (renderer, file under docs/results).
 RENDERERS = {"main_job": (main_job, "benchmark_results.json"), "fair_end": (fair_end, "fair_end.json"),
              "cpu_kernels": (cpu_kernels, "cpu_kernels.json"), "static": (static, "static.json"),
              "dashboard": (dashboard, "dashboard.json"), "fit_time": (fit_time, "fit_time.json"),
              "suite": (suite, "suite.json"), "honest_val": (honest_val, "honest_val.json"),
-             "headroom": (headroom, "headroom.json")}
+             "headroom": (headroom, "headroom.json"), "retune": (retune, "retune.json")}
 
 
 def render(name, results):
