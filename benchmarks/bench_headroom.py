@@ -26,12 +26,12 @@ table and writes JSON::
     python benchmarks/bench_headroom.py                       # every synthetic problem, its seeds
     python benchmarks/bench_headroom.py --problems synthetic --seeds 0
 
-``--retune ESTIMATOR`` asks instead what the decision thresholds cost: it fits the estimator as
-the suite does, on the suite's split, and scores its members with the thresholds it tuned on its
-validation split, at threshold 0, and with thresholds tuned (by the same rule) on ``--fresh`` rows
-drawn afresh from the distribution; it writes ``docs/results/retune.json``::
+``--retune ESTIMATOR ...`` asks instead what the decision thresholds cost: it fits each estimator
+as the suite does, on the suite's split, and scores its members with the thresholds it tuned on
+its validation split, at threshold 0, and with thresholds tuned (by the same rule) on ``--fresh``
+rows drawn afresh from the distribution; it writes ``docs/results/retune.json``::
 
-    python benchmarks/bench_headroom.py --retune suhnpf --problems "two criteria"
+    python benchmarks/bench_headroom.py --retune suhnpf phn fapareto --problems "two criteria"
 
 Run it alone: on 2 cores a second heavy job beside it moves every time.
 """
@@ -159,7 +159,7 @@ def retune(problem, estimator, seeds, stored, n_fresh, say):
         for m, t in zip(members, fitted):
             m.threshold_ = t
         rows.append(row)
-        say(f"  seed {seed}: " + ", ".join(f"{k} {row[k] / row['peer_hv']:.3f}x" for k in sources))
+        say(f"  {estimator}, seed {seed}: " + ", ".join(f"{k} {row[k] / row['peer_hv']:.3f}x" for k in sources))
     return rows
 
 
@@ -182,21 +182,25 @@ SOURCES = ("validation split", "0", "fresh rows")
 
 
 def retune_summary(rows):
-    """Per problem: the members' ratio to the peer (of mean hypervolumes) for each source of thresholds."""
+    """Per problem and estimator: the members' ratio to the peer (of mean hypervolumes), for each source of
+    thresholds."""
     out = {}
     for name in dict.fromkeys(r["problem"] for r in rows):
-        mine = [r for r in rows if r["problem"] == name]
-        peer_hv = float(np.mean([r["peer_hv"] for r in mine]))
-        out[name] = {"seeds": [r["seed"] for r in mine],
-                     **{k: float(np.mean([r[k] for r in mine])) / peer_hv for k in SOURCES}}
+        for estimator in dict.fromkeys(r["estimator"] for r in rows if r["problem"] == name):
+            mine = [r for r in rows if r["problem"] == name and r["estimator"] == estimator]
+            peer_hv = float(np.mean([r["peer_hv"] for r in mine]))
+            out.setdefault(name, {})[estimator] = {"seeds": [r["seed"] for r in mine], **{
+                k: float(np.mean([r[k] for r in mine])) / peer_hv for k in SOURCES}}
     return out
 
 
 def retune_table(result):
     """The Markdown table of a ``--retune`` run."""
-    lines = ["| problem | " + " | ".join(f"thresholds: {k}" for k in SOURCES) + " |", "|---|" + "---:|" * len(SOURCES)]
-    for name, e in result["summary"].items():
-        lines.append(f"| {name} | " + " | ".join(f"{e[k]:.3f}x" for k in SOURCES) + " |")
+    lines = ["| problem | front | " + " | ".join(f"thresholds: {k}" for k in SOURCES) + " |",
+             "|---|---|" + "---:|" * len(SOURCES)]
+    for name, fronts in result["summary"].items():
+        for estimator, e in fronts.items():
+            lines.append(f"| {name} | {NAMES[estimator]} | " + " | ".join(f"{e[k]:.3f}x" for k in SOURCES) + " |")
     return lines
 
 
@@ -208,8 +212,8 @@ def main(argv=None):
                         help="rows drawn for the large-data front (default: 20 x the training rows, at most 100,000)")
     parser.add_argument("--heads", nargs="+", default=list(HEADS), choices=list(HEADS),
                         help="the model classes of the large-data fronts (default: all)")
-    parser.add_argument("--retune", choices=("suhnpf", "phn", "fapareto"), default=None,
-                        help="score this estimator's members with thresholds from three sources instead")
+    parser.add_argument("--retune", nargs="+", choices=("suhnpf", "phn", "fapareto"), default=None,
+                        help="score these estimators' members with thresholds from three sources instead")
     parser.add_argument("--fresh", type=int, default=20000, help="rows drawn afresh to tune on (--retune)")
     parser.add_argument("--suite", default=str(ROOT / "docs" / "results" / "suite.json"),
                         help="the suite's results: its peers' hypervolumes and its fronts' ratios")
@@ -230,10 +234,13 @@ def main(argv=None):
         print(problem.name, flush=True)
         say = lambda message: print(message, flush=True)  # noqa: E731
         seeds = args.seeds or problem.seeds
-        rows += (retune(problem, args.retune, seeds, stored, args.fresh, say) if args.retune else
-                 run(problem, seeds, stored, args.population, say, args.heads))
+        if args.retune:
+            for estimator in args.retune:
+                rows += retune(problem, estimator, seeds, stored, args.fresh, say)
+        else:
+            rows += run(problem, seeds, stored, args.population, say, args.heads)
     if args.retune:
-        out = {"estimator": args.retune, "fresh": args.fresh, "wall_seconds": time.perf_counter() - t0, "rows": rows,
+        out = {"estimators": args.retune, "fresh": args.fresh, "wall_seconds": time.perf_counter() - t0, "rows": rows,
                "summary": retune_summary(rows)}
         print("\n".join(retune_table(out)))
     else:

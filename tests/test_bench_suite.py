@@ -95,8 +95,8 @@ def test_retune_scores_the_members_with_thresholds_from_three_sources(bench_scri
     assert row["n_fresh"] == 3000 and row["peer_hv"] == 0.01
     assert all(row[k] >= 0 for k in headroom.SOURCES)
     summary = headroom.retune_summary([row])
-    assert summary["tiny"]["0"] == pytest.approx(row["0"] / 0.01)
-    assert headroom.retune_table({"summary": summary})[2].startswith("| tiny | ")
+    assert summary["tiny"]["suhnpf"]["0"] == pytest.approx(row["0"] / 0.01)
+    assert headroom.retune_table({"summary": summary})[2].startswith("| tiny | SUHNPF | ")
 
 
 def test_adult_loader(suite):

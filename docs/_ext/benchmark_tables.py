@@ -182,10 +182,10 @@ def headroom(d):
 
 
 def retune(d):
-    """One estimator's members with thresholds from three sources (benchmarks/bench_headroom.py --retune)."""
+    """Fronts' members with thresholds from three sources (benchmarks/bench_headroom.py --retune)."""
     module = _script("bench_headroom")
-    problems = "; ".join(f'"{p}"' for p in d["summary"])
-    return [f"`python benchmarks/bench_headroom.py --retune {d['estimator']} --problems {problems}` "
+    problems = " ".join(f'"{p}"' for p in d["summary"])
+    return [f"`python benchmarks/bench_headroom.py --retune {' '.join(d['estimators'])} --problems {problems}` "
             "(`docs/results/retune.json`): the test hypervolume over the suite's peer of the members, mean over the "
             f"seeds, with the thresholds tuned on their validation split, at 0, and tuned on {d['fresh']:,} "
             "fresh rows:",
