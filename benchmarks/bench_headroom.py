@@ -135,19 +135,17 @@ def retune(problem, estimator, seeds, stored, n_fresh, say):
         n_classes = len(classes)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            members = suite.fit_ours(estimator, problem, X[tr], y[tr], s_tr, seed)
+            front = suite.fit_front(estimator, problem, X[tr], y[tr], s_tr, seed)
+        members = front.front_
         X_more, y_more, s_more = problem.population(seed, n_fresh)
-        first = members[0]
-        codes, _ = check_sensitive_features(s_more, len(y_more), groups=first.groups_)
-        hard = first.objectives_.hard(np.searchsorted(classes, y_more), codes)
+        codes, _ = check_sensitive_features(s_more, len(y_more), groups=front.groups_)
+        hard = front.objectives_.hard(np.searchsorted(classes, y_more), codes, metrics=front._metrics_)
         weights = np.array([m.objectives_.weights(m.alpha, m.weights) for m in members])
         logits = [m.decision_function(X_more, sensitive_features=s_more) + m.threshold_ for m in members]
-        end = int(np.argmax(weights[:, 0]))  # normalised by the most accurate member, as the fronts tune
-        scales = hard.scales(logits[end])
         fitted = [m.threshold_ for m in members]
         sources = {"validation split": fitted, "0": [m._untuned_threshold(0.0) for m in members],
-                   "fresh rows": [hard.tune(z, w, scales) if (i != end and w[0] < 1.0) else m._untuned_threshold(0.0)
-                                  for i, (m, z, w) in enumerate(zip(members, logits, weights))]}
+                   # the front's own rule, as its fit tunes on the validation split
+                   "fresh rows": front._tuned_thresholds(members, hard, logits, weights)[0]}
         row = {"problem": problem.name, "seed": seed, "estimator": estimator, "n_fresh": int(n_fresh),
                "peer_hv": stored[(problem.name, seed, "peer")]["hv"]}
         for source, thresholds in sources.items():
@@ -220,6 +218,9 @@ def main(argv=None):
     parser.add_argument("--output", default=None,
                         help="default: docs/results/headroom.json (retune.json with --retune)")
     args = parser.parse_args(argv)
+    for name in ("population", "fresh"):
+        if getattr(args, name) is not None and getattr(args, name) < 1:
+            parser.error(f"--{name} must be a number of rows >= 1, got {getattr(args, name)}")
     todo = [p for p in suite.problems() if p.population is not None]
     if args.problems:
         unknown = set(args.problems) - {p.name for p in todo}
@@ -230,9 +231,9 @@ def main(argv=None):
     stored = {(r["problem"], r["seed"], r["method"]): r for r in result["rows"]}
     output = Path(args.output or ROOT / "docs" / "results" / ("retune.json" if args.retune else "headroom.json"))
     rows, t0 = [], time.perf_counter()
+    say = lambda message: print(message, flush=True)  # noqa: E731
     for problem in todo:
-        print(problem.name, flush=True)
-        say = lambda message: print(message, flush=True)  # noqa: E731
+        say(problem.name)
         seeds = args.seeds or problem.seeds
         if args.retune:
             for estimator in args.retune:

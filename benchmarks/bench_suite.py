@@ -106,6 +106,8 @@ def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, lab
     for two classes the same median): data for estimating what a model class reaches with far
     more data than the problem has (benchmarks/bench_headroom.py).
     """
+    if isinstance(extra, bool) or not isinstance(extra, (int, np.integer)) or extra < 0:
+        raise ValueError(f"extra must be a number of rows >= 0, got {extra!r}")
     rng = np.random.RandomState(seed)
     g, X = _draw_rows(rng, n, d, minority, shift)
     k = max(n_classes - 1, 1)
@@ -297,15 +299,24 @@ def reference_point(X_tr, y_tr, X_te, y_te, spec, n_classes):
 
 def fit_ours(name, problem, X, y, s, seed):
     """One estimator with its defaults; returns its members (fitted classifiers)."""
-    from skfairpareto import FaParetoEnsemble, PHNParetoClassifier, SUHNPFParetoClassifier
     from skfairpareto.cba import cba_path
 
-    common = dict(constraints=problem.constraints, sensitive_objectives=problem.sensitive_objectives,
-                  random_state=seed)
     if name == "cba":  # its default grid: 11 alphas for two objectives, 21 rays of the simplex for three
-        return cba_path(X, y, sensitive_features=s, **common)
+        return cba_path(X, y, sensitive_features=s, **_common(problem, seed))
+    return fit_front(name, problem, X, y, s, seed).front_
+
+
+def fit_front(name, problem, X, y, s, seed):
+    """A front estimator (``"suhnpf"``, ``"phn"``, ``"fapareto"``) with its defaults, fitted."""
+    from skfairpareto import FaParetoEnsemble, PHNParetoClassifier, SUHNPFParetoClassifier
+
     cls = {"suhnpf": SUHNPFParetoClassifier, "phn": PHNParetoClassifier, "fapareto": FaParetoEnsemble}[name]
-    return cls(**common).fit(X, y, sensitive_features=s).front_
+    return cls(**_common(problem, seed)).fit(X, y, sensitive_features=s)
+
+
+def _common(problem, seed):
+    return dict(constraints=problem.constraints, sensitive_objectives=problem.sensitive_objectives,
+                random_state=seed)
 
 
 def fit_peer(problem, X, y, s, spec, n_classes, n_jobs=2):

@@ -62,6 +62,9 @@ def test_generator_draws_more_rows_from_the_same_distribution(suite, n_classes):
     own = LogisticRegression(max_iter=1000).fit(X, y).score(X, y)
     other = LogisticRegression(max_iter=1000).fit(other_X, other_y).score(X, y)
     assert same > own - 0.03 and same > other + 0.1
+    for bad in (-1, 2.5, True):
+        with pytest.raises(ValueError, match="extra must be a number of rows"):
+            suite.make_problem(**kw, extra=bad)
 
 
 def test_headroom_fits_a_large_data_front_on_the_suites_split(bench_script):
@@ -97,6 +100,9 @@ def test_retune_scores_the_members_with_thresholds_from_three_sources(bench_scri
     summary = headroom.retune_summary([row])
     assert summary["tiny"]["suhnpf"]["0"] == pytest.approx(row["0"] / 0.01)
     assert headroom.retune_table({"summary": summary})[2].startswith("| tiny | SUHNPF | ")
+    for flag in ("--population", "--fresh"):
+        with pytest.raises(SystemExit):
+            headroom.main([flag, "0"])
 
 
 def test_adult_loader(suite):
