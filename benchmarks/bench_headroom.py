@@ -33,6 +33,14 @@ rows drawn afresh from the distribution; it writes ``docs/results/retune.json``:
 
     python benchmarks/bench_headroom.py --retune suhnpf phn fapareto --problems "two criteria"
 
+``--rules ESTIMATOR ...`` asks whether another decision rule, computed from the fit's own data, would
+do better on average (``RULES``): it fits each estimator as the suite does and scores its members on
+``--fresh`` rows drawn afresh, with the thresholds it tuned on its validation split, at 0, bagged over
+bootstrap resamples of that split, and tuned on every row of the fit; it writes
+``docs/results/tuning_rules.json``::
+
+    python benchmarks/bench_headroom.py --rules suhnpf phn --seeds 0 1 2 3 4 5
+
 Run it alone: on 2 cores a second heavy job beside it moves every time.
 """
 
@@ -161,6 +169,114 @@ def retune(problem, estimator, seeds, stored, n_fresh, say):
     return rows
 
 
+#: The decision rules ``--rules`` compares: the front's own, and the candidates that replace it.
+RULES = ("validation split", "0", "bagged", "training + validation")
+
+
+def _bagged_thresholds(front, members, hard, logits, weights, n_resamples=20, seed=0):
+    """The mean of the front's rule over ``n_resamples`` bootstrap resamples of ``hard``'s rows (stratified by
+    group and label): bagging, which lowers the variance of a threshold chosen by an argmin on few rows.
+    A candidate measured here, not the library's rule."""
+    rng = np.random.RandomState(seed)
+    strata = hard.codes * (int(hard.y.max()) + 1) + hard.y
+    cells = [np.flatnonzero(strata == c) for c in np.unique(strata)]
+    total = None
+    for _ in range(n_resamples):
+        rows = np.concatenate([rng.choice(cell, len(cell)) for cell in cells])
+        tuned, _ = front._tuned_thresholds(members, hard.subset(rows), [z[rows] for z in logits], weights)
+        tuned = [np.asarray(t, dtype=float) for t in tuned]
+        total = tuned if total is None else [a + t for a, t in zip(total, tuned)]
+    return [t / n_resamples for t in total]
+
+
+def rules(problem, estimator, seeds, n_fresh, say):
+    """The estimator's members, fitted as the suite fits them, with each decision rule of ``RULES``; their
+    hypervolumes on ``n_fresh`` rows drawn afresh from the distribution (reference point as the suite's)."""
+    from skfairpareto._validation import check_sensitive_features
+    from skfairpareto.metrics import hypervolume
+
+    rows = []
+    for seed in seeds:
+        X, y, classes, tr, _, s_tr, _, _, _ = suite.split(problem, seed)
+        n_classes = len(classes)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            front = suite.fit_front(estimator, problem, X[tr], y[tr], s_tr, seed)
+        members = front.front_
+        # The rows the fit trained on and held out, as it split them (same random_state).
+        y_fit = np.searchsorted(front.classes_, y[tr])
+        codes, _ = check_sensitive_features(s_tr, len(tr), groups=front.groups_)
+        fit_rows, val_rows = front._validation_rows(y_fit, codes)
+        hard = {name: front.objectives_.hard(y_fit[r], codes[r], metrics=front._metrics_)
+                for name, r in (("val", val_rows), ("both", np.arange(len(tr))))}
+        logits = [front._logits(m, X[tr], codes) for m in members]  # as the fit computes them
+        weights = np.array([m.objectives_.weights(m.alpha, m.weights) for m in members])
+        fitted = [m.threshold_ for m in members]
+        own = front._tuned_thresholds(members, hard["val"], [z[val_rows] for z in logits], weights)[0]
+        if not all(np.allclose(a, b) for a, b in zip(own, fitted)):
+            raise RuntimeError(f"{estimator} on {problem.name}, seed {seed}: re-tuning on the validation rows does "
+                               "not give the fitted thresholds")
+        candidates = {"validation split": fitted, "0": [m._untuned_threshold(0.0) for m in members],
+                      "bagged": _bagged_thresholds(front, members, hard["val"], [z[val_rows] for z in logits],
+                                                   weights, seed=seed),
+                      "training + validation": front._tuned_thresholds(members, hard["both"], logits, weights)[0]}
+        X_new, y_new, s_new = problem.population(seed, n_fresh)
+        y_new = np.searchsorted(classes, y_new)
+        spec = suite.objective_spec(problem, s_new)
+        ref = suite.reference_point(X[tr], y[tr], X_new, y_new, spec, n_classes)
+        row = {"problem": problem.name, "seed": seed, "estimator": estimator, "n_fresh": int(n_fresh)}
+        for rule, thresholds in candidates.items():
+            for m, t in zip(members, thresholds):
+                m.threshold_ = t
+            F = np.array([suite.objectives_of(suite.one_hot(m.predict(X_new, sensitive_features=s_new), n_classes),
+                                              y_new, spec, n_classes) for m in members])
+            row[rule] = hypervolume(F, ref)
+        for m, t in zip(members, fitted):
+            m.threshold_ = t
+        rows.append(row)
+        say(f"  {estimator}, seed {seed}: " + ", ".join(f"{k} {row[k] / max(row[RULES[0]], 1e-300):.3f}x"
+                                                      for k in RULES[1:]))
+    return rows
+
+
+def rules_summary(rows):
+    """Per estimator, each rule's hypervolume over the front's own rule: per problem (of the means over the
+    seeds), and over every problem and seed (geometric mean of the per-seed ratios, the standard error of
+    their logarithm, and the share of seeds that lose more than 5 %). Seeds where the front's own rule has
+    no hypervolume are left out of the per-seed figures."""
+    out = {}
+    for estimator in dict.fromkeys(r["estimator"] for r in rows):
+        mine = [r for r in rows if r["estimator"] == estimator]
+        per_problem = {}
+        for name in dict.fromkeys(r["problem"] for r in mine):
+            these = [r for r in mine if r["problem"] == name]
+            own = float(np.mean([r[RULES[0]] for r in these]))
+            per_problem[name] = {k: float(np.mean([r[k] for r in these])) / own if own > 0 else float("nan")
+                                 for k in RULES[1:]}
+        scored = [r for r in mine if r[RULES[0]] > 0]
+        logs = {k: np.log(np.maximum([r[k] for r in scored], 1e-300) / np.array([r[RULES[0]] for r in scored]))
+                for k in RULES[1:]}
+        out[estimator] = {"problems": per_problem, "n_seeds": len(scored), "overall": {
+            k: {"geometric_mean": float(np.exp(v.mean())), "se_log": float(v.std(ddof=1) / np.sqrt(len(v)))
+                if len(v) > 1 else float("nan"), "share_worse_5pct": float(np.mean(v < np.log(0.95)))}
+            for k, v in logs.items()}}
+    return out
+
+
+def rules_table(result):
+    """The Markdown table of a ``--rules`` run: one row per estimator and problem, then the overall figures."""
+    lines = ["| front | problem | " + " | ".join(RULES[1:]) + " |", "|---|---|" + "---:|" * (len(RULES) - 1)]
+    for estimator, e in result["summary"].items():
+        for name, ratios in e["problems"].items():
+            lines.append(f"| {NAMES[estimator]} | {name} | " + " | ".join(f"{ratios[k]:.3f}x" for k in RULES[1:])
+                         + " |")
+        o = e["overall"]
+        lines.append(f"| **{NAMES[estimator]}** | **all {e['n_seeds']} seeds**: geometric mean ± s.e.; share "
+                     "> 5 % worse | " + " | ".join(f"**{o[k]['geometric_mean']:.3f}x** ± {o[k]['se_log']:.3f}; "
+                                                   f"{o[k]['share_worse_5pct']:.0%}" for k in RULES[1:]) + " |")
+    return lines
+
+
 NAMES = {"cba": "CBA", "suhnpf": "SUHNPF", "phn": "PHN", "fapareto": "FaPareto"}
 
 
@@ -212,11 +328,15 @@ def main(argv=None):
                         help="the model classes of the large-data fronts (default: all)")
     parser.add_argument("--retune", nargs="+", choices=("suhnpf", "phn", "fapareto"), default=None,
                         help="score these estimators' members with thresholds from three sources instead")
-    parser.add_argument("--fresh", type=int, default=20000, help="rows drawn afresh to tune on (--retune)")
+    parser.add_argument("--rules", nargs="+", choices=("suhnpf", "phn"), default=None,
+                        help="score these estimators' members with each decision rule of RULES on fresh rows instead")
+    parser.add_argument("--fresh", type=int, default=20000,
+                        help="rows drawn afresh to tune on (--retune) or to score on (--rules)")
     parser.add_argument("--suite", default=str(ROOT / "docs" / "results" / "suite.json"),
                         help="the suite's results: its peers' hypervolumes and its fronts' ratios")
     parser.add_argument("--output", default=None,
-                        help="default: docs/results/headroom.json (retune.json with --retune)")
+                        help="default: docs/results/headroom.json (retune.json with --retune, "
+                             "tuning_rules.json with --rules)")
     args = parser.parse_args(argv)
     for name in ("population", "fresh"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
@@ -229,7 +349,10 @@ def main(argv=None):
         todo = [p for p in todo if p.name in args.problems]
     result = json.loads(Path(args.suite).read_text())
     stored = {(r["problem"], r["seed"], r["method"]): r for r in result["rows"]}
-    output = Path(args.output or ROOT / "docs" / "results" / ("retune.json" if args.retune else "headroom.json"))
+    if args.retune and args.rules:
+        parser.error("--retune and --rules are separate runs: pass one of them")
+    default = "retune.json" if args.retune else "tuning_rules.json" if args.rules else "headroom.json"
+    output = Path(args.output or ROOT / "docs" / "results" / default)
     rows, t0 = [], time.perf_counter()
     say = lambda message: print(message, flush=True)  # noqa: E731
     for problem in todo:
@@ -238,12 +361,19 @@ def main(argv=None):
         if args.retune:
             for estimator in args.retune:
                 rows += retune(problem, estimator, seeds, stored, args.fresh, say)
+        elif args.rules:
+            for estimator in args.rules:
+                rows += rules(problem, estimator, seeds, args.fresh, say)
         else:
             rows += run(problem, seeds, stored, args.population, say, args.heads)
     if args.retune:
         out = {"estimators": args.retune, "fresh": args.fresh, "wall_seconds": time.perf_counter() - t0, "rows": rows,
                "summary": retune_summary(rows)}
         print("\n".join(retune_table(out)))
+    elif args.rules:
+        out = {"estimators": args.rules, "fresh": args.fresh, "wall_seconds": time.perf_counter() - t0, "rows": rows,
+               "summary": rules_summary(rows)}
+        print("\n".join(rules_table(out)))
     else:
         summary = summarize(rows, result["summary"], result["estimators"])
         out = {"population": args.population, "heads": {h: list(HEADS[h]) for h in args.heads},

@@ -242,15 +242,7 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
                     "X_val=... (memory-mapped too) or set validation_fraction=None",
                     UserWarning, stacklevel=2,
                 )
-            try:
-                # Labels and groups by name (for the message); they sort as their codes, so the split is the same.
-                tr, va = stratified_split(self.classes_[y_codes], self.groups_[codes],
-                                          test_size=self.validation_fraction_,
-                                          random_state=check_random_state(self.random_state))
-            except ValueError as exc:
-                raise ValueError(f"validation_fraction={self.validation_fraction_} cannot hold out part of every "
-                                 f"group and label: {exc}; choose another fraction, pass X_val=..., or set "
-                                 "validation_fraction=None") from None
+            tr, va = self._validation_rows(y_codes, codes)
             alone = [name for g, name in enumerate(self.groups_) if np.sum(codes == g) == 1]
             if alone:
                 warnings.warn(f"group(s) {alone} have a single sample: it stays in the training data, so the "
@@ -267,6 +259,18 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
             )
         self._finish(members, coords, fit_split, validation, selection, reference)
         return self
+
+    def _validation_rows(self, y_codes, codes):
+        """The rows ``fit`` trains on and the rows it holds out (``validation_fraction_``, stratified by
+        group and label); the same rows for the same ``random_state``."""
+        try:
+            # Labels and groups by name (for the message); they sort as their codes, so the split is the same.
+            return stratified_split(self.classes_[y_codes], self.groups_[codes], test_size=self.validation_fraction_,
+                                    random_state=check_random_state(self.random_state))
+        except ValueError as exc:
+            raise ValueError(f"validation_fraction={self.validation_fraction_} cannot hold out part of every "
+                             f"group and label: {exc}; choose another fraction, pass X_val=..., or set "
+                             "validation_fraction=None") from None
 
     def _check_members(self):
         """What the objectives need of the member counts (``m`` objectives take at least ``m``)."""

@@ -105,6 +105,43 @@ def test_retune_scores_the_members_with_thresholds_from_three_sources(bench_scri
             headroom.main([flag, "0"])
 
 
+def test_rules_score_each_decision_rule_on_fresh_rows(bench_script):
+    headroom = bench_script("bench_headroom")
+    problem = headroom.suite.synthetic("tiny", "true_positive_rate_parity", n=600, d=5, seed=5)
+    (row,) = headroom.rules(problem, "suhnpf", (0,), 3000, lambda message: None)
+    assert row["n_fresh"] == 3000 and all(row[k] >= 0 for k in headroom.RULES)
+    summary = headroom.rules_summary([row, {**row, "seed": 1, "0": 2 * row["0"]}])["suhnpf"]
+    assert summary["n_seeds"] == 2
+    assert summary["problems"]["tiny"]["0"] == pytest.approx(1.5 * row["0"] / row["validation split"])
+    overall = summary["overall"]["0"]
+    assert overall["geometric_mean"] == pytest.approx(np.sqrt(2) * row["0"] / row["validation split"])
+    table = headroom.rules_table({"summary": {"suhnpf": summary}})
+    assert table[2].startswith("| SUHNPF | tiny | ") and "all 2 seeds" in table[3]
+    with pytest.raises(SystemExit):
+        headroom.main(["--rules", "suhnpf", "--retune", "phn"])
+
+
+def test_bagged_thresholds_average_the_rule_over_resamples(bench_script):
+    from skfairpareto._validation import check_sensitive_features
+
+    headroom = bench_script("bench_headroom")
+    problem = headroom.suite.synthetic("tiny", "true_positive_rate_parity", n=600, d=5, seed=5)
+    X, y, s = problem.load(0)
+    front = headroom.suite.fit_front("suhnpf", problem, X, y, s, 0)
+    codes, _ = check_sensitive_features(s, len(y), groups=front.groups_)
+    hard = front.objectives_.hard(np.searchsorted(front.classes_, y), codes)
+    logits = [front._logits(m, X, codes) for m in front.front_]
+    weights = np.array([m.objectives_.weights(m.alpha, m.weights) for m in front.front_])
+    one = headroom._bagged_thresholds(front, front.front_, hard, logits, weights, n_resamples=1, seed=3)
+    rng = np.random.RandomState(3)  # the one resample that _bagged_thresholds draws
+    strata = hard.codes * 2 + hard.y
+    rows = np.concatenate([rng.choice(np.flatnonzero(strata == c), np.sum(strata == c)) for c in np.unique(strata)])
+    direct, _ = front._tuned_thresholds(front.front_, hard.subset(rows), [z[rows] for z in logits], weights)
+    np.testing.assert_allclose(one, direct)
+    many = headroom._bagged_thresholds(front, front.front_, hard, logits, weights, n_resamples=5, seed=3)
+    assert len(many) == len(front.front_) and all(np.isfinite(t).all() for t in many)
+
+
 def test_adult_loader(suite):
     X, y, s = suite.load_adult(0, n=500)
     assert X.shape[0] == 500 == len(y) == len(s) and X.dtype == np.float32 and np.isfinite(X).all()

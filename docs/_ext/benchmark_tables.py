@@ -6,7 +6,7 @@ A page marks each generated table with ``<!-- generated: NAME -->`` ... ``<!-- e
 when a block differs from its file, so the figures in the docs cannot drift from the results.
 Names: ``main_job``, ``results:FILE`` (another run of the main job), ``seeds:CRITERION``,
 ``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``suite``, ``honest_val``,
-``headroom``, ``retune``. The main job's tables
+``headroom``, ``retune``, ``tuning_rules``. The main job's tables
 use the package's own report (``skfairpareto.benchmark``'s Markdown).
 """
 
@@ -31,13 +31,15 @@ def seeds(d, file_name):
     from skfairpareto.benchmark import label
 
     target = d.get("target", "binary")  # runs before the option wrote none: the tweets' two classes
-    option = "" if target == "binary" else f" --target {target}"
+    option = ("" if target == "binary" else f" --target {target}") + (" --group-aware" if d.get("group_aware") else "")
     peers = sorted({r["peer"] for r in d["summary"].values() if r.get("peer")})
     several = isinstance(d["constraints"], list)  # fronts over the error and each criterion's gap
     criteria = d["constraints"] if several else [d["constraints"]]
     peer = ("ExponentiatedGradient" + (" (the union of its fronts)" if several else "")
             if peers == ["expgrad"] or target == "binary"
             else "its peer (" + ", ".join(label(p) for p in peers) + ": the better by mean of the K-class peers)")
+    if "threshold" in peers:  # group-aware rows: the fairlearn mitigator that uses the group too
+        peer = f"its peer ({peer}; ThresholdOptimizer for group-aware rows)"
     lines = [f"Seeds {', '.join(map(str, d['seeds']))}; {d['features']} features; "
              + " and ".join(f"`{c}`" for c in criteria)
              + f" (`python benchmarks/bench_seeds.py --seeds {' '.join(map(str, d['seeds']))} "
@@ -192,12 +194,25 @@ def retune(d):
             "", *module.retune_table(d)]
 
 
+def tuning_rules(d):
+    """Each decision rule's hypervolume on fresh rows over the fronts' own (benchmarks/bench_headroom.py --rules)."""
+    module = _script("bench_headroom")
+    seeds = sorted({r["seed"] for r in d["rows"]})
+    return [f"`python benchmarks/bench_headroom.py --rules {' '.join(d['estimators'])} --seeds "
+            f"{' '.join(map(str, seeds))}`: {len({r['problem'] for r in d['rows']})} synthetic problems, "
+            f"{d['wall_seconds'] / 60:.0f} min on 2 cores (`docs/results/tuning_rules.json`). The hypervolume on "
+            f"{d['fresh']:,} fresh rows of each rule's decisions over that of the thresholds the fit tuned on its "
+            "validation split (the same members; per problem, of the means over the seeds):",
+            "", *module.rules_table(d)]
+
+
 #: Each block's renderer and the results file it reads: NAME -> (renderer, file under docs/results).
 RENDERERS = {"main_job": (main_job, "benchmark_results.json"), "fair_end": (fair_end, "fair_end.json"),
              "cpu_kernels": (cpu_kernels, "cpu_kernels.json"), "static": (static, "static.json"),
              "dashboard": (dashboard, "dashboard.json"), "fit_time": (fit_time, "fit_time.json"),
              "suite": (suite, "suite.json"), "honest_val": (honest_val, "honest_val.json"),
-             "headroom": (headroom, "headroom.json"), "retune": (retune, "retune.json")}
+             "headroom": (headroom, "headroom.json"), "retune": (retune, "retune.json"),
+             "tuning_rules": (tuning_rules, "tuning_rules.json")}
 
 
 def render(name, results):
