@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from skfairpareto.benchmark import METHODS, MULTICLASS_PEERS, OUR_METHODS, is_group_aware, run_benchmark
+from skfairpareto.benchmark import AWARE, METHODS, MULTICLASS_PEERS, OUR_METHODS, is_group_aware, run_benchmark
 
 DEFAULT_METHODS = {"binary": (*OUR_METHODS, "expgrad"), "multiclass": (*OUR_METHODS, "multinomial", "expgrad-ovr")}
 
@@ -58,8 +58,10 @@ def main(argv=None):
     parser.add_argument("--output-dir", default="seeds-benchmark")
     parser.add_argument("--reuse", action="store_true", help="read seeds already run in --output-dir")
     args = parser.parse_args(argv)
-    if args.methods is None:
-        args.methods = list(DEFAULT_METHODS[args.target])
+    if args.methods is None:  # group-aware fronts are compared with ThresholdOptimizer, which uses the group too
+        args.methods = list(DEFAULT_METHODS[args.target]) + (["threshold"] if args.group_aware else [])
+    # A seed read back must hold every run asked for, the group-aware ones included.
+    required = set(args.methods) | ({m + AWARE for m in args.methods if m in OUR_METHODS} if args.group_aware else set())
     out = Path(args.output_dir)
     constraints = args.constraints if len(args.constraints) > 1 else args.constraints[0]
     named = " + ".join(args.constraints)
@@ -70,7 +72,7 @@ def main(argv=None):
         folder = out / f"seed-{seed}"
         done = folder / "results.json"
         results = json.loads(done.read_text()) if args.reuse and done.exists() else None
-        if results is None or not set(args.methods) <= set(results["summary"]):
+        if results is None or not required <= set(results["summary"]):
             results = run_benchmark(methods=tuple(args.methods), quick=args.quick, seed=seed, target=args.target,
                                     constraints=constraints, features=args.features,
                                     group_aware=args.group_aware, output_dir=folder, verbose=0)
@@ -118,7 +120,8 @@ def main(argv=None):
     classes = ", three classes" if args.target == "multiclass" else ""
     plot(summary, out / "seeds.png", f"{args.features} features, {named}{classes}, seeds {seeds}")
     (out / "seeds.json").write_text(json.dumps({"seeds": seeds, "constraints": constraints, "target": args.target,
-                                                "features": args.features, "summary": summary}, indent=2))
+                                                "features": args.features, "group_aware": args.group_aware,
+                                                "summary": summary}, indent=2))
     return summary
 
 

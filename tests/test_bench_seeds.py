@@ -33,6 +33,26 @@ def test_group_aware_methods_are_compared_with_threshold_optimizer(tmp_path, ben
     assert out["cba"]["peer"] == "expgrad"
 
 
+def test_group_aware_reuse_refits_a_seed_without_its_group_aware_runs(tmp_path, bench_script, monkeypatch):
+    module = bench_script("bench_seeds")
+    blind = {"cba": {"test_hypervolume": 0.006}, "expgrad": {"test_hypervolume": 0.005},
+             "threshold": {"test_hypervolume": 0.004}}
+    _write_seeds(tmp_path, {0: {**blind, "cba-aware": {"test_hypervolume": 0.008}}, 1: blind})
+    calls = []
+
+    def fake_run(**kwargs):
+        calls.append(kwargs)
+        return {"summary": {**blind, "cba-aware": {"test_hypervolume": 0.002}}}
+
+    monkeypatch.setattr(module, "run_benchmark", fake_run)
+    out = module.main(["--seeds", "0", "1", "--methods", "cba", "expgrad", "threshold", "--group-aware",
+                       "--output-dir", str(tmp_path), "--reuse"])
+    # Seed 0 holds every run and is read back; seed 1 lacks cba-aware and is fitted again, group-aware.
+    assert [(c["seed"], c["group_aware"]) for c in calls] == [(1, True)]
+    assert out["cba-aware"]["per_seed"] == {"0": 0.008, "1": 0.002}
+    assert json.loads((tmp_path / "seeds.json").read_text())["group_aware"] is True
+
+
 def test_reports_best_accuracy_at_a_gap_of_one_point_over_the_seeds_that_reach_it(tmp_path, bench_script):
     best = {0: 0.94, 1: None, 2: 0.92}
     _write_seeds(tmp_path, {seed: {"cba": {"test_hypervolume": 0.006, "best_accuracy_gap_le_1pt": value},
