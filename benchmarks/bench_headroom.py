@@ -132,6 +132,16 @@ def summarize(rows, suite_summary, estimators):
     return out
 
 
+def _suite_front(problem, estimator, seed):
+    """A seed's split (:func:`bench_suite.split`) and the estimator fitted on its training rows, both as the
+    suite makes them."""
+    split = suite.split(problem, seed)
+    X, y, _, tr, _, s_tr = split[:6]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return split, suite.fit_front(estimator, problem, X[tr], y[tr], s_tr, seed)
+
+
 def retune(problem, estimator, seeds, stored, n_fresh, say):
     """The estimator's members, fitted as the suite fits them, with thresholds from three sources."""
     from skfairpareto._validation import check_sensitive_features
@@ -139,11 +149,8 @@ def retune(problem, estimator, seeds, stored, n_fresh, say):
 
     rows = []
     for seed in seeds:
-        X, y, classes, tr, te, s_tr, s_te, spec, ref = suite.split(problem, seed)
+        (X, y, classes, tr, te, s_tr, s_te, spec, ref), front = _suite_front(problem, estimator, seed)
         n_classes = len(classes)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            front = suite.fit_front(estimator, problem, X[tr], y[tr], s_tr, seed)
         members = front.front_
         X_more, y_more, s_more = problem.population(seed, n_fresh)
         codes, _ = check_sensitive_features(s_more, len(y_more), groups=front.groups_)
@@ -197,11 +204,8 @@ def rules(problem, estimator, seeds, n_fresh, say):
 
     rows = []
     for seed in seeds:
-        X, y, classes, tr, _, s_tr, _, _, _ = suite.split(problem, seed)
+        (X, y, classes, tr, _, s_tr, _, _, _), front = _suite_front(problem, estimator, seed)
         n_classes = len(classes)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            front = suite.fit_front(estimator, problem, X[tr], y[tr], s_tr, seed)
         members = front.front_
         # The rows the fit trained on and held out, as it split them (same random_state).
         y_fit = np.searchsorted(front.classes_, y[tr])
