@@ -69,7 +69,7 @@ def main():
                               fairness_metric=criterion.metric, title="skfairpareto benchmark: every model on the test split")
     path = board.save(Path(tempfile.mkdtemp()) / "dashboard.html")
     build = time.perf_counter() - t0
-    driver = browser()
+    driver = browser(window="1320,1800")  # tall enough that neither view's screenshot is cut at the window's edge
     try:
         t0 = time.perf_counter()
         driver.get(path.resolve().as_uri())

@@ -342,7 +342,7 @@ _TEMPLATE = """<!DOCTYPE html>
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:16px;color:#222}
 h1{font-size:20px;margin:0 0 8px} h2{font-size:16px;margin:16px 0 6px}
 .controls label{margin-right:14px;font-size:13px} select{font-size:13px}
-.views{display:flex;flex-wrap:wrap;gap:24px} #comparison{width:620px;height:460px} #single-plot{width:560px;height:280px}
+.views{display:flex;flex-wrap:wrap;gap:24px} #comparison{width:620px;height:540px} #single-plot{width:560px;height:280px}
 table{border-collapse:collapse;font-size:13px} td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}
 th{background:#f3f3f3} td:first-child{text-align:left} code{background:#f3f3f3;padding:2px 4px}
 .note{font-size:12px;color:#555}
@@ -480,9 +480,10 @@ function drawComparison() {
   const best = x.map((v, m) => m).filter((m) => !grey[m] && Number.isFinite(x[m]) && Number.isFinite(y[m]));
   const span = (v) => { const lo = Math.min(...v), hi = Math.max(...v), pad = 0.15 * Math.max(hi - lo, 1e-3); return [lo - pad, hi + pad]; };
   const xr = best.length ? span(best.map((m) => x[m])) : undefined, yr = best.length ? span(best.map((m) => y[m])) : undefined;
+  // The legend sits below the axis title: above the plot, its entries ran under plotly's mode bar.
   Plotly.react("comparison", traces, {margin: {t: 30, r: 10}, xaxis: {title: {text: xl}, range: xr}, yaxis: {title: {text: yl}, range: yr},
                                       hovermode: "closest", showlegend: fronts.length > 0,
-                                      legend: {orientation: "h", y: 1.02, yanchor: "bottom", x: 0}},
+                                      legend: {orientation: "h", y: -0.2, yanchor: "top", x: 0}},
                {displaylogo: false, modeBarButtonsToRemove: ["toImage"]});
 }
 function drawSingle() {
