@@ -151,6 +151,28 @@ def test_the_page_is_offline_error_free_and_has_one_point_per_model(binary_board
 
 
 @needs_browser
+def test_the_comparison_legend_is_clear_of_the_mode_bar_and_inside_the_view(browser, tmp_path):
+    from skfairpareto.benchmark import OUR_METHODS, label
+
+    # The main job's five fronts, by their long names: their legend fills the view's width.
+    X, y, sf = _problem(n=500)
+    front = cba_path(X[:300], y[:300], sensitive_features=sf["dialect"][:300], alphas=[1.0, 0.0], max_epochs=10,
+                     random_state=0)
+    board = FairnessDashboard({label(method): front for method in OUR_METHODS}, X[300:], y[300:],
+                              sensitive_features=sf["dialect"][300:], n_boot=10)
+    _open(browser, board, tmp_path)
+    boxes = browser.execute_script(
+        "const box = (s) => { const r = document.querySelector(s).getBoundingClientRect(); "
+        "return [r.left, r.top, r.right, r.bottom]; };"
+        "return [box('#comparison .legend'), box('#comparison .modebar'), box('#comparison')];")
+    legend, modebar, view = boxes
+    overlap = min(legend[2], modebar[2]) > max(legend[0], modebar[0]) and \
+        min(legend[3], modebar[3]) > max(legend[1], modebar[1])
+    assert not overlap, f"the legend {legend} runs under the mode bar {modebar}"
+    assert view[0] <= legend[0] and legend[2] <= view[2] and view[1] <= legend[1] and legend[3] <= view[3]
+
+
+@needs_browser
 def test_clicking_a_point_shows_that_models_groups_as_metricframe_computes_them(binary_board, browser, tmp_path):
     board, y, sf = binary_board
     _open(browser, board, tmp_path)
