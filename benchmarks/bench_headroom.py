@@ -65,6 +65,30 @@ import bench_suite as suite  # noqa: E402
 HEADS = {"linear": (), "hidden 64": (64,)}
 
 
+def _points(members, X, y, s, spec, n_classes):
+    """``[error, gap_1, ...]`` of each member's hard predictions on ``X``, as the suite scores them."""
+    return np.array([suite.objectives_of(suite.one_hot(m.predict(X, sensitive_features=s), n_classes), y, spec,
+                                         n_classes) for m in members])
+
+
+def _hypervolumes(members, thresholds, X, y, s, spec, ref, n_classes):
+    """The members' hypervolume on ``X`` with each named list of ``thresholds`` (name -> one per member);
+    the members keep their own thresholds afterwards."""
+    from skfairpareto.metrics import hypervolume
+
+    fitted = [m.threshold_ for m in members]
+    out = {}
+    try:
+        for name, chosen in thresholds.items():
+            for m, t in zip(members, chosen):
+                m.threshold_ = t
+            out[name] = hypervolume(_points(members, X, y, s, spec, n_classes), ref)
+    finally:
+        for m, t in zip(members, fitted):
+            m.threshold_ = t
+    return out
+
+
 def large_data_front(problem, X, y, s, seed, hidden_layer_sizes=()):
     """``cba_path`` on a grid twice as fine as its default, fitted on ``X, y, s``; returns its members."""
     from skfairpareto.cba import cba_path
@@ -98,8 +122,7 @@ def run(problem, seeds, stored, population, say, heads=tuple(HEADS)):
                 warnings.simplefilter("ignore")
                 members = large_data_front(problem, X_more, y_more, s_more, seed, HEADS[head])
             seconds = time.perf_counter() - t0
-            F = np.array([suite.objectives_of(suite.one_hot(m.predict(X[te], sensitive_features=s_te), n_classes),
-                                              y[te], spec, n_classes) for m in members])
+            F = _points(members, X[te], y[te], s_te, spec, n_classes)
             row = {"problem": problem.name, "seed": seed, "head": head, "n_train": int(len(tr)),
                    "n_population": int(n_more), "hv": hypervolume(F, ref), "fairest_gap": float(F[:, 1:].sum(1).min()),
                    "best_error": float(F[:, 0].min()), "n_models": int(len(F)), "fit_seconds": seconds,
@@ -145,7 +168,6 @@ def _suite_front(problem, estimator, seed):
 def retune(problem, estimator, seeds, stored, n_fresh, say):
     """The estimator's members, fitted as the suite fits them, with thresholds from three sources."""
     from skfairpareto._validation import check_sensitive_features
-    from skfairpareto.metrics import hypervolume
 
     rows = []
     for seed in seeds:
@@ -157,20 +179,13 @@ def retune(problem, estimator, seeds, stored, n_fresh, say):
         hard = front.objectives_.hard(np.searchsorted(classes, y_more), codes, metrics=front._metrics_)
         weights = np.array([m.objectives_.weights(m.alpha, m.weights) for m in members])
         logits = [m.decision_function(X_more, sensitive_features=s_more) + m.threshold_ for m in members]
-        fitted = [m.threshold_ for m in members]
-        sources = {"validation split": fitted, "0": [m._untuned_threshold(0.0) for m in members],
+        sources = {"validation split": [m.threshold_ for m in members],
+                   "0": [m._untuned_threshold(0.0) for m in members],
                    # the front's own rule, as its fit tunes on the validation split
                    "fresh rows": front._tuned_thresholds(members, hard, logits, weights)[0]}
         row = {"problem": problem.name, "seed": seed, "estimator": estimator, "n_fresh": int(n_fresh),
-               "peer_hv": stored[(problem.name, seed, "peer")]["hv"]}
-        for source, thresholds in sources.items():
-            for m, t in zip(members, thresholds):
-                m.threshold_ = t
-            F = np.array([suite.objectives_of(suite.one_hot(m.predict(X[te], sensitive_features=s_te), n_classes),
-                                              y[te], spec, n_classes) for m in members])
-            row[source] = hypervolume(F, ref)
-        for m, t in zip(members, fitted):
-            m.threshold_ = t
+               "peer_hv": stored[(problem.name, seed, "peer")]["hv"],
+               **_hypervolumes(members, sources, X[te], y[te], s_te, spec, ref, n_classes)}
         rows.append(row)
         say(f"  {estimator}, seed {seed}: " + ", ".join(f"{k} {row[k] / row['peer_hv']:.3f}x" for k in sources))
     return rows
@@ -200,7 +215,6 @@ def rules(problem, estimator, seeds, n_fresh, say):
     """The estimator's members, fitted as the suite fits them, with each decision rule of ``RULES``; their
     hypervolumes on ``n_fresh`` rows drawn afresh from the distribution (reference point as the suite's)."""
     from skfairpareto._validation import check_sensitive_features
-    from skfairpareto.metrics import hypervolume
 
     rows = []
     for seed in seeds:
@@ -210,7 +224,7 @@ def rules(problem, estimator, seeds, n_fresh, say):
         # The rows the fit trained on and held out, as it split them (same random_state).
         y_fit = np.searchsorted(front.classes_, y[tr])
         codes, _ = check_sensitive_features(s_tr, len(tr), groups=front.groups_)
-        fit_rows, val_rows = front._validation_rows(y_fit, codes)
+        _, val_rows = front._validation_rows(y_fit, codes)
         hard = {name: front.objectives_.hard(y_fit[r], codes[r], metrics=front._metrics_)
                 for name, r in (("val", val_rows), ("both", np.arange(len(tr))))}
         logits = [front._logits(m, X[tr], codes) for m in members]  # as the fit computes them
@@ -228,15 +242,8 @@ def rules(problem, estimator, seeds, n_fresh, say):
         y_new = np.searchsorted(classes, y_new)
         spec = suite.objective_spec(problem, s_new)
         ref = suite.reference_point(X[tr], y[tr], X_new, y_new, spec, n_classes)
-        row = {"problem": problem.name, "seed": seed, "estimator": estimator, "n_fresh": int(n_fresh)}
-        for rule, thresholds in candidates.items():
-            for m, t in zip(members, thresholds):
-                m.threshold_ = t
-            F = np.array([suite.objectives_of(suite.one_hot(m.predict(X_new, sensitive_features=s_new), n_classes),
-                                              y_new, spec, n_classes) for m in members])
-            row[rule] = hypervolume(F, ref)
-        for m, t in zip(members, fitted):
-            m.threshold_ = t
+        row = {"problem": problem.name, "seed": seed, "estimator": estimator, "n_fresh": int(n_fresh),
+               **_hypervolumes(members, candidates, X_new, y_new, s_new, spec, ref, n_classes)}
         rows.append(row)
         say(f"  {estimator}, seed {seed}: " + ", ".join(f"{k} {row[k] / max(row[RULES[0]], 1e-300):.3f}x"
                                                       for k in RULES[1:]))
@@ -342,6 +349,8 @@ def main(argv=None):
                         help="default: docs/results/headroom.json (retune.json with --retune, "
                              "tuning_rules.json with --rules)")
     args = parser.parse_args(argv)
+    if args.retune and args.rules:
+        parser.error("--retune and --rules are separate runs: pass one of them")
     for name in ("population", "fresh"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error(f"--{name} must be a number of rows >= 1, got {getattr(args, name)}")
@@ -353,8 +362,6 @@ def main(argv=None):
         todo = [p for p in todo if p.name in args.problems]
     result = json.loads(Path(args.suite).read_text())
     stored = {(r["problem"], r["seed"], r["method"]): r for r in result["rows"]}
-    if args.retune and args.rules:
-        parser.error("--retune and --rules are separate runs: pass one of them")
     default = "retune.json" if args.retune else "tuning_rules.json" if args.rules else "headroom.json"
     output = Path(args.output or ROOT / "docs" / "results" / default)
     rows, t0 = [], time.perf_counter()
