@@ -26,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from skfairpareto.benchmark import AWARE, METHODS, MULTICLASS_PEERS, OUR_METHODS, is_group_aware, run_benchmark
+from skfairpareto.benchmark import METHODS, MULTICLASS_PEERS, OUR_METHODS, is_group_aware, run_benchmark
+from skfairpareto.benchmark._methods import method_runs
 
 DEFAULT_METHODS = {"binary": (*OUR_METHODS, "expgrad"), "multiclass": (*OUR_METHODS, "multinomial", "expgrad-ovr")}
 
@@ -61,7 +62,7 @@ def main(argv=None):
     if args.methods is None:  # group-aware fronts are compared with ThresholdOptimizer, which uses the group too
         args.methods = list(DEFAULT_METHODS[args.target]) + (["threshold"] if args.group_aware else [])
     # A seed read back must hold every run asked for, the group-aware ones included.
-    required = set(args.methods) | ({m + AWARE for m in args.methods if m in OUR_METHODS} if args.group_aware else set())
+    required = set(method_runs(args.methods, args.group_aware))
     out = Path(args.output_dir)
     constraints = args.constraints if len(args.constraints) > 1 else args.constraints[0]
     named = " + ".join(args.constraints)

@@ -41,6 +41,7 @@ from ._methods import (
     fit_peer,
     is_group_aware,
     label,
+    method_runs,
     peer_criteria,
     settings,
 )
@@ -242,7 +243,7 @@ def run_benchmark(*, methods=None, target="binary", quick=False, n_samples=None,
 
     rows, seconds, predictions, n_certified, members_of = [], {}, {}, {}, {}
     draw = np.random.RandomState(seed)  # one seeded draw of randomised models, for fairlearn's plot
-    runs = list(methods) + ([m + AWARE for m in methods if m in OUR_METHODS] if group_aware else [])
+    runs = method_runs(methods, group_aware)
     for method in tqdm(runs, desc="methods", disable=not verbose):
         t0 = time.perf_counter()
         if method.removesuffix(AWARE) in OUR_METHODS:

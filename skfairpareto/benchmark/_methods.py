@@ -45,6 +45,18 @@ LABELS = {
 }
 
 
+def method_runs(methods, group_aware=False):
+    """The runs of a benchmark of ``methods``: each method, then, with ``group_aware``, each of our
+    fronts again with ``group_aware=True`` (suffixed :data:`AWARE`).
+
+    Examples
+    --------
+    >>> method_runs(["cba", "expgrad"], group_aware=True)
+    ['cba', 'expgrad', 'cba-aware']
+    """
+    return list(methods) + ([m + AWARE for m in methods if m in OUR_METHODS] if group_aware else [])
+
+
 def is_group_aware(method):
     """Whether a result row's method uses the group at prediction time."""
     return method.endswith(AWARE) or method in GROUP_AWARE_PEERS
