@@ -34,7 +34,7 @@ regression's to the majority class's, and for every gap 1.5 times logistic regre
 the mean test hypervolume over the seeds. Writes ``docs/results/suite.json``, prints the table and
 draws ``docs/img/suite_ratios.png`` (a heat-map of the ratios, problems by estimators)::
 
-    python benchmarks/bench_suite.py            # every problem, three seeds (one for the full tweets)
+    python benchmarks/bench_suite.py            # every problem, five seeds (one for the full tweets)
     python benchmarks/bench_suite.py --quick    # three small problems, one seed: a smoke test
     python benchmarks/bench_suite.py --estimators phn --merge   # rerun one estimator, keep the rest
 
@@ -70,7 +70,9 @@ class Problem:
     load: object  # load(seed) -> (X, y, sensitive): numeric features, labels, groups (DataFrame for several)
     constraints: object = "error_rate_parity"
     sensitive_objectives: str = "joint"
-    seeds: tuple = (0, 1, 2)
+    #: Five, as they fit the suite's 25 minutes (21 on 2 cores): seeds 3 and 4 moved the ratios of seeds
+    #: 0-2 by 0.05 in the median and up to 0.56 (docs/benchmarks.md).
+    seeds: tuple = (0, 1, 2, 3, 4)
     description: str = ""
     tags: tuple = field(default_factory=tuple)
     #: population(seed, n) -> n more rows from the distribution of load(seed)'s data (generators only)

@@ -142,6 +142,31 @@ def test_bagged_thresholds_average_the_rule_over_resamples(bench_script):
     assert len(many) == len(front.front_) and all(np.isfinite(t).all() for t in many)
 
 
+def test_the_guard_keeps_a_tuned_threshold_only_where_cross_fitting_does_no_worse_than_0(bench_script, monkeypatch):
+    from skfairpareto._validation import check_sensitive_features
+
+    headroom = bench_script("bench_headroom")
+    problem = headroom.suite.synthetic("tiny", "error_rate_parity", n=600, d=5, seed=5)
+    X, y, s = problem.load(0)
+    front = headroom.suite.fit_front("suhnpf", problem, X, y, s, 0)
+    members = front.front_
+    codes, _ = check_sensitive_features(s, len(y), groups=front.groups_)
+    hard = front.objectives_.hard(np.searchsorted(front.classes_, y), codes)
+    logits = [front._logits(m, X, codes) for m in members]
+    weights = np.array([m.objectives_.weights(m.alpha, m.weights) for m in members])
+    tuned = [0.25 + i for i in range(len(members))]  # marks: which members keep "their" threshold
+    zero = [hard.decisions(z, 0.0) for z in logits]
+    # Cross-fitted decisions that are threshold 0's own cost the same: every member keeps its threshold.
+    monkeypatch.setattr(front, "_cross_fitted", lambda *args: zero)
+    assert headroom._guarded_thresholds(front, members, hard, logits, weights, tuned) == tuned
+    # Cross-fitted decisions that predict one class everywhere: worse than 0 wherever the error counts.
+    monkeypatch.setattr(front, "_cross_fitted", lambda *args: [np.ones(len(y), dtype=np.int64)] * len(members))
+    guarded = headroom._guarded_thresholds(front, members, hard, logits, weights, tuned)
+    assert set(guarded) <= set(tuned) | {0.0}
+    end = int(np.argmax(weights[:, 0]))
+    assert guarded[end] == 0.0  # the accuracy end: predicting all 1 costs it accuracy
+
+
 def test_adult_loader(suite):
     X, y, s = suite.load_adult(0, n=500)
     assert X.shape[0] == 500 == len(y) == len(s) and X.dtype == np.float32 and np.isfinite(X).all()

@@ -180,7 +180,8 @@ def headroom(d):
     return [f"`python benchmarks/bench_headroom.py`: {len(d['summary'])} synthetic problems, {n_seeds} seeds each, "
             f"{d['wall_seconds'] / 60:.0f} min on 2 cores (`docs/results/headroom.json`). The test hypervolume over "
             "the suite's peer of a front fitted on 20 times the problem's training rows (at most 100,000) drawn "
-            "from the same distribution, for each head, beside the suite's best front:", "", *module.table(d)]
+            "from the same distribution, for each head, beside the suite's best front on the same seeds:", "",
+            *module.table(d)]
 
 
 def retune(d):
