@@ -212,25 +212,21 @@ def _bagged_thresholds(front, members, hard, logits, weights, n_resamples=20, se
     return [t / n_resamples for t in total]
 
 
-def _guarded_thresholds(front, members, hard, logits, weights, tuned):
+def _guarded_thresholds(front, members, hard, logits, weights, tuned, scales):
     """Each member's ``tuned`` threshold, unless cross-fitting says that 0 serves its weights better.
 
     The front's cross-fitted decisions on ``hard``'s rows (each half decided by thresholds tuned on
     the other half, as the fit's honest figures are made) are scored by the member's tuning
-    objective (:meth:`~skfairpareto.criteria.HardObjectives.tune`, normalised by the accuracy end's
-    decisions), beside threshold 0's decisions. A member keeps its tuned threshold where the
-    cross-fitted cost is no larger, and falls back to 0 elsewhere: a guard against thresholds that
-    fit the validation rows' noise. A candidate measured here, not the library's rule.
+    objective (:meth:`~skfairpareto.criteria.HardObjectives.cost`, normalised by ``scales``, those
+    the front's rule tuned ``tuned`` with), beside threshold 0's decisions. A member keeps its tuned
+    threshold where the cross-fitted cost is no larger, and falls back to 0 elsewhere: a guard
+    against thresholds that fit the validation rows' noise. A candidate measured here, not the
+    library's rule.
     """
     crossed = front._cross_fitted(members, hard, logits, weights)
-    scales = np.maximum(hard.scales(logits[int(np.argmax(weights[:, 0]))]), 1e-6)
-
-    def cost(decisions, w):
-        h = hard.values(decisions)
-        return (w[0] + 1e-3) * h[0] / scales[0] + float(np.sum(w[1:] * h[1:] / scales[1:]))
-
-    return [t if cost(c, w) <= cost(hard.decisions(z, m._untuned_threshold(0.0)), w) else m._untuned_threshold(0.0)
-            for m, z, t, c, w in zip(members, logits, tuned, crossed, weights)]
+    zero = [m._untuned_threshold(0.0) for m in members]
+    return [t if hard.cost(c, w, scales) <= hard.cost(hard.decisions(z, t0), w, scales) else t0
+            for z, t, t0, c, w in zip(logits, tuned, zero, crossed, weights)]
 
 
 def rules(problem, estimator, seeds, n_fresh, say):
@@ -252,7 +248,7 @@ def rules(problem, estimator, seeds, n_fresh, say):
         logits = [front._logits(m, X[tr], codes) for m in members]  # as the fit computes them
         weights = np.array([m.objectives_.weights(m.alpha, m.weights) for m in members])
         fitted = [m.threshold_ for m in members]
-        own = front._tuned_thresholds(members, hard["val"], [z[val_rows] for z in logits], weights)[0]
+        own, scales = front._tuned_thresholds(members, hard["val"], [z[val_rows] for z in logits], weights)
         if not all(np.allclose(a, b) for a, b in zip(own, fitted)):
             raise RuntimeError(f"{estimator} on {problem.name}, seed {seed}: re-tuning on the validation rows does "
                                "not give the fitted thresholds")
@@ -261,7 +257,8 @@ def rules(problem, estimator, seeds, n_fresh, say):
                                                    weights, seed=seed),
                       "training + validation": front._tuned_thresholds(members, hard["both"], logits, weights)[0],
                       "cross-fitted guard": _guarded_thresholds(front, members, hard["val"],
-                                                                [z[val_rows] for z in logits], weights, fitted)}
+                                                                [z[val_rows] for z in logits], weights, fitted,
+                                                                scales)}
         X_new, y_new, s_new = problem.population(seed, n_fresh)
         y_new = np.searchsorted(classes, y_new)
         spec = suite.objective_spec(problem, s_new)

@@ -154,14 +154,15 @@ def test_the_guard_keeps_a_tuned_threshold_only_where_cross_fitting_does_no_wors
     hard = front.objectives_.hard(np.searchsorted(front.classes_, y), codes)
     logits = [front._logits(m, X, codes) for m in members]
     weights = np.array([m.objectives_.weights(m.alpha, m.weights) for m in members])
+    _, scales = front._tuned_thresholds(members, hard, logits, weights)
     tuned = [0.25 + i for i in range(len(members))]  # marks: which members keep "their" threshold
     zero = [hard.decisions(z, 0.0) for z in logits]
     # Cross-fitted decisions that are threshold 0's own cost the same: every member keeps its threshold.
     monkeypatch.setattr(front, "_cross_fitted", lambda *args: zero)
-    assert headroom._guarded_thresholds(front, members, hard, logits, weights, tuned) == tuned
+    assert headroom._guarded_thresholds(front, members, hard, logits, weights, tuned, scales) == tuned
     # Cross-fitted decisions that predict one class everywhere: worse than 0 wherever the error counts.
     monkeypatch.setattr(front, "_cross_fitted", lambda *args: [np.ones(len(y), dtype=np.int64)] * len(members))
-    guarded = headroom._guarded_thresholds(front, members, hard, logits, weights, tuned)
+    guarded = headroom._guarded_thresholds(front, members, hard, logits, weights, tuned, scales)
     assert set(guarded) <= set(tuned) | {0.0}
     end = int(np.argmax(weights[:, 0]))
     assert guarded[end] == 0.0  # the accuracy end: predicting all 1 costs it accuracy

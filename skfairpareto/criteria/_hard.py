@@ -195,6 +195,24 @@ class HardObjectives:
         """``[error, gap_1, ...]`` of a head's own decisions: the normalisers of :meth:`tune`."""
         return self.values(self.decisions(logits))
 
+    def cost(self, predictions, weights, scales):
+        """What :meth:`tune` minimises, for hard ``predictions`` (class codes): ``weights`` on ``[error,
+        gap_1, ...]`` normalised by ``scales``, with the error's 1e-3 tie-breaker.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skfairpareto.criteria import FairnessObjectives, resolve_objectives
+        >>> g = np.array([0, 0, 1, 1])
+        >>> obj = FairnessObjectives.bind(resolve_objectives("error_rate_parity"), None, g,
+        ...                               np.array(["a", "b"]), np.array([0, 1]), g)
+        >>> hard = obj.hard(np.array([0, 1, 1, 0]), g)
+        >>> float(hard.cost(np.array([0, 1, 0, 0]), (0.5, 0.5), (0.5, 0.5)))  # error 1/4, gap 1/2
+        0.7505
+        """
+        h = self.values(predictions)
+        return _tuning_cost(h[0], h[1:], weights, scales)
+
     def tune(self, logits, weights, scales, max_passes=3):
         """The group-blind decision rule minimising ``sum_j weights_j * h_j / s_j`` on hard predictions.
 
@@ -209,11 +227,8 @@ class HardObjectives:
         per class subtracted from the logits before the argmax, by exact coordinate search (each
         class's offset in turn, the others fixed; ``max_passes`` rounds, until nothing moves).
         """
-        weights = np.asarray(weights, dtype=float)
-        s = np.maximum(np.asarray(scales, dtype=float), 1e-6)
-
         def objective(errors, gaps):
-            return (weights[0] + 1e-3) * errors / s[0] + sum(w * g / sj for w, g, sj in zip(weights[1:], gaps, s[1:]))
+            return _tuning_cost(errors, gaps, weights, scales)
 
         z = np.asarray(logits, dtype=np.float64)
         if z.ndim == 1:
@@ -237,6 +252,14 @@ class HardObjectives:
             if not moved:
                 break
         return offsets
+
+
+def _tuning_cost(errors, gaps, weights, scales):
+    """:meth:`HardObjectives.tune`'s objective, for one decision rule or a curve of them: ``weights`` on
+    the error (plus 1e-3) and on each of ``gaps``, each divided by its scale (at least 1e-6)."""
+    weights = np.asarray(weights, dtype=float)
+    s = np.maximum(np.asarray(scales, dtype=float), 1e-6)
+    return (weights[0] + 1e-3) * errors / s[0] + sum(w * g / sj for w, g, sj in zip(weights[1:], gaps, s[1:]))
 
 
 def _best(thresholds, objective, current):
