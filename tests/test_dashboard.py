@@ -90,15 +90,19 @@ def _click_model(browser, m):
         "const pts = document.querySelectorAll('#comparison .scatterlayer .trace:last-child path.point');"
         f"return pts[{m}];")
     ActionChains(browser).move_to_element(point).perform()
-    # plotly reports a click on the point its (throttled) hover last found: click only once the
-    # hover has reached model m, as a person's pointer would. Moving and clicking in one action
-    # let a busy CI machine report the previous model (phn[0] for "always yes").
+    # Click as a person would, once two things hold:
+    # - plotly reports a click on the point its (throttled) hover last found, so the hover must
+    #   have reached model m;
+    # - a mousedown within plotly's doubleClickDelay (500 ms) of the last one is a double-click,
+    #   which resets the axes under the pointer and reports no point. A fast machine clicked the
+    #   next model 0.3 s after the last and kept showing the previous one (phn[0], not "always yes").
     browser.set_script_timeout(30)
     hovered = browser.execute_async_script(
         "const [m, done] = arguments; const gd = document.getElementById('comparison'); const t0 = Date.now();"
         "const poll = () => { const h = (gd._hoverdata || []).find((p) => p.customdata !== undefined);"
-        " if (h && h.customdata === m) done(true); else if (Date.now() - t0 > 10000) done(h ? h.customdata : null);"
-        " else setTimeout(poll, 20); }; poll();", m)
+        " const apart = Date.now() - (gd._mouseDownTime || 0) > gd._context.doubleClickDelay + 50;"
+        " if (h && h.customdata === m && apart) done(true);"
+        " else if (Date.now() - t0 > 10000) done(h ? h.customdata : null); else setTimeout(poll, 20); }; poll();", m)
     assert hovered is True, f"the pointer on model {m}'s marker hovers model {hovered}"
     ActionChains(browser).click().perform()
 
