@@ -203,9 +203,10 @@ def test_mixture_points_are_the_expected_objectives_between_consecutive_members(
 
 
 def test_targets_name_what_misses(suite):
-    summary = {p: {"peer": "expgrad", "peer_hv": 1.0, "peer_fairest_gap": 0.01,
-                   "cba": {"ratio": r, "fairest_gap": gap}, "phn": {"ratio": 1.3, "fairest_gap": 0.0}}
-               for p, r, gap in (("a", 0.9, 0.02), ("b", 1.2, 0.0))}
+    summary = {p: {"peer": "expgrad", "peer_hv": 1.0, "peer_fairest_gap": 0.01, "seeds": [0, 1],
+                   "cba": {"ratio": r, "fairest_gap": gap, "fairest_seeds": 2},
+                   "phn": {"ratio": 1.3, "fairest_gap": phn, "fairest_seeds": 2 if phn is not None else 0}}
+               for p, r, gap, phn in (("a", 0.9, 0.02, 0.0), ("b", 1.2, 0.0, None))}
     result = {"estimators": ["cba", "phn"], "summary": summary, "geometric_mean_ratio": {"cba": 1.04, "phn": 1.3},
               "problems": {"a": {"tags": ["K"], "constraints": "error_rate_parity"},
                            "b": {"tags": [], "constraints": "demographic_parity"}}}
@@ -214,8 +215,21 @@ def test_targets_name_what_misses(suite):
     assert got["every estimator >= 1.0x on every problem"]["met"] == "3/4"
     assert got["geometric mean >= 1.10x"]["missed"] == ["CBA (1.040x)"]
     assert got["K classes: every estimator >= 1.20x"]["missed"] == ["CBA on a (0.900x)"]
-    assert got["fairest test gap <= the peer's + 0.5 pt"]["missed"] == ["CBA on a (2.0 vs 1.0)"]
-    assert any("CBA on a (0.900x)" in line for line in suite.table(result))
+    # A front with no member that beats the majority class has no fair end: it misses.
+    assert got["fairest test gap <= the peer's + 0.5 pt"]["missed"] == ["CBA on a (2.0 vs 1.0)", "PHN on b (none vs 1.0)"]
+    lines = suite.table(result)
+    assert any("CBA on a (0.900x)" in line for line in lines)
+    assert "| b | 1.0 | 0.0 | – |" in lines
+
+
+def test_the_fairest_member_must_beat_predicting_the_majority_class(suite):
+    y_tr, y_te = np.array([0, 0, 0, 1]), np.array([0, 0, 0, 1, 1])
+    assert suite.majority_error(y_tr, y_te) == pytest.approx(0.4)
+    # (error, gap): a constant predictor (0.4, 0.0), a useful fair member and an accurate one.
+    F = np.array([[0.4, 0.0], [0.3, 0.05], [0.1, 0.2]])
+    assert suite.fairest_gap(F, 0.4) == pytest.approx(0.05)
+    assert suite.fairest_gap(np.array([[0.1, 0.02, 0.03], [0.45, 0.0, 0.0]]), 0.4) == pytest.approx(0.05)
+    assert suite.fairest_gap(F[:1], 0.4) is None
 
 
 def test_a_small_problem_end_to_end(suite, tmp_path, capsys):
@@ -229,6 +243,11 @@ def test_a_small_problem_end_to_end(suite, tmp_path, capsys):
     # The mixtures add points to the members', so their hypervolume is never less.
     assert entry["cba"]["mixture_ratio"] >= entry["cba"]["ratio"]
     assert {r["method"] for r in saved["rows"]} == {"cba", "expgrad", "peer"}
+    for r in saved["rows"]:  # every model's test point is kept, and the fairest gap is read from them
+        F = np.array(r["points"])
+        assert len(F) == r["n_models"] and r["fairest_gap_any"] == pytest.approx(F[:, 1:].sum(1).min())
+        assert r["fairest_gap"] == suite.fairest_gap(F, r["majority_error"]) and r["fairest_gap"] is not None
+    assert entry["cba"]["fairest_seeds"] == entry["peer_fairest_seeds"] == 1
     assert fig.stat().st_size > 0 and result["summary"] == saved["summary"]
     assert "| synthetic, n 1,000 | error_rate_parity | expgrad |" in capsys.readouterr().out
 
@@ -282,6 +301,12 @@ def test_merge_needs_an_earlier_run_with_the_estimators(suite, tmp_path, capsys)
     out.write_text(json.dumps({"estimators": ["cba"], "problems": {}, "rows": []}))
     with pytest.raises(SystemExit):  # an estimator the earlier run lacks: refused before any fit
         suite.main(["--problems", "synthetic, n 1,000", "--estimators", "phn", "--merge", "--output", str(out)])
+    assert "did not run in" in capsys.readouterr().err
+    # Rows without every model's test point come from a run whose fairest gaps count constant predictors.
+    out.write_text(json.dumps({"estimators": ["cba"], "problems": {}, "rows": [{"problem": "a", "hv": 1.0}]}))
+    with pytest.raises(SystemExit):
+        suite.main(["--problems", "synthetic, n 1,000", "--estimators", "cba", "--merge", "--output", str(out)])
+    assert "predates the fairest member" in capsys.readouterr().err
 
 
 def test_unknown_problem_is_a_usage_error(suite):
