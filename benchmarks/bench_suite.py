@@ -56,6 +56,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from skfairpareto.benchmark._report import fairest_gap as least_useful_gap
+from skfairpareto.benchmark._report import majority_error
+
 ROOT = Path(__file__).resolve().parents[1]
 ESTIMATORS = ("cba", "suhnpf", "phn", "fapareto")
 #: ExponentiatedGradient's bounds, as the main job fits it.
@@ -299,20 +302,15 @@ def reference_point(X_tr, y_tr, X_te, y_te, spec, n_classes):
     return tuple([f[0] + 0.5 * max(majority - f[0], 0.0)] + [max(1.5 * g, 0.02) for g in f[1:]])
 
 
-def majority_error(y_tr, y_te):
-    """The test error of predicting the training data's most frequent class for everyone."""
-    return float(1 - np.mean(y_te == np.bincount(y_tr).argmax()))
-
-
 def fairest_gap(F, majority):
-    """The smallest gap (summed, where there are several) among the models that beat predicting the
-    majority class, whose test error is below ``majority``; None where none does.
+    """The smallest gap (summed, where there are several) of the models ``F`` (rows of error and gaps)
+    among those that beat predicting the majority class, whose test error is ``majority``; None where
+    none does (the main job's rule, :func:`skfairpareto.benchmark._report.fairest_gap`).
 
     A model that predicts one class for everyone has no gap under demographic parity: counting it
     would make the fairest member of any front that holds one look perfectly fair, at no use.
     """
-    useful = F[:, 0] < majority - 1e-12
-    return float(F[useful, 1:].sum(1).min()) if useful.any() else None
+    return least_useful_gap(F[:, 0], F[:, 1:].sum(1), majority)
 
 
 # -- the methods ----------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import pytest
 from fairlearn import metrics as fm
 
 from skfairpareto.benchmark import score_predictions
-from skfairpareto.benchmark._report import summarize
+from skfairpareto.benchmark._report import fairest_gap, majority_error, summarize
 from skfairpareto.criteria import CRITERIA
 
 
@@ -65,7 +65,7 @@ def test_a_summary_over_several_gaps_uses_all_of_them():
     rows = [{"method": "m", "accuracy": 0.90, "gap": 0.012, "gaps": {"a": 0.002, "b": 0.010}},
             {"method": "m", "accuracy": 0.95, "gap": 0.015, "gaps": {"a": 0.014, "b": 0.001}},
             {"method": "m", "accuracy": 0.80, "gap": 0.030, "gaps": {"a": 0.015, "b": 0.015}}]
-    v = summarize(rows, ["m"], {"m": 1.0}, {}, (0.3, 0.1, 0.1))["m"]
+    v = summarize(rows, ["m"], {"m": 1.0}, {}, (0.3, 0.1, 0.1), majority=0.25)["m"]
     # Every gap at most 1 point: only the first; at most 2 points: the first two.
     assert v["best_accuracy_gap_le_1pt"] == 0.90 and v["best_accuracy_gap_le_2pt"] == 0.95
     assert v["fairest_gap"] == pytest.approx(0.012)
@@ -75,6 +75,20 @@ def test_a_summary_over_several_gaps_uses_all_of_them():
 
     points = [[1 - r["accuracy"], *r["gaps"].values()] for r in rows]
     assert v["test_hypervolume"] == pytest.approx(hypervolume(points, (0.3, 0.1, 0.1))) and v["test_hypervolume"] > 0
+
+
+def test_the_fairest_gap_counts_only_models_that_beat_the_majority_class():
+    # Predicting "yes" for everyone: 30 % error and no gap under demographic parity.
+    y_train, y_test = np.array([1, 1, 1, 0]), np.array([1] * 7 + [0] * 3)
+    assert majority_error(y_train, y_test) == pytest.approx(0.3)
+    rows = [{"method": "m", "accuracy": 0.70, "gap": 0.0, "gaps": {"a": 0.0}},
+            {"method": "m", "accuracy": 0.85, "gap": 0.04, "gaps": {"a": 0.04}},
+            {"method": "m", "accuracy": 0.90, "gap": 0.10, "gaps": {"a": 0.10}},
+            {"method": "c", "accuracy": 0.70, "gap": 0.0, "gaps": {"a": 0.0}}]
+    summary = summarize(rows, ["m", "c"], {"m": 1.0, "c": 1.0}, {}, (0.3, 0.2), majority=0.3)
+    assert summary["m"]["fairest_gap"] == pytest.approx(0.04)
+    assert summary["c"]["fairest_gap"] is None  # nothing beats the majority class: no fair end at all
+    assert fairest_gap([0.2, 0.1], [0.0, 0.05], 0.3) == 0.0  # a fair model that is useful counts
 
 
 def test_peers_train_for_each_criterion_and_equalized_odds_for_both_rates():
