@@ -29,6 +29,7 @@ import numpy as np
 
 from skfairpareto.benchmark import METHODS, MULTICLASS_PEERS, OUR_METHODS, is_group_aware, run_benchmark
 from skfairpareto.benchmark._methods import method_runs
+from skfairpareto.benchmark._report import mean_fairest_gap
 
 DEFAULT_METHODS = {"binary": (*OUR_METHODS, "expgrad"), "multiclass": (*OUR_METHODS, "multinomial", "expgrad-ovr")}
 
@@ -93,9 +94,8 @@ def main(argv=None):
         row = {"mean": float(hv.mean()), "std": float(hv.std(ddof=1)) if len(hv) > 1 else 0.0,
                "per_seed": dict(zip(map(str, seeds), hv.tolist()))}
         if all("fairest_gap" in r for r in rows):  # None on a seed where no model beats the majority class
-            gaps = [r["fairest_gap"] for r in rows if r["fairest_gap"] is not None]
-            row["mean_fairest_gap"] = float(np.mean(gaps)) if gaps else None
-            row["seeds_with_fairest_gap"] = len(gaps)
+            gap, counted = mean_fairest_gap([r["fairest_gap"] for r in rows])
+            row["mean_fairest_gap"], row["seeds_with_fairest_gap"] = gap, counted
         if all("fit_seconds" in r for r in rows):
             row["mean_fit_seconds"] = float(np.mean([r["fit_seconds"] for r in rows]))
         if all("best_accuracy_gap_le_1pt" in r for r in rows):

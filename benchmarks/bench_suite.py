@@ -33,8 +33,9 @@ regression's to the majority class's, and for every gap 1.5 times logistic regre
 0.02): the region where a model improves on "do nothing" with room for the fair end. Ratios are of
 the mean test hypervolume over the seeds. The fairest member of a front or peer is its smallest
 test gap among the models that beat predicting the majority class (:func:`fairest_gap`), averaged
-over the seeds; each row keeps every model's test point (``points``). Writes ``docs/results/suite.json``, prints the table and
-draws ``docs/img/suite_ratios.png`` (a heat-map of the ratios, problems by estimators)::
+over the seeds; each row keeps every model's test point (``points``). Writes
+``docs/results/suite.json``, prints the table and draws ``docs/img/suite_ratios.png`` (a heat-map of
+the ratios, problems by estimators)::
 
     python benchmarks/bench_suite.py            # every problem, five seeds (one for the full tweets)
     python benchmarks/bench_suite.py --quick    # three small problems, one seed: a smoke test
@@ -57,7 +58,7 @@ import numpy as np
 import pandas as pd
 
 from skfairpareto.benchmark._report import fairest_gap as least_useful_gap
-from skfairpareto.benchmark._report import majority_error
+from skfairpareto.benchmark._report import majority_error, mean_fairest_gap
 
 ROOT = Path(__file__).resolve().parents[1]
 ESTIMATORS = ("cba", "suhnpf", "phn", "fapareto")
@@ -467,28 +468,20 @@ def summarize(rows, estimators):
         mine = [r for r in rows if r["problem"] == problem]
         peer = [r for r in mine if r["method"] == "peer"]
         peer_hv = float(np.mean([r["hv"] for r in peer]))
-        gap, counted = _mean_fairest(peer)
+        gap, counted = mean_fairest_gap([r["fairest_gap"] for r in peer])
         entry = {"peer": peer[0]["peer"], "peer_hv": peer_hv, "peer_fairest_gap": gap, "peer_fairest_seeds": counted,
                  "seeds": sorted({r["seed"] for r in mine})}
         for name in estimators:
             runs = [r for r in mine if r["method"] == name]
             hv = float(np.mean([r["hv"] for r in runs]))
             mixed = float(np.mean([r.get("hv_mixture", np.nan) for r in runs]))
-            gap, counted = _mean_fairest(runs)
+            gap, counted = mean_fairest_gap([r["fairest_gap"] for r in runs])
             entry[name] = {"hv": hv, "ratio": hv / peer_hv if peer_hv > 0 else None,
                            "mixture_ratio": mixed / peer_hv if peer_hv > 0 and np.isfinite(mixed) else None,
                            "fairest_gap": gap, "fairest_seeds": counted,
                            "fit_seconds": float(np.mean([r["fit_seconds"] for r in runs]))}
         out[problem] = entry
     return out
-
-
-def _mean_fairest(runs):
-    """``(mean, seeds)``: the mean fairest gap over the seeds where some model beats the majority class,
-    and how many seeds those are (``(None, 0)`` where none does; the table marks a mean over fewer seeds
-    than the problem's)."""
-    gaps = [r["fairest_gap"] for r in runs if r["fairest_gap"] is not None]
-    return (float(np.mean(gaps)) if gaps else None), len(gaps)
 
 
 def heatmap(summary, estimators, path):

@@ -104,6 +104,13 @@ def fairest_gap(errors, gaps, majority):
     return float(gaps[useful].min()) if useful.any() else None
 
 
+def mean_fairest_gap(gaps):
+    """``(mean, count)`` of per-seed fairest gaps over the seeds that have one (not None): ``(None, 0)``
+    where no seed has a model that beats the majority class."""
+    kept = [g for g in gaps if g is not None]
+    return (float(np.mean(kept)) if kept else None), len(kept)
+
+
 def summarize(rows, runs, seconds, n_certified, reference_point, *, majority):
     """Per method: fit time, points, Pareto points, test hypervolume, fairest gap, best accuracies.
 
