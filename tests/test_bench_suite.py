@@ -216,7 +216,8 @@ def test_targets_name_what_misses(suite):
     assert got["geometric mean >= 1.10x"]["missed"] == ["CBA (1.040x)"]
     assert got["K classes: every estimator >= 1.20x"]["missed"] == ["CBA on a (0.900x)"]
     # A front with no member that beats the majority class has no fair end: it misses.
-    assert got["fairest test gap <= the peer's + 0.5 pt"]["missed"] == ["CBA on a (2.0 vs 1.0)", "PHN on b (none vs 1.0)"]
+    assert got["fairest test gap <= the peer's + 0.5 pt"]["missed"] == ["CBA on a (2.0 vs 1.0)",
+                                                                        "PHN on b (none vs 1.0)"]
     lines = suite.table(result)
     assert any("CBA on a (0.900x)" in line for line in lines)
     assert "| b | 1.0 | 0.0 | – |" in lines
