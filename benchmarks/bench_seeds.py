@@ -7,7 +7,8 @@ One split's hypervolume moves a lot with the split (the test split holds about 1
 tweets, so a group's accuracy carries about 0.7 points of sampling noise), so comparisons
 between methods are made on the mean over seeds. Each seed runs
 :func:`skfairpareto.benchmark.run_benchmark` into ``DIR/seed-K``; with ``--reuse`` a seed whose
-``results.json`` is already there (from the same methods) is read instead of refitted. Prints a
+``results.json`` is already there (from the same methods) is read instead of refitted, its
+summary recomputed from its rows under this version's rules (its fit times as recorded). Prints a
 table -- per method the mean and standard deviation of the test hypervolume, its ratio to
 ExponentiatedGradient's mean (to ThresholdOptimizer's for group-aware methods; with
 ``--target multiclass``, to the better by mean of multinomial logistic regression and one
@@ -16,7 +17,8 @@ ExponentiatedGradient is the union of its fronts for each criterion), the per-se
 values, on how many seeds it is at least that peer's, the mean fairest gap (among the models that
 beat predicting the majority class) and mean fit time,
 on how many seeds some member has a gap of at most 1 point at 93 % accuracy or more, and the
-mean best accuracy at a gap of at most 1 point (over the seeds with such a member) -- and
+mean best accuracy at a gap of at most 1 point (over the seeds with such a member; both among the
+models that beat the majority class) -- and
 writes ``DIR/seeds.json`` and a bar chart of the means, ``DIR/seeds.png``.
 """
 
@@ -29,12 +31,13 @@ import numpy as np
 
 from skfairpareto.benchmark import METHODS, MULTICLASS_PEERS, OUR_METHODS, is_group_aware, run_benchmark
 from skfairpareto.benchmark._methods import method_runs
-from skfairpareto.benchmark._report import mean_fairest_gap
+from skfairpareto.benchmark._report import SUMMARY_COUNTS, mean_fairest_gap, resummarize
 
 DEFAULT_METHODS = {"binary": (*OUR_METHODS, "expgrad"), "multiclass": (*OUR_METHODS, "multinomial", "expgrad-ovr")}
 
 
-#: What a run's fairest gaps are taken over (runs that wrote no ``fairest`` counted every model).
+#: What a run's fairest gaps and best accuracies are taken over (runs that wrote no ``fairest``
+#: counted every model).
 FAIREST = "models that beat predicting the majority class"
 
 
@@ -74,7 +77,7 @@ def main(argv=None):
     named = " + ".join(args.constraints)
     if len(args.constraints) > 1:
         named += " (fairlearn: the union of its fronts)"
-    per_seed = {}
+    per_seed, current = {}, True  # current: every seed's summary follows this version's rules
     for seed in args.seeds:
         folder = out / f"seed-{seed}"
         done = folder / "results.json"
@@ -83,6 +86,9 @@ def main(argv=None):
             results = run_benchmark(methods=tuple(args.methods), quick=args.quick, seed=seed, target=args.target,
                                     constraints=constraints, features=args.features,
                                     group_aware=args.group_aware, output_dir=folder, verbose=0)
+        elif "rows" in results and "majority_error" in results:
+            results = resummarize(results)  # a seed run before the summary's rules changed, read as a new one
+        current = current and results.get("summary_counts") == SUMMARY_COUNTS
         per_seed[seed] = results["summary"]
     seeds = list(per_seed)
     methods = list(per_seed[seeds[0]])
@@ -129,7 +135,8 @@ def main(argv=None):
     plot(summary, out / "seeds.png", f"{args.features} features, {named}{classes}, seeds {seeds}")
     (out / "seeds.json").write_text(json.dumps({"seeds": seeds, "constraints": constraints, "target": args.target,
                                                 "features": args.features, "group_aware": args.group_aware,
-                                                "fairest": FAIREST, "summary": summary}, indent=2))
+                                                **({"fairest": FAIREST} if current else {}),
+                                                "summary": summary}, indent=2))
     return summary
 
 

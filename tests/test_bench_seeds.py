@@ -65,6 +65,33 @@ def test_reports_best_accuracy_at_a_gap_of_one_point_over_the_seeds_that_reach_i
     assert out["expgrad"]["seeds_gap_le_1pt"] == 0 and out["expgrad"]["mean_best_accuracy_gap_le_1pt"] is None
 
 
+def test_a_reused_seed_is_summarized_by_the_current_rules(tmp_path, bench_script):
+    # A seed written before the best accuracies counted only models that beat the majority class:
+    # its constant model (30 % error, no gap) was cba's "best accuracy at a gap of 1 point".
+    rows = [{"method": "cba", "accuracy": 0.70, "gap": 0.0, "gaps": {"a": 0.0}},
+            {"method": "cba", "accuracy": 0.90, "gap": 0.05, "gaps": {"a": 0.05}},
+            {"method": "expgrad", "accuracy": 0.85, "gap": 0.008, "gaps": {"a": 0.008}}]
+    stale = {"cba": {"fit_seconds": 1.0, "test_hypervolume": 0.5, "best_accuracy_gap_le_1pt": 0.70},
+             "expgrad": {"fit_seconds": 2.0, "test_hypervolume": 0.5, "best_accuracy_gap_le_1pt": 0.85}}
+    for seed in (0, 1):
+        (tmp_path / f"seed-{seed}").mkdir()
+        (tmp_path / f"seed-{seed}" / "results.json").write_text(json.dumps(
+            {"rows": rows, "reference_point": [0.3, 0.1], "majority_error": 0.3, "summary": stale}))
+    out = bench_script("bench_seeds").main(["--seeds", "0", "1", "--methods", "cba", "expgrad", "--output-dir",
+                                            str(tmp_path), "--reuse"])
+    assert out["cba"]["seeds_gap_le_1pt"] == 0 and out["expgrad"]["seeds_gap_le_1pt"] == 2
+    assert out["cba"]["mean_fairest_gap"] == pytest.approx(0.05)
+    assert out["cba"]["mean"] == pytest.approx(0.2 * 0.05)  # recomputed from the rows, not the stale 0.5
+    assert json.loads((tmp_path / "seeds.json").read_text())["fairest"]
+
+
+def test_a_seed_that_cannot_be_resummarized_leaves_the_rule_unnamed(tmp_path, bench_script):
+    _write_seeds(tmp_path, {0: {"cba": {"test_hypervolume": 0.006}, "expgrad": {"test_hypervolume": 0.005}}})
+    bench_script("bench_seeds").main(["--seeds", "0", "--methods", "cba", "expgrad", "--output-dir", str(tmp_path),
+                                      "--reuse"])
+    assert "fairest" not in json.loads((tmp_path / "seeds.json").read_text())
+
+
 def test_k_class_fronts_are_compared_with_the_better_k_class_peer(tmp_path, bench_script):
     # The suite's K-class peer: whichever of multinomial LR and one-vs-rest EG has the larger mean.
     hv = {0: {"cba": 0.006, "multinomial": 0.002, "expgrad-ovr": 0.004},

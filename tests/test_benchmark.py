@@ -5,7 +5,7 @@ import pytest
 from fairlearn import metrics as fm
 
 from skfairpareto.benchmark import score_predictions
-from skfairpareto.benchmark._report import fairest_gap, majority_error, summarize
+from skfairpareto.benchmark._report import SUMMARY_COUNTS, fairest_gap, majority_error, resummarize, summarize
 from skfairpareto.criteria import CRITERIA
 
 
@@ -89,6 +89,26 @@ def test_the_fairest_gap_counts_only_models_that_beat_the_majority_class():
     assert summary["m"]["fairest_gap"] == pytest.approx(0.04)
     assert summary["c"]["fairest_gap"] is None  # nothing beats the majority class: no fair end at all
     assert fairest_gap([0.2, 0.1], [0.0, 0.05], 0.3) == 0.0  # a fair model that is useful counts
+    # The best accuracies at a small gap follow the same rule: the constant model is not "70 % at no gap".
+    assert summary["m"]["best_accuracy_gap_le_1pt"] is None and summary["m"]["best_accuracy_gap_le_2pt"] is None
+    assert summary["c"]["best_accuracy_gap_le_1pt"] is None
+
+
+def test_a_stored_run_is_resummarized_under_the_current_rules():
+    rows = [{"method": "m", "accuracy": 0.70, "gap": 0.0, "gaps": {"a": 0.0}},
+            {"method": "m", "accuracy": 0.85, "gap": 0.015, "gaps": {"a": 0.015}},
+            {"method": "s", "accuracy": 0.80, "gap": 0.03, "gaps": {"a": 0.03}}]
+    fresh = summarize(rows, ["m", "s"], {"m": 2.0, "s": 3.0}, {"s": 1}, (0.3, 0.2), majority=0.3)
+    # As an earlier version wrote it: the constant model counted for the best accuracy at a 1-point gap.
+    stale = {m: dict(v) for m, v in fresh.items()}
+    stale["m"]["best_accuracy_gap_le_1pt"] = 0.70
+    payload = {"rows": rows, "reference_point": [0.3, 0.2], "majority_error": 0.3, "summary": stale}
+    again = resummarize(payload)
+    assert again["summary"] == fresh and again["summary_counts"] == SUMMARY_COUNTS
+    assert again["summary"]["s"]["fit_seconds"] == 3.0 and again["summary"]["s"]["n_certified"] == 1
+    assert payload["summary"]["m"]["best_accuracy_gap_le_1pt"] == 0.70  # the payload given is not changed
+    with pytest.raises(ValueError, match="predates majority_error"):
+        resummarize({"rows": rows, "reference_point": [0.3, 0.2], "summary": stale})
 
 
 def test_peers_train_for_each_criterion_and_equalized_odds_for_both_rates():

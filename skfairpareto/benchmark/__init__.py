@@ -45,7 +45,9 @@ from ._methods import (
     peer_criteria,
     settings,
 )
-from ._report import dashboard, majority_error, markdown, plots, score_predictions, summarize, table3
+from ._report import (
+    SUMMARY_COUNTS, dashboard, majority_error, markdown, plots, score_predictions, summarize, table3,
+)
 
 __all__ = [
     "AWARE", "BenchmarkSplit", "DEFAULT_METHODS", "GROUP_AWARE_PEERS", "METHODS", "MULTICLASS_PEERS", "OUR_METHODS", "PEER_METHODS", "REFERENCE_POINT",
@@ -282,7 +284,7 @@ def run_benchmark(*, methods=None, target="binary", quick=False, n_samples=None,
                "embedding_backend": split.embedding_backend, "featurize_fit_seconds": split.fit_seconds,
                "featurize_transform_seconds": split.transform_seconds, "features_from_cache": split.from_cache,
                "reference_point": list(reference_point), "groups": sorted(np.unique(np.concatenate([g_tr, g_te]))),
-               "majority_error": majority,
+               "majority_error": majority, "summary_counts": SUMMARY_COUNTS,
                "rows": rows, "summary": summarize(rows, runs, seconds, n_certified, reference_point, majority=majority),
                "table3": table3(rows, runs)}
     text = markdown(payload)
