@@ -60,12 +60,13 @@ def seeds(d, file_name):
 
 def fair_end(d):
     from skfairpareto.benchmark import label
+    from skfairpareto.benchmark._report import SUMMARY_COUNTS
 
     lines = [f"`python benchmarks/bench_fair_end.py --seed {d['seed']}`: each front's fairest test member; gaps in "
              "points. *Expected*: the criterion's gap of the head's probabilities on the training data (what "
              "training equalises); *hard*: fairlearn's metric of the predictions, with the tuned threshold and "
              "at threshold 0 (the head's own decisions)."]
-    if d.get("fairest") == "beats_majority":
+    if d.get("fairest") == SUMMARY_COUNTS:
         lines[0] += (" The fairest member is the one of least test gap among those whose test error is below "
                      f"predicting the majority class for everyone ({_pct(d['majority_error'])} %).")
     else:  # runs before the rule took the least gap over every member, a constant predictor included
