@@ -135,14 +135,13 @@ def summarize(rows, runs, seconds, n_certified, reference_point, *, majority):
     for method in runs:
         mine = [r for r in rows if r["method"] == method]
         pts = np.array([[1 - r["accuracy"], *r["gaps"].values()] for r in mine])
-        worst = np.where(beats_majority(pts[:, 0], majority), pts[:, 1:].max(1), np.inf)
+        worst = np.where(beats_majority(pts[:, 0], majority), pts[:, 1:].max(1), np.inf)  # inf: never counted
         best = {c: max((r["accuracy"] for r, w in zip(mine, worst) if w <= c + 1e-12), default=None)
                 for c in (0.01, 0.02)}
         summary[method] = {"fit_seconds": seconds[method], "n_points": len(mine),
                            "n_pareto_points": int(pareto_mask(pts).sum()),
                            "test_hypervolume": hypervolume(pts, reference_point),
-                           "fairest_gap": fairest_gap([1 - r["accuracy"] for r in mine], [r["gap"] for r in mine],
-                                                      majority),
+                           "fairest_gap": fairest_gap(pts[:, 0], [r["gap"] for r in mine], majority),
                            "best_accuracy_gap_le_1pt": best[0.01], "best_accuracy_gap_le_2pt": best[0.02],
                            "group_aware": is_group_aware(method)}
         if method in n_certified:
