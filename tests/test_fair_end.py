@@ -48,12 +48,52 @@ def test_the_tuned_threshold_minimises_the_scalarised_hard_objective(alpha):
     scales = hard.scales(z)
     t = hard.tune(z, (alpha, 1 - alpha), scales)
 
+    majority = min(np.mean(y), 1 - np.mean(y))
+
+    def error(threshold):
+        return np.mean((z > threshold).astype(int) != y)
+
     def objective(threshold):  # measured by fairlearn, not by the tuner
         pred = (z > threshold).astype(int)
-        e, gap = np.mean(pred != y), fm.demographic_parity_difference(y, pred, sensitive_features=g)
-        return (alpha + 1e-3) * e / scales[0] + (1 - alpha) * gap / scales[1]
+        gap = fm.demographic_parity_difference(y, pred, sensitive_features=g)
+        return (alpha + 1e-3) * error(threshold) / scales[0] + (1 - alpha) * gap / scales[1]
 
-    assert objective(t) <= min(objective(c) for c in np.linspace(-3, 3, 301)) + 1e-12
+    # Among the rules that beat predicting the majority class (some do, on these rows; an error
+    # equal to the majority's, up to rounding, does not).
+    useful = [c for c in np.linspace(-3, 3, 301) if error(c) < majority - 1e-12]
+    assert useful and error(t) < majority
+    assert objective(t) <= min(objective(c) for c in useful) + 1e-12
+
+
+@pytest.mark.parametrize("name", ["demographic_parity", "true_positive_rate_parity", "equalized_odds"])
+def test_the_fairest_rule_beats_predicting_the_majority_class(name):
+    # With the gaps alone weighed, a constant prediction is the cheapest rule (no gap at all); the
+    # tuner takes the fairest rule that is more accurate than the majority class instead.
+    rng = np.random.RandomState(3)
+    g = rng.randint(0, 2, 600)
+    y = (rng.uniform(size=600) < np.where(g == 1, 0.45, 0.2)).astype(int)
+    z = 2.0 * y - 1.0 + 0.6 * g + rng.normal(size=600)
+    hard = hard_objectives(name, y, g)
+    majority = min(np.mean(y), 1 - np.mean(y))
+    assert hard.majority_error == pytest.approx(majority)
+    thresholds, errors, (gaps,) = hard.threshold_curves(z)
+    assert gaps[0] == gaps[-1] == 0.0  # the two constant rules are perfectly fair
+    t = hard.tune(z, (0.0, 1.0), hard.scales(z))
+    error, gap = hard.values((z > t).astype(int))
+    assert error < majority
+    useful = errors < majority - 1e-12
+    assert gap == pytest.approx(gaps[useful].min(), abs=1e-12)
+
+
+def test_a_head_no_better_than_a_constant_keeps_the_cheapest_rule():
+    # Where no rule beats the majority class, the restriction is void: the unrestricted optimum stays.
+    rng = np.random.RandomState(4)
+    g, y = rng.randint(0, 2, 300), (rng.uniform(size=300) < 0.3).astype(int)
+    z = np.zeros(300)  # one score: the candidates are the two constant rules
+    hard = hard_objectives("demographic_parity", y, g)
+    t = hard.tune(z, (1.0, 0.0), hard.scales(z + 1.0))
+    assert np.all((z > t) == 0)  # predict the majority class (0), the more accurate constant
+    assert hard.subset(np.arange(100)).majority_error == pytest.approx(min(np.mean(y[:100]), 1 - np.mean(y[:100])))
 
 
 def test_k_class_offsets_beat_no_offsets_on_the_hard_objective():
@@ -65,6 +105,20 @@ def test_k_class_offsets_beat_no_offsets_on_the_hard_objective():
     e, gap = hard.scales(z - offsets)
     assert offsets.shape == (3,)
     assert 0.2 * e / scales[0] + 0.8 * gap / scales[1] < 0.2 + 0.8  # better than the head's own decisions
+
+
+def test_k_class_offsets_at_the_fair_end_beat_predicting_the_majority_class():
+    rng = np.random.RandomState(5)
+    g = rng.randint(0, 2, 900)
+    y = np.where(rng.uniform(size=900) < np.where(g == 1, 0.5, 0.25), rng.randint(1, 3, 900), 0)
+    z = 1.5 * np.eye(3)[y] + rng.normal(size=(900, 3))
+    z[:, 1] += 0.8 * g
+    hard = hard_objectives("demographic_parity", y, g, classes=["a", "b", "c"])
+    majority = 1 - np.bincount(y).max() / len(y)
+    assert hard.majority_error == pytest.approx(majority)
+    offsets = hard.tune(z, (0.0, 1.0), hard.scales(z))
+    error, _ = hard.scales(z - offsets)
+    assert error < majority
 
 
 def test_a_demographic_parity_front_reaches_hard_parity_at_its_fair_end():

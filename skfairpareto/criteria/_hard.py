@@ -37,6 +37,12 @@ class HardObjectives:
         (``fairness_metric``); ``None`` entries keep the criterion's. Thresholds are always tuned to
         the criterion's own gaps.
 
+    Attributes
+    ----------
+    majority_error : float
+        The error on these rows of predicting their most frequent class for everyone: a tuned
+        rule must beat it where any rule does (:meth:`tune`).
+
     Examples
     --------
     >>> import numpy as np
@@ -58,6 +64,7 @@ class HardObjectives:
         self.criteria = objectives.metric_criteria()
         n = len(self.y)
         y_t = torch.as_tensor(self.y)
+        self.majority_error = _majority_error(self.y, self.n_classes)
         self._group_codes, self._cells, self._values = [], [], []
         for j, criterion in enumerate(self.criteria):
             groups = np.asarray(objectives.codes(self.codes, j))
@@ -81,6 +88,7 @@ class HardObjectives:
         out.objectives, out.n_classes, out.metrics, out.criteria = self.objectives, self.n_classes, self.metrics, \
             self.criteria
         out.y, out.codes = self.y[rows], self.codes[rows]
+        out.majority_error = _majority_error(out.y, out.n_classes)
         out._group_codes = [g[rows] for g in self._group_codes]
         out._cells = [c[:, :, rows] for c in self._cells]
         out._values = [v[:, rows] for v in self._values]
@@ -222,13 +230,20 @@ class HardObjectives:
         where only the gaps count, the fairest rules are many (every constant prediction has no
         gap), and the most accurate of them is meant.
 
+        A rule whose error on these rows is no lower than predicting their majority class for
+        everyone (:attr:`majority_error`) is a candidate only where no rule beats it: such a rule
+        trades accuracy for nothing a constant prediction does not also give, and a member tuned
+        to it is of no use to anyone who picks it from the front.
+
         One logit (two classes): the logit threshold, searched exactly over every candidate
         (:meth:`threshold_curves`), the one nearest 0 among equally good ones. K logits: one offset
         per class subtracted from the logits before the argmax, by exact coordinate search (each
         class's offset in turn, the others fixed; ``max_passes`` rounds, until nothing moves).
         """
         def objective(errors, gaps):
-            return _tuning_cost(errors, gaps, weights, scales)
+            cost = _tuning_cost(errors, gaps, weights, scales)
+            useful = errors < self.majority_error - 1e-12
+            return np.where(useful, cost, np.inf) if useful.any() else cost
 
         z = np.asarray(logits, dtype=np.float64)
         if z.ndim == 1:
@@ -252,6 +267,11 @@ class HardObjectives:
             if not moved:
                 break
         return offsets
+
+
+def _majority_error(y, n_classes):
+    """The error of predicting the most frequent of ``y``'s classes for everyone (1 where ``y`` is empty)."""
+    return 1.0 - np.bincount(y, minlength=n_classes).max() / len(y) if len(y) else 1.0
 
 
 def _tuning_cost(errors, gaps, weights, scales):
