@@ -20,6 +20,13 @@ on how many seeds some member has a gap of at most 1 point at 93 % accuracy or m
 mean best accuracy at a gap of at most 1 point (over the seeds with such a member; both among the
 models that beat the majority class) -- and
 writes ``DIR/seeds.json`` and a bar chart of the means, ``DIR/seeds.png``.
+
+After a change to some methods only, ``--merge --methods M ...`` refits just those on each seed
+and folds them into the seed's ``results.json`` already in ``--output-dir``: their rows, summary
+entries and Table 3 replace the earlier ones, the other methods' are kept, and the summary is
+recomputed from the rows. The split must be the earlier run's (same seed, data, criterion, test
+rows and majority-class error; a ValueError says which differs). The refit's own figures and
+dashboard stay in ``seed-K/merge``; the earlier run's, which no longer match, are removed.
 """
 
 import argparse
@@ -31,7 +38,7 @@ import numpy as np
 
 from skfairpareto.benchmark import METHODS, MULTICLASS_PEERS, OUR_METHODS, is_group_aware, run_benchmark
 from skfairpareto.benchmark._methods import method_runs
-from skfairpareto.benchmark._report import SUMMARY_COUNTS, mean_fairest_gap, resummarize
+from skfairpareto.benchmark._report import SUMMARY_COUNTS, markdown, mean_fairest_gap, resummarize
 
 DEFAULT_METHODS = {"binary": (*OUR_METHODS, "expgrad"), "multiclass": (*OUR_METHODS, "multinomial", "expgrad-ovr")}
 
@@ -39,6 +46,56 @@ DEFAULT_METHODS = {"binary": (*OUR_METHODS, "expgrad"), "multiclass": (*OUR_METH
 #: What a run's fairest gaps and best accuracies are taken over (runs that wrote no ``fairest``
 #: counted every model).
 FAIREST = "models that beat predicting the majority class"
+
+#: What a refit must share with the run it is merged into: the same split, scored the same way.
+SAME_SPLIT = ("seed", "target", "source", "constraints", "fairness_metric", "features", "n_texts", "n_test",
+              "quick", "validation_fraction", "gap_loss", "reference_point", "groups", "majority_error")
+
+#: A seed folder's outputs that show every method's models: stale once some methods are merged.
+WHOLE_RUN_FILES = ("fronts.png", "model_comparison.png", "dashboard.html")
+
+
+def merge_runs(earlier, refit):
+    """``earlier`` (a seed's ``results.json`` payload) with ``refit``'s methods in place of its own.
+
+    The refit's rows, summary entries and Table 3 replace those of the same methods; the other
+    methods' are kept, in the earlier order, and the summary is recomputed from the merged rows
+    (:func:`~skfairpareto.benchmark._report.resummarize`, with each method's fit time as measured in
+    its own run). ``merged`` lists the methods taken from the refit.
+    """
+    for payload, name in ((earlier, "the earlier run"), (refit, "the refit")):
+        if "rows" not in payload or "majority_error" not in payload:
+            raise ValueError(f"{name} keeps no rows or no majority_error: it cannot be merged; run every method")
+    differ = [k for k in SAME_SPLIT if earlier.get(k) != refit.get(k)]
+    if differ:
+        raise ValueError(f"the refit is not on the earlier run's split: {', '.join(differ)} differ "
+                         f"({', '.join(f'{k}: {earlier.get(k)!r} vs {refit.get(k)!r}' for k in differ)})")
+    replaced = list(refit["summary"])
+    summary = {m: refit["summary"].get(m, v) for m, v in earlier["summary"].items()}
+    summary.update({m: v for m, v in refit["summary"].items() if m not in summary})
+    rows = [r for r in earlier["rows"] if r["method"] not in replaced] + refit["rows"]
+    table3 = {**earlier.get("table3", {}), **refit.get("table3", {})}
+    merged = {k: v for k, v in earlier.items() if k != "dashboard_seconds"}
+    merged.update(rows=rows, summary=summary, table3=table3,
+                  merged=sorted(set(earlier.get("merged", [])) | set(replaced)))
+    return resummarize(merged)
+
+
+def _merge_seed(folder, refit_kwargs):
+    """Refit some methods on one seed into ``folder/merge`` and fold them into ``folder/results.json``."""
+    from skfairpareto._utils import atomic_write
+
+    done = folder / "results.json"
+    if not done.exists():
+        raise ValueError(f"--merge folds into an earlier run, and there is none at {done}")
+    earlier = json.loads(done.read_text())
+    refit = run_benchmark(**refit_kwargs, output_dir=folder / "merge", verbose=0)
+    merged = merge_runs(earlier, refit)
+    atomic_write(done, lambda fh: fh.write(json.dumps(merged, indent=2).encode()))
+    atomic_write(folder / "results.md", lambda fh: fh.write(markdown(merged).encode()))
+    for name in WHOLE_RUN_FILES:
+        (folder / name).unlink(missing_ok=True)
+    return merged
 
 
 def _peer(method, methods, mean_hv):
@@ -67,7 +124,12 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--output-dir", default="seeds-benchmark")
     parser.add_argument("--reuse", action="store_true", help="read seeds already run in --output-dir")
+    parser.add_argument("--merge", action="store_true",
+                        help="refit only --methods on each seed and fold them into the seed already run in "
+                             "--output-dir (the other methods' results kept): after a change to those methods")
     args = parser.parse_args(argv)
+    if args.merge and (args.reuse or args.methods is None):
+        parser.error("--merge refits the --methods it is given (required) into an earlier run; not with --reuse")
     if args.methods is None:  # group-aware fronts are compared with ThresholdOptimizer, which uses the group too
         args.methods = list(DEFAULT_METHODS[args.target]) + (["threshold"] if args.group_aware else [])
     # A seed read back must hold every run asked for, the group-aware ones included.
@@ -82,7 +144,11 @@ def main(argv=None):
         folder = out / f"seed-{seed}"
         done = folder / "results.json"
         results = json.loads(done.read_text()) if args.reuse and done.exists() else None
-        if results is None or not required <= set(results["summary"]):
+        if args.merge:
+            results = _merge_seed(folder, dict(methods=tuple(args.methods), quick=args.quick, seed=seed,
+                                               target=args.target, constraints=constraints,
+                                               features=args.features, group_aware=args.group_aware))
+        elif results is None or not required <= set(results["summary"]):
             results = run_benchmark(methods=tuple(args.methods), quick=args.quick, seed=seed, target=args.target,
                                     constraints=constraints, features=args.features,
                                     group_aware=args.group_aware, output_dir=folder, verbose=0)

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,83 @@ def test_k_class_group_aware_peers_are_compared_only_with_group_aware_fronts(tmp
                                             "multinomial", "holisticai-lp", "--output-dir", str(tmp_path), "--reuse"])
     assert out["cba"]["peer"] == "multinomial" and out["cba"]["ratio_to_peer"] == pytest.approx(2.0)
     assert out["cba-aware"]["peer"] == "holisticai-lp" and out["cba-aware"]["ratio_to_peer"] == pytest.approx(12 / 9)
+
+
+def _payload(rows, fit_seconds, **extra):
+    """A minimal ``results.json`` payload of one seed (its summary stale on purpose: it is recomputed)."""
+    return {"seed": 0, "target": "binary", "constraints": "error_rate_parity", "n_test": 3,
+            "reference_point": [0.3, 0.1], "majority_error": 0.3, "dashboard_seconds": 1.0,
+            "rows": rows, "summary": {m: {"fit_seconds": s, "test_hypervolume": -1.0} for m, s in fit_seconds.items()},
+            "table3": {m: {} for m in fit_seconds if m != "expgrad"}, **extra}
+
+
+def _row(method, accuracy, gap):
+    return {"method": method, "accuracy": accuracy, "gap": gap, "gaps": {"a": gap}}
+
+
+def test_merge_replaces_the_refit_methods_and_keeps_the_others(bench_script):
+    module = bench_script("bench_seeds")
+    earlier = _payload([_row("cba", 0.80, 0.05), _row("suhnpf", 0.75, 0.02), _row("expgrad", 0.85, 0.008)],
+                       {"cba": 1.0, "suhnpf": 2.0, "expgrad": 3.0})
+    refit = _payload([_row("suhnpf", 0.90, 0.01), _row("suhnpf", 0.72, 0.0)], {"suhnpf": 5.0})
+    merged = module.merge_runs(earlier, refit)
+    assert list(merged["summary"]) == ["cba", "suhnpf", "expgrad"] and merged["merged"] == ["suhnpf"]
+    assert [r["accuracy"] for r in merged["rows"] if r["method"] == "suhnpf"] == [0.90, 0.72]
+    assert merged["summary"]["suhnpf"]["fit_seconds"] == 5.0 and merged["summary"]["cba"]["fit_seconds"] == 1.0
+    # Recomputed from the rows (reference point (0.3, 0.1)), the stale -1 gone everywhere.
+    assert merged["summary"]["suhnpf"]["test_hypervolume"] == pytest.approx(0.2 * 0.09 + 0.02 * 0.01)
+    assert merged["summary"]["expgrad"]["test_hypervolume"] == pytest.approx(0.15 * 0.092)
+    assert merged["summary"]["suhnpf"]["fairest_gap"] == 0.0  # 28 % error beats the majority's 30 %
+    assert "dashboard_seconds" not in merged  # the earlier run's dashboard is not the merged one's
+    assert earlier["summary"]["suhnpf"]["test_hypervolume"] == -1.0  # the earlier payload is left as it was
+
+
+def test_merge_refuses_a_refit_on_another_split(bench_script):
+    module = bench_script("bench_seeds")
+    earlier = _payload([_row("cba", 0.80, 0.05)], {"cba": 1.0})
+    refit = _payload([_row("cba", 0.80, 0.05)], {"cba": 1.0}, majority_error=0.25, seed=1)
+    with pytest.raises(ValueError, match="seed, majority_error differ"):
+        module.merge_runs(earlier, refit)
+    with pytest.raises(ValueError, match="no rows"):
+        module.merge_runs({"summary": {}}, refit)
+
+
+def test_merge_refits_only_the_methods_given_on_every_seed(tmp_path, bench_script, monkeypatch):
+    module = bench_script("bench_seeds")
+    # A real seed's payload (the main job's, nine methods), as the earlier run of two seeds.
+    real = json.loads((Path(__file__).parents[1] / "docs" / "results" / "benchmark_results.json").read_text())
+    for seed in (0, 1):
+        folder = tmp_path / f"seed-{seed}"
+        folder.mkdir()
+        (folder / "results.json").write_text(json.dumps({**real, "seed": seed}))
+        (folder / "fronts.png").write_bytes(b"stale")
+    calls = []
+
+    def fake_run(**kwargs):  # cba refitted: its most accurate member only
+        calls.append(kwargs)
+        best = max((r for r in real["rows"] if r["method"] == "cba"), key=lambda r: r["accuracy"])
+        return {**real, "seed": kwargs["seed"], "rows": [best], "summary": {"cba": {**real["summary"]["cba"],
+                                                                                     "fit_seconds": 0.5}},
+                "table3": {"cba": {}}}
+
+    monkeypatch.setattr(module, "run_benchmark", fake_run)
+    out = module.main(["--seeds", "0", "1", "--methods", "cba", "--output-dir", str(tmp_path), "--merge"])
+    assert [(c["seed"], c["methods"], c["output_dir"]) for c in calls] == [
+        (s, ("cba",), tmp_path / f"seed-{s}" / "merge") for s in (0, 1)]
+    stored = json.loads((tmp_path / "seed-1" / "results.json").read_text())
+    assert stored["merged"] == ["cba"] and list(stored["summary"]) == list(real["summary"])
+    assert stored["summary"]["cba"]["n_points"] == 1 and stored["summary"]["cba"]["fit_seconds"] == 0.5
+    for method in real["summary"]:  # every other method as it was
+        if method != "cba":
+            assert stored["summary"][method]["test_hypervolume"] == pytest.approx(
+                real["summary"][method]["test_hypervolume"], rel=1e-12)
+            assert out[method]["mean"] == pytest.approx(real["summary"][method]["test_hypervolume"], rel=1e-12)
+    assert out["cba"]["mean"] < real["summary"]["cba"]["test_hypervolume"]  # one member covers less
+    assert not (tmp_path / "seed-0" / "fronts.png").exists()
+    assert "CBAClassifier" in (tmp_path / "seed-0" / "results.md").read_text()
+    assert json.loads((tmp_path / "seeds.json").read_text())["fairest"]
+
+
+def test_merge_needs_the_methods_to_refit(tmp_path, bench_script):
+    with pytest.raises(SystemExit):
+        bench_script("bench_seeds").main(["--seeds", "0", "--output-dir", str(tmp_path), "--merge"])
