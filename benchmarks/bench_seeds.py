@@ -66,7 +66,7 @@ def merge_runs(earlier, refit):
     for payload, name in ((earlier, "the earlier run"), (refit, "the refit")):
         if "rows" not in payload or "majority_error" not in payload:
             raise ValueError(f"{name} keeps no rows or no majority_error: it cannot be merged; run every method")
-    differ = [k for k in SAME_SPLIT if earlier.get(k) != refit.get(k)]
+    differ = [k for k in SAME_SPLIT if not _same(earlier.get(k), refit.get(k))]
     if differ:
         raise ValueError(f"the refit is not on the earlier run's split: {', '.join(differ)} differ "
                          f"({', '.join(f'{k}: {earlier.get(k)!r} vs {refit.get(k)!r}' for k in differ)})")
@@ -79,6 +79,13 @@ def merge_runs(earlier, refit):
     merged.update(rows=rows, summary=summary, table3=table3,
                   merged=sorted(set(earlier.get("merged", [])) | set(replaced)))
     return resummarize(merged)
+
+
+def _same(a, b):
+    """Equal, floats up to their last bits (one majority error summed in another order is the same split's)."""
+    if isinstance(a, float) and isinstance(b, float):
+        return bool(np.isclose(a, b, rtol=1e-12, atol=0.0))
+    return a == b
 
 
 def _merge_seed(folder, refit_kwargs):

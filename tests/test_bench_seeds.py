@@ -155,6 +155,9 @@ def test_merge_refuses_a_refit_on_another_split(bench_script):
         module.merge_runs(earlier, refit)
     with pytest.raises(ValueError, match="no rows"):
         module.merge_runs({"summary": {}}, refit)
+    # The same split's majority error, summed in another order, is no other split.
+    same = _payload([_row("cba", 0.9, 0.01)], {"cba": 1.0}, majority_error=0.3 + 1e-16 * 0.3)
+    assert module.merge_runs(earlier, same)["summary"]["cba"]["fit_seconds"] == 1.0
 
 
 def test_merge_refits_only_the_methods_given_on_every_seed(tmp_path, bench_script, monkeypatch):
