@@ -54,7 +54,9 @@ DOCS = {
     *expected* rates are at parity is also at parity in the predictions it makes. It is tuned on
     held-out data (the validation split) or, for a criterion whose rates ignore the labels
     (demographic parity), on the training data; else a head keeps its own decisions, since
-    training-set rates that use the labels are biased by overfitting them. The accuracy end
+    training-set rates that use the labels are biased by overfitting them. A rule no more
+    accurate than predicting the tuning rows' majority class for everyone is taken only where no
+    rule beats it. The accuracy end
     (``alpha = 1``) keeps its own decisions. A number fixes the threshold (0: the head's own
     decisions). The figures reported on the validation split do not come from the rows a
     threshold was tuned on (``front_results_``). See docs/criteria.md, "The fair end".''',
