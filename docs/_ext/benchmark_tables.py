@@ -185,9 +185,14 @@ def suite(d):
 def headroom(d):
     """Large-data fronts on the suite's synthetic problems, beside the suite's best (benchmarks/bench_headroom.py)."""
     module = _script("bench_headroom")
-    n_seeds = max(len(e["seeds"]) for e in d["summary"].values())
-    return [f"`python benchmarks/bench_headroom.py`: {len(d['summary'])} synthetic problems, {n_seeds} seeds each, "
-            f"{d['wall_seconds'] / 60:.0f} min on 2 cores (`docs/results/headroom.json`). The test hypervolume over "
+    seeds = sorted({r["seed"] for r in d["rows"]})
+    merged = ""
+    if d.get("merged"):  # problems rerun on their own after a change, folded into the whole run
+        names = " and ".join(f'"{p}"' for p in d["merged"])
+        merged = f"; {names} rerun on their own and merged in, {d['merged_wall_seconds'] / 60:.0f} min"
+    return [f"`python benchmarks/bench_headroom.py --seeds {' '.join(map(str, seeds))}`: {len(d['summary'])} synthetic "
+            f"problems, {len(seeds)} seeds each, {d['wall_seconds'] / 60:.0f} min on 2 cores "
+            f"(`docs/results/headroom.json`{merged}). The test hypervolume over "
             "the suite's peer of a front fitted on 20 times the problem's training rows (at most 100,000) drawn "
             "from the same distribution, for each head, beside the suite's best front on the same seeds:", "",
             *module.table(d)]
@@ -197,7 +202,9 @@ def retune(d):
     """Fronts' members with thresholds from three sources (benchmarks/bench_headroom.py --retune)."""
     module = _script("bench_headroom")
     problems = " ".join(f'"{p}"' for p in d["summary"])
-    return [f"`python benchmarks/bench_headroom.py --retune {' '.join(d['estimators'])} --problems {problems}` "
+    seeds = " ".join(map(str, sorted({r["seed"] for r in d["rows"]})))
+    return [f"`python benchmarks/bench_headroom.py --retune {' '.join(d['estimators'])} --problems {problems} "
+            f"--seeds {seeds}` "
             "(`docs/results/retune.json`): the test hypervolume over the suite's peer of the members, mean over the "
             f"seeds, with the thresholds tuned on their validation split, at 0, and tuned on {d['fresh']:,} "
             "fresh rows:",
