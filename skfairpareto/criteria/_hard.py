@@ -231,7 +231,7 @@ class HardObjectives:
         gap), and the most accurate of them is meant.
 
         A rule whose error on these rows is no lower than predicting their majority class for
-        everyone (:attr:`majority_error`) is a candidate only where no rule beats it: such a rule
+        everyone (``majority_error``) is a candidate only where no rule beats it: such a rule
         trades accuracy for nothing a constant prediction does not also give, and a member tuned
         to it is of no use to anyone who picks it from the front.
 
