@@ -162,3 +162,46 @@ def test_a_bad_penalty_progress_is_named(value):
     f = lambda p: torch.stack([(p[0] ** 2).sum(), ((p[0] - 1) ** 2).sum()])  # noqa: E731
     with pytest.raises(ValueError, match=r"penalty_progress must be a number in \[0, 1\)"):
         FritzJohnSolver(penalty_progress=value).solve(f, [x])
+
+
+def test_a_points_outer_iterations_share_one_lbfgs_memory_without_a_pair_from_the_multipliers_move():
+    # Between two outer iterations the loss changes (new multipliers), the parameters do not: the
+    # gradient's change there is no curvature, and must not enter the memory that is kept.
+    solver = FritzJohnSolver(inner_iter=1)
+    x = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    c = torch.tensor([3.0, 1.0], dtype=torch.float64)
+    solver._n_eval = 0
+    opt = solver._lbfgs([x], lambda: (x ** 2).sum())
+    state = opt.state[x]
+    assert state["old_dirs"] == [] and state["d"].abs().sum() > 0  # one step taken, no pair yet
+    # The move of the minimum from 0 to c lines the gradient's change up with that step (a
+    # positive product, which torch's LBFGS would keep as a pair); continued, the memory skips it.
+    assert torch.dot(-2 * c, state["d"] * state["t"]) > 0
+    assert solver._lbfgs([x], lambda: ((x - c) ** 2).sum(), opt) is opt
+    assert opt.state[x]["old_dirs"] == []
+    # Within one call the pairs are kept as before: a second step on the same loss adds one.
+    opt.param_groups[0].update(max_iter=3, max_eval=10)
+    solver._lbfgs([x], lambda: (torch.tensor([1.0, 10.0], dtype=torch.float64) * (x - c) ** 2).sum(), opt)
+    assert len(opt.state[x]["old_dirs"]) >= 1
+
+
+def test_a_point_on_a_straight_path_starts_from_its_neighbours_penalty_and_a_turn_starts_afresh(monkeypatch):
+    solver = FritzJohnSolver(penalty=10.0)
+    started = []
+    original = FritzJohnSolver._solve_point
+
+    def spy(self, objectives, params, constraints, eps, mu, scales, record, rho):
+        started.append(rho)
+        mu, point = original(self, objectives, params, constraints, eps, mu, scales, record, rho)
+        point.penalty = 100.0 * len(started)  # as if each point had grown its penalty
+        return mu, point
+
+    monkeypatch.setattr(FritzJohnSolver, "_solve_point", spy)
+    x = torch.tensor([1.0, 1.0, 1.0], dtype=torch.float64, requires_grad=True)
+    f = lambda p: torch.stack([(p[0] ** 2).sum(), ((p[0][:2] - 2) ** 2).sum(), ((p[0][2:] - 2) ** 2).sum()])  # noqa: E731
+    # Two rows of a grid: straight within each, a turn between them.
+    targets = [[5.0, 5.0], [5.0, 4.0], [5.0, 3.0], [4.0, 1.0], [3.0, 1.0], [2.0, 1.0]]
+    solver.solve(f, [x], targets=targets)
+    # The first two points have no line to follow; the third follows the first two; the fourth
+    # turns; the fifth has a line through a turn; the sixth follows the row.
+    assert started == [10.0, 10.0, 200.0, 10.0, 10.0, 500.0]
