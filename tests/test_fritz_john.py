@@ -198,7 +198,9 @@ def test_a_point_on_a_straight_path_starts_from_its_neighbours_penalty_and_a_tur
 
     monkeypatch.setattr(FritzJohnSolver, "_solve_point", spy)
     x = torch.tensor([1.0, 1.0, 1.0], dtype=torch.float64, requires_grad=True)
-    f = lambda p: torch.stack([(p[0] ** 2).sum(), ((p[0][:2] - 2) ** 2).sum(), ((p[0][2:] - 2) ** 2).sum()])  # noqa: E731
+    def f(p):
+        return torch.stack([(p[0] ** 2).sum(), ((p[0][:2] - 2) ** 2).sum(), ((p[0][2:] - 2) ** 2).sum()])
+
     # Two rows of a grid: straight within each, a turn between them.
     targets = [[5.0, 5.0], [5.0, 4.0], [5.0, 3.0], [4.0, 1.0], [3.0, 1.0], [2.0, 1.0]]
     solver.solve(f, [x], targets=targets)
