@@ -91,20 +91,19 @@ def test_constrained_toy_respects_constraint():
 def test_the_multiplier_predictor_follows_a_straight_path_of_targets_and_stops_where_it_turns():
     from skfairpareto.solvers.fritz_john import _predicted_multipliers
 
-    last = np.array([0.3])
     # Fewer than two solved points: nothing to extrapolate from.
-    assert _predicted_multipliers([], np.array([1.0]), last) is last
-    assert _predicted_multipliers([(np.array([2.0]), np.array([0.1]))], np.array([1.0]), last) is last
+    assert _predicted_multipliers([], np.array([1.0])) is None
+    assert _predicted_multipliers([(np.array([2.0]), np.array([0.1]))], np.array([1.0])) is None
     # Straight on at half the last step: the secant, half as far.
     solved = [(np.array([3.0]), np.array([0.1])), (np.array([2.0]), np.array([0.3]))]
-    assert _predicted_multipliers(solved, np.array([1.5]), last) == pytest.approx([0.4])
+    assert _predicted_multipliers(solved, np.array([1.5])) == pytest.approx([0.4])
     # A multiplier falling along the path stops at zero: multipliers of bounds are never negative.
     falling = [(np.array([3.0]), np.array([0.5])), (np.array([2.0]), np.array([0.1]))]
-    assert _predicted_multipliers(falling, np.array([1.0]), last) == pytest.approx([0.0])
-    # Two bounds: a grid walked in rows turns at the row's end, and the last multipliers are kept.
+    assert _predicted_multipliers(falling, np.array([1.0])) == pytest.approx([0.0])
+    # Two bounds: a grid walked in rows turns at the row's end, and nothing is predicted.
     row = [(np.array([1.0, 1.0]), np.array([0.1, 0.2])), (np.array([1.0, 0.5]), np.array([0.2, 0.4]))]
-    assert _predicted_multipliers(row, np.array([1.0, 0.0]), last) == pytest.approx([0.3, 0.6])
-    assert _predicted_multipliers(row, np.array([0.5, 0.0]), last) is last
+    assert _predicted_multipliers(row, np.array([1.0, 0.0])) == pytest.approx([0.3, 0.6])
+    assert _predicted_multipliers(row, np.array([0.5, 0.0])) is None
 
 
 def test_accepted_points_meet_positive_targets_within_target_tol_and_zero_targets_within_feasibility_tol():
