@@ -45,6 +45,16 @@ DOCS = {
     held-out seeds chose that value, and stronger on less data, as scikit-learn's
     ``LogisticRegression`` penalty ``1 / (2 C n)`` is. The number used is ``weight_decay_``;
     docs/features.md says how the default was chosen.''',
+    "standardize": '''standardize : "auto" or bool, default="auto"
+    Train the heads on standardised feature columns (each column less its mean, over its standard
+    deviation, on the training rows), as scikit-learn's ``StandardScaler`` would give them. The
+    standardisation is then folded into each head's first layer, so every fitted model, member
+    and start head reads ``X`` as given: nothing to apply before ``predict``. ``"auto"``
+    standardises where some column's root mean square exceeds 10 (raw measurements such as an
+    age or an amount; :data:`~skfairpareto.heads.AUTO_STANDARDIZE_RMS`), and leaves embeddings,
+    one-hot and already standardised columns as they are. The numbers used are
+    ``feature_scaling_`` (None where the features were used as given). A :class:`CBAClassifier`
+    with a custom ``module`` reads X as given.''',
     "threshold": '''threshold : "auto" or float, default="auto"
     The decision rule of every head: the logit above which it predicts ``classes_[1]``
     (group-blind, one number; K classes: one offset per class, subtracted before the argmax).
@@ -131,7 +141,12 @@ criterion_ : FairnessCriterion
 n_features_in_ : int
     Number of features seen in ``fit``.
 feature_names_in_ : ndarray of shape (`n_features_in_`,)
-    Names of the features seen in ``fit``, when X had string column names.''',
+    Names of the features seen in ``fit``, when X had string column names.
+feature_scaling_ : tuple of ndarray or None
+    ``(mean, scale)`` of each feature column on the training rows, where the heads were trained
+    on standardised features (``standardize``); the fitted heads fold it into their first layer
+    and read X as given. None where they trained on X as given (and for a member built by a
+    front, whose own ``feature_scaling_`` says how it was trained).''',
 }
 # Entries that always come together.
 DOCS["selection_parameters"] = "\n".join(DOCS[k] for k in ("selection", "fairness_metric", "validation_fraction"))

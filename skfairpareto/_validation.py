@@ -160,6 +160,7 @@ def _constraints():
         "group_aware": ["boolean"],
         "lr": [positive],
         "weight_decay": [StrOptions({"auto"}), non_negative],
+        "standardize": [StrOptions({"auto"}), "boolean"],
         "max_epochs": [count],
         "batch_size": [count, Options(Integral, {-1})],
         "device": [str, torch.device],

@@ -24,6 +24,7 @@ from ._validation import (
     validate_features,
 )
 from .criteria import CRITERIA, FairnessObjectives
+from .heads import feature_scaling, fold_feature_scaling, scaled_features
 from .metrics import hypervolume, pareto_mask, resolve_fairness_metric
 from .mixture import RandomizedMixture
 from .model_selection import stratified_split
@@ -53,6 +54,7 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
     {{dropout}}
     {{group_aware}}
     {{weight_decay}}
+    {{standardize}}
     {{threshold}}
     {{selection_parameters}}
     {{reference_point}}
@@ -70,7 +72,8 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
     _parameter_constraints: dict = {
         **{name: HEAD_CONSTRAINTS[name] for name in ("constraints", "sensitive_objectives", "hidden_layer_sizes",
                                                      "dropout", "group_aware",
-                                                     "weight_decay", "device", "random_state", "verbose")},
+                                                     "weight_decay", "standardize", "device", "random_state",
+                                                     "verbose")},
         "selection": [Interval(Real, 0, 1, closed="both"), StrOptions(set(NAMED_SELECTIONS)), dict],
         "fairness_metric": [None, str, callable],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
@@ -105,7 +108,7 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
     #: attribute of this estimator (member parameter -> own attribute); subclasses extend it.
     _MEMBER_PARAM_SOURCES = {
         **{name: name for name in ("constraints", "sensitive_objectives", "hidden_layer_sizes", "dropout",
-                                   "group_aware", "threshold", "device", "random_state",
+                                   "group_aware", "threshold", "standardize", "device", "random_state",
                                    "batch_size")},
         # Every front starts from an accuracy-optimal head trained with its own rate and epochs.
         "lr": "start_lr", "max_epochs": "start_max_epochs",
@@ -252,11 +255,19 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         else:
             fit_split, validation = (X, y_codes, codes), None
 
-        members, coords = self._fit_front(*fit_split, validation)
+        # The heads train on standardised columns where X's are far from unit scale (standardize); every
+        # fitted head then reads X as given, the standardisation folded into its first layer.
+        self.feature_scaling_ = feature_scaling(fit_split[0], self.standardize)
+        members, coords = self._fit_front(*self._scaled(fit_split), self._scaled(validation))
         if not members:
             raise RuntimeError(
                 "no front member passed certification; raise max_iter or tol (see front_results_)"
             )
+        folded = set()
+        for model in [*members, getattr(self, "start_", None)]:
+            if model is not None and id(model.net_.module_) not in folded:
+                folded.add(id(model.net_.module_))
+                fold_feature_scaling(model.net_.module_, self.feature_scaling_)
         self._finish(members, coords, fit_split, validation, selection, reference)
         return self
 
@@ -323,6 +334,12 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
             for out, z, t in zip(predictions, logits, thresholds):
                 out[decide_rows] = hard.decisions(z[decide_rows], t)
         return predictions
+
+    def _scaled(self, split):
+        """A split ``(X, y, codes)`` with X standardised by ``feature_scaling_`` (the split itself without)."""
+        if split is None or self.feature_scaling_ is None:
+            return split
+        return (scaled_features(split[0], self.feature_scaling_), *split[1:])
 
     def _finish(self, members, coords, fit_split, validation, selection, reference):
         """Decide, evaluate, order and select the members; sets every fitted attribute but ``start_``."""

@@ -29,7 +29,7 @@ from ._validation import (
     validate_features,
 )
 from .criteria import FairnessObjectives, resolve_objectives
-from .heads import GroupOffsets, MLPHead, training_features
+from .heads import GroupOffsets, MLPHead, feature_scaling, fold_feature_scaling, scaled_features, training_features
 
 __all__ = [
     "CBAClassifier",
@@ -84,6 +84,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
     lr : float, default=0.05
         Learning rate of the optimizer.
     {{weight_decay}}
+    {{standardize}}
     max_epochs : int, default=400
         Epochs of each training stage: the most a stage that continues from a fitted head trains
         (see ``tol``).
@@ -166,6 +167,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         optimizer=torch.optim.Adam,
         lr=0.05,
         weight_decay="auto",
+        standardize="auto",
         max_epochs=400,
         tol=1e-4,
         n_iter_no_change=20,
@@ -189,6 +191,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         self.optimizer = optimizer
         self.lr = lr
         self.weight_decay = weight_decay
+        self.standardize = standardize
         self.max_epochs = max_epochs
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
@@ -289,6 +292,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
                                                    est.sensitive_objectives, column_names)
         est.objectives_ = objectives
         est.threshold_, est.hard_scales_ = est._untuned_threshold(0.0), None  # the front tunes or sets it
+        est.feature_scaling_ = None  # the weights read X as given (a front folds its standardisation in)
         # The member lives where its weights are: a model fitted on GPU and loaded on a CPU-only
         # machine (skorch maps its tensors to CPU) builds CPU members even if device="cuda".
         device = next(iter(state_dict.values())).device if state_dict else None
@@ -336,6 +340,16 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
                     key=_objectives_key(self.objectives_), net=self.net_, scales=self.objective_scales_,
                     hard_scales=self.hard_scales_)
 
+    def _feature_scaling(self, X):
+        """What the head trains on standardised features with (:func:`~skfairpareto.heads.feature_scaling`), or None."""
+        if self.module is not None:  # a custom module's input layer is unknown: it reads X as given
+            if self.standardize is True:
+                raise ValueError("standardize=True folds the standardisation into the built-in head's first layer; "
+                                 f"with module={self.module!r} standardise X before fit (StandardScaler) or set "
+                                 "standardize=False")
+            return None
+        return feature_scaling(X, self.standardize)
+
     def _train(self, X, y, codes, previous=None):
         """Train on validated data (``y`` class codes, ``codes`` group codes); ``previous``: a warm start's state."""
         # The normalisers belong to the data and the objectives: any change starts over.
@@ -343,7 +357,11 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
             np.array_equal(previous[k], v) for k, v in (("classes", self.classes_), ("groups", self.groups_))
         ) and previous["key"] == _objectives_key(self.objectives_)
         self.weight_decay_ = effective_weight_decay(self.weight_decay, X.shape[0])
-        data = {"X": training_features(X, *self._head(X.shape[1]), resolve_device(self.device)), "groups": codes}
+        # The head trains on standardised columns where X's are far from unit scale, and reads X as given
+        # once fitted (the standardisation folded into its first layer).
+        scaling = self._feature_scaling(X)
+        Xs = scaled_features(X, scaling)
+        data = {"X": training_features(Xs, *self._head(X.shape[1]), resolve_device(self.device)), "groups": codes}
         weights = self._objective_weights()
         # Tuned on the training data only where that is unbiased: for rates that ignore the labels.
         tuned = tunes_decisions(self.threshold, self.objectives_, held_out=False)
@@ -354,15 +372,18 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
                 net, scales, h_scales = previous["net"], previous["scales"], previous["hard_scales"]
                 if tuned and h_scales is None:  # the previous fit kept its decisions: normalise by its head's
                     h_scales = hard.scales(fit_logits(net.module_, X, codes))
+                fold_feature_scaling(net.module_, scaling, inverse=True)  # the fitted head, on the columns it trains on
                 self._continue(net, data, y, weights=weights, scales=tuple(scales), objectives=self.objectives_)
             else:
                 net = self._make_net(X.shape[1])
                 net.fit(data, y)
-                start = objectives_of(net.module_, X, y, codes, self.objectives_, net.device, self.weight_decay_)
+                start = objectives_of(net.module_, Xs, y, codes, self.objectives_, net.device, self.weight_decay_)
                 scales = np.maximum(start, 1e-8) if self.normalize_objectives else np.ones(len(weights))
-                h_scales = hard.scales(fit_logits(net.module_, X, codes)) if tuned else None
+                h_scales = hard.scales(fit_logits(net.module_, Xs, codes)) if tuned else None
                 if weights[0] < 1.0:
                     self._continue(net, data, y, weights=weights, scales=tuple(scales))
+        fold_feature_scaling(net.module_, scaling)
+        self.feature_scaling_ = scaling
         self.net_ = net
         self.history_ = net.history
         self.objective_scales_ = scales

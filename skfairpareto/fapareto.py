@@ -157,6 +157,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
     finetune_lr : float, default=0.05
         Learning rate (Adam) of every fine-tune.
     {{weight_decay}}
+    {{standardize}}
     {{batch_size}}
         Of the start head and of every fine-tune.
     {{start_parameters}}
@@ -242,6 +243,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         dropout=0.0,
         finetune_lr=0.05,
         weight_decay="auto",
+        standardize="auto",
         batch_size=-1,
         start_lr=0.05,
         start_max_epochs=200,
@@ -271,6 +273,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
         self.dropout = dropout
         self.finetune_lr = finetune_lr
         self.weight_decay = weight_decay
+        self.standardize = standardize
         self.batch_size = batch_size
         self.start_lr = start_lr
         self.start_max_epochs = start_max_epochs

@@ -6,14 +6,25 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._utils import is_memory_mapped
+from ._utils import is_memory_mapped, row_chunks
 
 __all__ = [
     "MLPHead",
     "GroupOffsets",
     "HeadEnsemble",
     "stacked_logits",
+    "feature_scaling",
+    "fold_feature_scaling",
 ]
+
+#: ``standardize="auto"``: the largest root mean square of a feature column that the heads train on
+#: as given. Their learning rate, initialisation and weight decay are set for features of order one,
+#: as embeddings, one-hot columns and standardised columns are (the suite's problems: at most 1.44);
+#: raw measurements (an age near 40, an amount in thousands) are far above it. Measured on the
+#: suite's synthetic problem (seeds 0 and 1, accuracy parity, against ExponentiatedGradient on the
+#: same columns): columns multiplied by up to 100 or shifted by up to 5 cost nothing, shifted by up
+#: to 50 they took CBA to 0.51-0.65x, PHN to 0.42-0.87x and SUHNPF to 0.60-1.05x.
+AUTO_STANDARDIZE_RMS = 10.0
 
 
 class MLPHead(nn.Module):
@@ -98,6 +109,92 @@ class GroupOffsets(nn.Module):
         if groups is None:
             raise ValueError("a group-aware head needs the groups: pass sensitive_features when predicting")
         return self.head(X) + self.offsets[groups.long()]
+
+
+def feature_scaling(X, standardize):
+    """The per-column ``(mean, scale)`` (float64) a head is trained on ``(X - mean) / scale`` with, or None.
+
+    ``standardize``: True always; False never; ``"auto"`` where some column's root mean square
+    exceeds :data:`AUTO_STANDARDIZE_RMS`. ``scale`` is the column's standard deviation, 1 where it
+    is 0 (as scikit-learn's ``StandardScaler``). Read in row blocks: a memory-mapped ``X`` is
+    never copied here.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skfairpareto.heads import feature_scaling
+    >>> X = np.array([[30.0, 0.0], [50.0, 1.0]])
+    >>> mean, scale = feature_scaling(X, "auto")
+    >>> mean.tolist(), scale.tolist()
+    ([40.0, 0.5], [10.0, 0.5])
+    >>> feature_scaling(X / 40, "auto") is None
+    True
+    """
+    if standardize is False:
+        return None
+    n = len(X)
+    total = np.zeros(X.shape[1])
+    squares = np.zeros(X.shape[1])
+    for block in row_chunks(X):
+        block = np.asarray(block, dtype=np.float64)
+        total += block.sum(axis=0)
+        squares += np.square(block).sum(axis=0)
+    if standardize == "auto" and not np.sqrt(squares / n).max(initial=0.0) > AUTO_STANDARDIZE_RMS:
+        return None
+    mean = total / n
+    # A second pass about the mean: the first pass's sums of squares lose the spread of a column
+    # whose offset dwarfs it.
+    spread = np.zeros(X.shape[1])
+    for block in row_chunks(X):
+        spread += np.square(np.asarray(block, dtype=np.float64) - mean).sum(axis=0)
+    scale = np.sqrt(spread / n)
+    return mean, np.where(scale > 10 * np.finfo(np.float64).eps * np.maximum(np.abs(mean), 1.0), scale, 1.0)
+
+
+def scaled_features(X, scaling):
+    """``X`` standardised by ``scaling`` (:func:`feature_scaling`) as float32, or ``X`` itself when it is None."""
+    if scaling is None:
+        return X
+    mean, scale = scaling
+    out = np.empty(X.shape, dtype=np.float32)
+    for start in range(0, len(X), 16384):
+        out[start : start + 16384] = (np.asarray(X[start : start + 16384], dtype=np.float64) - mean) / scale
+    return out
+
+
+def _input_layer(module):
+    """The ``nn.Linear`` that reads a built-in head's features, or None for another module."""
+    inner = module.head if isinstance(module, GroupOffsets) else module
+    return inner.layers[0] if isinstance(inner, MLPHead) else None
+
+
+def fold_feature_scaling(module, scaling, inverse=False):
+    """Make a head trained on standardised features read the features as given (in place).
+
+    A head whose first layer computes ``W (x - mean) / scale + b`` computes ``W' x + b'`` with
+    ``W' = W / scale`` and ``b' = b - W' mean``, so the fitted model needs no preprocessing step:
+    its members are ordinary heads on the user's columns. ``inverse=True`` undoes it (a warm start
+    trains on from a fitted head in standardised coordinates). Nothing happens when ``scaling`` is
+    None.
+    """
+    if scaling is None:
+        return module
+    layer = _input_layer(module)
+    if layer is None:
+        raise ValueError(f"cannot fold a feature standardisation into a {type(module).__name__}: only the "
+                         "built-in heads (module=None) standardise their features")
+    with torch.no_grad():
+        mean = torch.as_tensor(scaling[0], dtype=torch.float64, device=layer.weight.device)
+        scale = torch.as_tensor(scaling[1], dtype=torch.float64, device=layer.weight.device)
+        W, b = layer.weight.double(), layer.bias.double()
+        if inverse:
+            W_new, b_new = W * scale, b + W @ mean
+        else:
+            W_new = W / scale
+            b_new = b - W_new @ mean
+        layer.weight.copy_(W_new.to(layer.weight.dtype))
+        layer.bias.copy_(b_new.to(layer.bias.dtype))
+    return module
 
 
 def training_features(X, module, module_kwargs, device):

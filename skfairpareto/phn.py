@@ -15,6 +15,7 @@ from ._utils import torch_seeded
 from ._validation import COUNT, DEPRECATED, HEAD_CONSTRAINTS, POSITIVE, check_layer_sizes
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier, fit_start_head
+from .heads import fold_feature_scaling
 from .criteria import FairnessObjectives
 from .solvers.epo import ray_residual
 from .solvers.hypernetwork import SOLVERS, HyperNetwork, normalized_losses
@@ -77,6 +78,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
     {{hidden_layer_sizes}}
     {{dropout}}
     {{weight_decay}}
+    {{standardize}}
         The penalty is on every generated head, and on the start head.
     {{start_parameters}}
     {{threshold}}
@@ -150,6 +152,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         hidden_layer_sizes=(),
         dropout=0.0,
         weight_decay="auto",
+        standardize="auto",
         start_lr=0.05,
         start_max_epochs=200,
         threshold="auto",
@@ -178,6 +181,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.dropout = dropout
         self.weight_decay = weight_decay
+        self.standardize = standardize
         self.start_lr = start_lr
         self.start_max_epochs = start_max_epochs
         self.threshold = threshold
@@ -300,6 +304,8 @@ class PHNParetoClassifier(BaseParetoClassifier):
         check_is_fitted(self, "front_")
         ray = self.objectives_.ray(ray)
         member = self._member(ray)
+        # The hypernetwork trained on the standardised features: the head it generates, on X as given.
+        fold_feature_scaling(member.net_.module_, self.feature_scaling_)
         rays = np.column_stack([self.front_results_["alpha"],
                                 *(self.front_results_[f"weight[{name}]"] for name in self.objectives_.names)])
         thresholds = np.array([np.atleast_1d(np.asarray(m.threshold_, dtype=float)) for m in self.front_])

@@ -74,6 +74,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     {{hidden_layer_sizes}}
     {{dropout}}
     {{weight_decay}}
+    {{standardize}}
         In the start head and the Fritz-John solve alike (without it the solve converges to the
         exact, unregularised optimum).
     {{start_parameters}}
@@ -99,7 +100,9 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         Augmented-Lagrangian iterations each traced point took (at most ``max_iter``).
     solver_result_ : FritzJohnResult
         Every traced point, with its certificate (the candidates' log is empty: the fit does not
-        train the solver's indicator network).
+        train the solver's indicator network). A point's ``params`` are the head's weights as the
+        solver moved them: on the standardised features where ``feature_scaling_`` is set (the
+        members read X as given).
 
     See Also
     --------
@@ -140,6 +143,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         dropout=0.0,
         start_lr=0.05,
         weight_decay="auto",
+        standardize="auto",
         start_max_epochs=200,
         batch_size=-1,
         threshold="auto",
@@ -166,6 +170,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         self.dropout = dropout
         self.start_lr = start_lr
         self.weight_decay = weight_decay
+        self.standardize = standardize
         self.start_max_epochs = start_max_epochs
         self.batch_size = batch_size
         self.threshold = threshold
