@@ -10,7 +10,8 @@ and fairness gap(s), hard predictions for ours, expected predictions for ``Expon
 Problems (each a loader or generator below; ``--list`` prints them):
 
 * UCI Adult (``benchmarks/data/adult``, CC BY 4.0), sex as the sensitive feature, under accuracy
-  parity and under demographic parity;
+  parity and under demographic parity, and under accuracy parity with its numeric columns as the
+  file has them (unscaled: what a user who only one-hot encodes the categories passes);
 * the bundled tweets, binary (the main job's data; one seed) and subsampled to 2,000 texts;
   three classes (``target="multiclass"``, subsampled to 6,000 texts); and the benchmark's
   three-objective mode, (error, TPR gap, FPR gap) by dialect (subsampled to 6,000 texts);
@@ -40,6 +41,7 @@ the ratios, problems by estimators)::
     python benchmarks/bench_suite.py            # every problem, five seeds (one for the full tweets)
     python benchmarks/bench_suite.py --quick    # three small problems, one seed: a smoke test
     python benchmarks/bench_suite.py --estimators phn --merge   # rerun one estimator, keep the rest
+    python benchmarks/bench_suite.py --problems "adult, raw columns" --set standardize=False --output x.json
 
 Run it alone: on 2 cores a second heavy job beside it moves every time.
 """
@@ -325,26 +327,26 @@ def fairest_gap(F, majority):
 
 # -- the methods ----------------------------------------------------------------------------------------
 
-def fit_ours(name, problem, X, y, s, seed):
-    """One estimator with its defaults; returns its members (fitted classifiers)."""
+def fit_ours(name, problem, X, y, s, seed, params=None):
+    """One estimator with its defaults (or ``params`` in their place); returns its members (fitted classifiers)."""
     from skfairpareto.cba import cba_path
 
     if name == "cba":  # its default grid: 11 alphas for two objectives, 21 rays of the simplex for three
-        return cba_path(X, y, sensitive_features=s, **_common(problem, seed))
-    return fit_front(name, problem, X, y, s, seed).front_
+        return cba_path(X, y, sensitive_features=s, **_common(problem, seed, params))
+    return fit_front(name, problem, X, y, s, seed, params).front_
 
 
-def fit_front(name, problem, X, y, s, seed):
+def fit_front(name, problem, X, y, s, seed, params=None):
     """A front estimator (``"suhnpf"``, ``"phn"``, ``"fapareto"``) with its defaults, fitted."""
     from skfairpareto import FaParetoEnsemble, PHNParetoClassifier, SUHNPFParetoClassifier
 
     cls = {"suhnpf": SUHNPFParetoClassifier, "phn": PHNParetoClassifier, "fapareto": FaParetoEnsemble}[name]
-    return cls(**_common(problem, seed)).fit(X, y, sensitive_features=s)
+    return cls(**_common(problem, seed, params)).fit(X, y, sensitive_features=s)
 
 
-def _common(problem, seed):
+def _common(problem, seed, params=None):
     return dict(constraints=problem.constraints, sensitive_objectives=problem.sensitive_objectives,
-                random_state=seed)
+                random_state=seed, **(params or {}))
 
 
 def fit_peer(problem, X, y, s, spec, n_classes, n_jobs=2):
@@ -365,10 +367,17 @@ def fit_peer(problem, X, y, s, spec, n_classes, n_jobs=2):
     def eg(name, bound):
         return reductions.ExponentiatedGradient(LogisticRegression(max_iter=1000), moments[name](difference_bound=bound))
 
+    def fit(est, X, target, groups):
+        # In the worker: on unscaled columns ("adult, raw columns") logistic regression stops at
+        # max_iter, and every worker would print scikit-learn's ConvergenceWarning for each of its fits.
+        from sklearn.exceptions import ConvergenceWarning
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return est.fit(X, target, **({} if groups is None else {"sensitive_features": groups}))
+
     def run(jobs):  # [(estimator, target, groups or None)] -> fitted estimators, in order
-        return Parallel(n_jobs=n_jobs)(delayed(est.fit)(X, target, **({} if groups is None else
-                                                                       {"sensitive_features": groups}))
-                                       for est, target, groups in jobs)
+        return Parallel(n_jobs=n_jobs)(delayed(fit)(est, X, target, groups) for est, target, groups in jobs)
 
     def expected(e):
         return lambda Z: e._pmf_predict(Z.astype(np.float64))[:, 1]
@@ -413,7 +422,7 @@ def split(problem, seed):
     return X, y, classes, tr, te, s_tr, s_te, spec, reference_point(X[tr], y[tr], X[te], y[te], spec, len(classes))
 
 
-def run_problem(problem, estimators, seeds, say):
+def run_problem(problem, estimators, seeds, say, params=None):
     from skfairpareto.metrics import hypervolume
 
     rows = []
@@ -424,7 +433,7 @@ def run_problem(problem, estimators, seeds, say):
             t0 = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                members = fit_ours(name, problem, X[tr], y[tr], s_tr, seed)
+                members = fit_ours(name, problem, X[tr], y[tr], s_tr, seed, params)
             seconds = time.perf_counter() - t0
             P = [one_hot(m.predict(X[te], sensitive_features=s_te), n_classes) for m in members]
             F = np.array([objectives_of(Pm, y[te], spec, n_classes) for Pm in P])
@@ -533,9 +542,21 @@ def main(argv=None):
                         help="fold this run's rows into an earlier run's --output (its rows of the same problem, "
                              "seed and method replaced, the others kept) and rebuild its summary, table and figure: "
                              "after a change to one estimator, rerun that one alone")
-    parser.add_argument("--output", default=str(ROOT / "docs" / "results" / "suite.json"))
-    parser.add_argument("--figure", default=str(ROOT / "docs" / "img" / "suite_ratios.png"))
+    parser.add_argument("--set", nargs="+", default=[], metavar="NAME=VALUE", dest="params",
+                        help="a parameter of every estimator in place of its default, the value a Python literal "
+                             "(e.g. --set standardize=False): an ablation, written to its own --output")
+    parser.add_argument("--output", default=None, help="default docs/results/suite.json (with --set: required)")
+    parser.add_argument("--figure", default=None,
+                        help="default docs/img/suite_ratios.png (with --set: --output's path, as .png)")
     args = parser.parse_args(argv)
+    params = _overrides(args.params, parser)
+    if params and args.merge:
+        parser.error("--set runs an ablation: its rows are not the defaults' and cannot be merged into them")
+    if params and args.output is None:
+        parser.error("--set runs an ablation: name its --output, so that it does not replace the suite's results")
+    args.output = args.output or str(ROOT / "docs" / "results" / "suite.json")
+    args.figure = args.figure or (str(Path(args.output).with_suffix(".png")) if params else
+                                  str(ROOT / "docs" / "img" / "suite_ratios.png"))
     todo = problems()
     if args.replot:
         result = json.loads(Path(args.output).read_text())
@@ -558,11 +579,11 @@ def main(argv=None):
     for problem in todo:
         print(f"{problem.name} ({problem.description})", flush=True)
         seeds = args.seeds if args.seeds is not None else problem.seeds[:1] if args.quick else problem.seeds
-        rows += run_problem(problem, args.estimators, seeds, print)
+        rows += run_problem(problem, args.estimators, seeds, print, params)
     problems_run = {p.name: {"description": p.description, "constraints": p.constraints,
                              "sensitive_objectives": p.sensitive_objectives, "tags": list(p.tags)} for p in todo}
     result = {"estimators": args.estimators, "quick": args.quick, "wall_seconds": time.perf_counter() - t0,
-              "problems": problems_run, "rows": rows}
+              "problems": problems_run, "rows": rows, **({"params": params} if params else {})}
     if earlier is not None:
         result = merged(earlier, result, [p.name for p in problems()])
     summary = result["summary"] = summarize(result["rows"], result["estimators"])
@@ -577,6 +598,22 @@ def main(argv=None):
     heatmap(summary, result["estimators"], args.figure)
     print(f"wrote {out} and {args.figure} in {(time.perf_counter() - t0) / 60:.1f} min")
     return result
+
+
+def _overrides(items, parser):
+    """``--set``'s ``NAME=VALUE`` items as a dict, each value read as a Python literal."""
+    import ast
+
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            if not sep or not name.isidentifier():
+                raise ValueError
+            out[name] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            parser.error(f"--set takes NAME=VALUE with VALUE a Python literal (e.g. standardize=False), got {item!r}")
+    return out
 
 
 def _earlier_run(path, estimators, parser):

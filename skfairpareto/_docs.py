@@ -51,9 +51,10 @@ DOCS = {
     standardisation is then folded into each head's first layer, so every fitted model, member
     and start head reads ``X`` as given: nothing to apply before ``predict``. ``"auto"``
     standardises where some column's root mean square exceeds 10 (raw measurements such as an
-    age or an amount; :data:`~skfairpareto.heads.AUTO_STANDARDIZE_RMS`), and leaves embeddings,
+    age or an amount; ``skfairpareto.heads.AUTO_STANDARDIZE_RMS``), and leaves embeddings,
     one-hot and already standardised columns as they are. The numbers used are
-    ``feature_scaling_`` (None where the features were used as given). A :class:`CBAClassifier`
+    ``feature_scaling_`` (None where the features were used as given). Where it standardises,
+    training reads a standardised copy of X (a memory-mapped X too). A :class:`CBAClassifier`
     with a custom ``module`` reads X as given.''',
     "threshold": '''threshold : "auto" or float, default="auto"
     The decision rule of every head: the logit above which it predicts ``classes_[1]``

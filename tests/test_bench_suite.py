@@ -172,6 +172,28 @@ def test_adult_loader(suite):
     X, y, s = suite.load_adult(0, n=500)
     assert X.shape[0] == 500 == len(y) == len(s) and X.dtype == np.float32 and np.isfinite(X).all()
     assert set(np.unique(y)) == {0, 1} and set(np.unique(s)) == {"Female", "Male"}
+    # Unscaled: the same rows and columns, the numeric ones as the file has them (an age in years).
+    raw, y_raw, s_raw = suite.load_adult(0, n=500, raw=True)
+    assert raw.shape == X.shape and np.array_equal(y_raw, y) and np.array_equal(s_raw, s)
+    assert 17 <= raw[:, 0].min() and raw[:, 0].max() <= 90 and abs(X[:, 0].mean()) < 1e-3
+    np.testing.assert_array_equal(raw[:, 6:], X[:, 6:])  # the one-hot columns
+
+
+def test_set_runs_an_ablation_with_a_parameter_in_place_of_its_default(suite, tmp_path, capsys):
+    out = tmp_path / "ablation.json"
+    args = ["--problems", "synthetic, n 1,000", "--estimators", "cba", "--seeds", "0"]
+    result = suite.main([*args, "--set", "standardize=True", "max_epochs=30", "--output", str(out)])
+    assert result["params"] == {"standardize": True, "max_epochs": 30} == json.loads(out.read_text())["params"]
+    assert out.with_suffix(".png").stat().st_size > 0  # its figure beside it, not over the suite's
+    members = suite.fit_ours("cba", suite.problems()[0], *suite.make_problem(n=300, seed=0), 0,
+                             {"standardize": True, "max_epochs": 5})
+    assert all(m.standardize is True and m.max_epochs == 5 and m.feature_scaling_ is not None for m in members)
+    for bad in (["--set", "standardize=False"],  # no --output: it would replace the suite's results
+                ["--set", "standardize=False", "--merge", "--output", str(out)],
+                ["--set", "standardize", "--output", str(out)], ["--set", "x=not a literal", "--output", str(out)]):
+        with pytest.raises(SystemExit):
+            suite.main([*args, *bad])
+    assert "NAME=VALUE" in capsys.readouterr().err
 
 
 def test_objectives_of_hard_predictions_are_fairlearns_metrics(suite):
