@@ -16,8 +16,9 @@ Problems (each a loader or generator below; ``--list`` prints them):
   three classes (``target="multiclass"``, subsampled to 6,000 texts); and the benchmark's
   three-objective mode, (error, TPR gap, FPR gap) by dialect (subsampled to 6,000 texts);
 * synthetic families from :func:`make_problem`: binary, K = 3 and 4 classes; the minority group
-  from 10 % to 50 % of the rows; base-rate gaps, group-dependent label noise and group shift in
-  the features; n from 1,000 to 20,000 and d from 10 to 100;
+  from 10 % to 50 % of the rows; half the rows positive, or one in ten; base-rate gaps,
+  group-dependent label noise and group shift in the features; n from 1,000 to 20,000 and d from
+  10 to 100;
 * two problems with two sensitive attributes, as three-objective fronts: each attribute its own
   objective (``sensitive_objectives="per_column"``), and two criteria on one attribute
   (``constraints=["true_positive_rate_parity", "false_positive_rate_parity"]``).
@@ -95,7 +96,7 @@ def synthetic(name, constraints, *, seed, sensitive_objectives="joint", descript
 
 
 def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, label_noise=(0.0, 0.0), shift=0.5,
-                 rotation=0.5, second_attribute=False, seed=0, extra=0):
+                 rotation=0.5, second_attribute=False, positive_rate=0.5, seed=0, extra=0):
     """A synthetic fairness problem: ``(X, y, sensitive)``.
 
     * Groups: each row is in the minority group with probability ``minority``; with
@@ -106,7 +107,8 @@ def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, lab
       columns); for the minority group a share ``rotation`` of ``W`` is replaced by other
       informative columns, so one model cannot be best for both groups; a class's score rises by
       ``base_rate_gap`` in the minority group (base rates differ; for two classes, the positive's).
-      Two classes: ``y = 1`` where the score plus logistic noise is above its median. K classes:
+      Two classes: ``y = 1`` where the score plus logistic noise is above its ``1 - positive_rate``
+      quantile (its median by default: half the rows positive). K classes:
       the argmax of the scores plus Gumbel noise.
     * Label noise: each group's labels are replaced by a random class with probability
       ``label_noise[group]`` (noisier labels for one group cap its accuracy).
@@ -133,7 +135,8 @@ def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, lab
         scores = np.where(g[:, None] == 1, X @ W_minority, X @ W) + base_rate_gap * g[:, None] * (np.arange(k) == 0)
         if n_classes == 2:
             noisy = scores[:, 0] + rng.logistic(scale=0.5, size=len(g))
-            median = np.median(noisy) if median is None else median
+            if median is None:  # the cut of the positives (np.median itself where half are, as before)
+                median = np.median(noisy) if positive_rate == 0.5 else np.quantile(noisy, 1 - positive_rate)
             y = (noisy > median).astype(int)
         else:
             y = np.column_stack([np.zeros(len(g)), scores + rng.gumbel(scale=0.5, size=(len(g), k))]).argmax(1)
@@ -229,6 +232,8 @@ def problems():
                   description="n 6,000, d 50, 25 % noisy minority labels"),
         synthetic("synthetic, shift and base rates", "demographic_parity", n=3000, d=10, base_rate_gap=1.5, shift=1.5,
                   minority=0.5, seed=400, description="n 3,000, d 10, minority 50 %"),
+        synthetic("synthetic, 10 % positives", "true_positive_rate_parity", n=5000, d=20, positive_rate=0.1, seed=1100,
+                  description="n 5,000, d 20, TPR parity, one row in ten positive", tags=("imbalanced",)),
         synthetic("synthetic, n 20,000", "false_positive_rate_parity", n=20000, d=100, minority=0.5, seed=500,
                   description="n 20,000, d 100, FPR parity"),
         synthetic("synthetic, n 1,000", "error_rate_parity", n=1000, d=10, seed=600,

@@ -31,6 +31,15 @@ def test_generator_has_the_minority_share_base_rates_and_noise_it_is_asked_for(s
     assert (clean == y)[~minority].all()
 
 
+def test_generator_draws_the_share_of_positives_it_is_asked_for(suite):
+    (X, y, s), (_, y_more, _) = suite.make_problem(n=5000, positive_rate=0.1, seed=1, extra=20000)
+    assert y.mean() == pytest.approx(0.1, abs=0.002)  # the cut is the problem's own quantile
+    assert y_more.mean() == pytest.approx(0.1, abs=0.01)  # more rows, the same cut
+    # The groups' base rates still differ (the minority's score is raised), as at half positives.
+    assert y[s == "minority"].mean() > y[s == "majority"].mean()
+    assert suite.make_problem(n=5000, seed=1)[1].mean() == pytest.approx(0.5, abs=0.002)
+
+
 @pytest.mark.parametrize("n_classes", [3, 4])
 def test_generator_for_k_classes_and_two_attributes(suite, n_classes):
     X, y, s = suite.make_problem(n=3000, d=10, n_classes=n_classes, second_attribute=True, seed=1)
