@@ -100,7 +100,10 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
         ``"weights"``, each member's point of the preference simplex (rows of ``m``); it may hold
         ``"threshold"``, the members' decision thresholds, when the subclass chose them itself.
         ``validation`` is ``(X_val, y_val, codes_val)`` when a validation split exists (for
-        estimators that select during training, like the evolution), else None.
+        estimators that select during training, like the evolution), else None. It keeps its
+        accuracy-optimal head as ``start_`` (:func:`~skfairpareto.cba.fit_start_head`). ``X`` is
+        standardised where ``feature_scaling_`` is set; ``fit`` folds that into every member and
+        ``start_`` afterwards.
         """
         raise NotImplementedError
 
@@ -263,11 +266,10 @@ class BaseParetoClassifier(GroupRequestsMixin, ClassifierTags, ClassifierMixin, 
             raise RuntimeError(
                 "no front member passed certification; raise max_iter or tol (see front_results_)"
             )
-        folded = set()
-        for model in [*members, getattr(self, "start_", None)]:
-            if model is not None and id(model.net_.module_) not in folded:
-                folded.add(id(model.net_.module_))
-                fold_feature_scaling(model.net_.module_, self.feature_scaling_)
+        # Each distinct head once (a member may share the start head's module).
+        for module in {id(m.net_.module_): m.net_.module_ for m in [*members, self.start_]}.values():
+            fold_feature_scaling(module, self.feature_scaling_)
+        self.start_.feature_scaling_ = self.feature_scaling_  # it trained on the front's columns
         self._finish(members, coords, fit_split, validation, selection, reference)
         return self
 

@@ -31,6 +31,9 @@ from ._validation import (
 from .criteria import FairnessObjectives, resolve_objectives
 from .heads import GroupOffsets, MLPHead, feature_scaling, fold_feature_scaling, scaled_features, training_features
 
+#: ``_train``'s default scaling: the head's own, worked out from the X it trains on (``standardize``).
+_OWN_SCALING = object()
+
 __all__ = [
     "CBAClassifier",
     "cba_path",
@@ -350,8 +353,22 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
             return None
         return feature_scaling(X, self.standardize)
 
-    def _train(self, X, y, codes, previous=None):
-        """Train on validated data (``y`` class codes, ``codes`` group codes); ``previous``: a warm start's state."""
+    def _fit_validated(self, X, y, sensitive_features, scaling=_OWN_SCALING):
+        """What :meth:`fit` does, from a fresh estimator, for callers that train on from the fit:
+        returns the validated ``(X, class codes, group codes)``. ``scaling``: as :meth:`_train`."""
+        self._validate_params()
+        check_head_params(self)
+        X, y, codes = self._validate_fit_data(X, y, sensitive_features)
+        self._train(X, y, codes, scaling=scaling)
+        return X, y, codes
+
+    def _train(self, X, y, codes, previous=None, scaling=_OWN_SCALING):
+        """Train on validated data (``y`` class codes, ``codes`` group codes); ``previous``: a warm start's state.
+
+        ``scaling``: the ``(mean, scale)`` to train on standardised columns with, or None for X as given;
+        by default the head's own (:meth:`_feature_scaling`). A caller that fits several heads on one X
+        works it out once; a front, which standardised X itself, passes None.
+        """
         # The normalisers belong to the data and the objectives: any change starts over.
         warm = previous is not None and previous["n_features"] == X.shape[1] and all(
             np.array_equal(previous[k], v) for k, v in (("classes", self.classes_), ("groups", self.groups_))
@@ -359,7 +376,8 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         self.weight_decay_ = effective_weight_decay(self.weight_decay, X.shape[0])
         # The head trains on standardised columns where X's are far from unit scale, and reads X as given
         # once fitted (the standardisation folded into its first layer).
-        scaling = self._feature_scaling(X)
+        if scaling is _OWN_SCALING:
+            scaling = self._feature_scaling(X)
         Xs = scaled_features(X, scaling)
         data = {"X": training_features(Xs, *self._head(X.shape[1]), resolve_device(self.device)), "groups": codes}
         weights = self._objective_weights()
@@ -425,7 +443,9 @@ def fit_start_head(front, X, y, codes, polish=False):
         import pandas as pd
 
         sensitive = pd.DataFrame(split_group_names(front.groups_)[codes], columns=columns)
-    front.start_.fit(X, front.classes_[y], sensitive_features=sensitive)
+    # On the columns as the front trains on them: a front that standardised X folds its own scaling into
+    # the start head with its members (the start head does not standardise them a second time).
+    front.start_._fit_validated(X, front.classes_[y], sensitive, scaling=None)
     if polish:
         start = front.start_
         device = start.net_.device
@@ -498,10 +518,7 @@ def cba_path(X, y, *, sensitive_features, alphas=None, weights=None, **params):
     if alphas is not None and weights is not None:
         raise ValueError("pass alphas or weights, not both")
     start = CBAClassifier(alpha=1.0, **params)
-    start._validate_params()
-    check_head_params(start)
-    X, y, codes = start._validate_fit_data(X, y, sensitive_features)
-    start._train(X, y, codes)
+    X, y, codes = start._fit_validated(X, y, sensitive_features)
     objectives = start.objectives_
     if alphas is None and weights is None:  # FairnessObjectives.path_grid: alphas for two objectives, rays for more
         default = objectives.path_grid()
@@ -519,7 +536,7 @@ def cba_path(X, y, *, sensitive_features, alphas=None, weights=None, **params):
             continue
         nearest = min(fitted, key=lambda pair: np.linalg.norm(pair[0] - rays[i]))[1]
         member = copy.deepcopy(nearest).set_params(**params_i)
-        member._train(X, y, codes, member._warm_state())
+        member._train(X, y, codes, member._warm_state(), scaling=start.feature_scaling_)  # the same X: worked out once
         fitted.append((rays[i], member))
         members[i] = member
     return members

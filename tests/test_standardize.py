@@ -92,6 +92,8 @@ def test_a_fit_on_raw_columns_is_the_fit_on_their_standardised_copy(name, front_
                                    rtol=1e-3, atol=1e-3)
     if hasattr(fitted, "start_"):
         assert np.mean(fitted.start_.predict(raw) == by_hand.start_.predict(scaled_features(raw, scaling))) >= 0.99
+        # The start head trained on the front's standardised columns, not on a second standardisation of them.
+        assert fitted.start_.feature_scaling_ is scaling
 
 
 @pytest.mark.parametrize("name", ["cba", "suhnpf"])
