@@ -377,9 +377,13 @@ def main(argv=None):
             parser.error(f"--{name} must be a number of rows >= 1, got {getattr(args, name)}")
     todo = [p for p in suite.problems() if p.population is not None]
     if args.problems:
+        probes = [p for p in suite.probes() if p.name in args.problems]  # by name only, never in the tables' runs
+        if probes and args.output is None:
+            parser.error(f"{[p.name for p in probes]} lie outside the suite: name their --output")
+        todo += probes
         unknown = set(args.problems) - {p.name for p in todo}
         if unknown:
-            parser.error(f"not synthetic problems of the suite: {sorted(unknown)}")
+            parser.error(f"not synthetic problems of the suite or its probes: {sorted(unknown)}")
         todo = [p for p in todo if p.name in args.problems]
     result = json.loads(Path(args.suite).read_text())
     stored = {(r["problem"], r["seed"], r["method"]): r for r in result["rows"]}

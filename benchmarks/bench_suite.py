@@ -16,7 +16,8 @@ Problems (each a loader or generator below; ``--list`` prints them):
   three classes (``target="multiclass"``, subsampled to 6,000 texts); and the benchmark's
   three-objective mode, (error, TPR gap, FPR gap) by dialect (subsampled to 6,000 texts);
 * synthetic families from :func:`make_problem`: binary, K = 3 and 4 classes; the minority group
-  from 10 % to 50 % of the rows; half the rows positive, or one in ten; base-rate gaps,
+  from 10 % to 50 % of the rows, or four groups of 40/30/20/10 %; half the rows positive, or one
+  in ten; base-rate gaps,
   group-dependent label noise and group shift in the features; n from 1,000 to 20,000 and d from
   10 to 100;
 * two problems with two sensitive attributes, as three-objective fronts: each attribute its own
@@ -43,6 +44,7 @@ the ratios, problems by estimators)::
     python benchmarks/bench_suite.py --quick    # three small problems, one seed: a smoke test
     python benchmarks/bench_suite.py --estimators phn --merge   # rerun one estimator, keep the rest
     python benchmarks/bench_suite.py --problems "adult, raw columns" --set standardize=False --output x.json
+    python benchmarks/bench_suite.py --problems "probe: four groups, one of 5 %" --output y.json   # outside the suite
 
 Run it alone: on 2 cores a second heavy job beside it moves every time.
 """
@@ -88,30 +90,36 @@ class Problem:
     population: object = None
 
 
-def synthetic(name, constraints, *, seed, sensitive_objectives="joint", description="", tags=(), **params):
-    """A suite problem drawn by :func:`make_problem` with ``params``, seed ``seed + s`` for the suite's seed ``s``."""
+def synthetic(name, constraints, *, seed, sensitive_objectives="joint", description="", tags=(), seeds=None,
+              **params):
+    """A suite problem drawn by :func:`make_problem` with ``params``, seed ``seed + s`` for the suite's seed ``s``
+    (``seeds``: the suite's seeds, :class:`Problem`'s by default)."""
     return Problem(name, lambda s: make_problem(**params, seed=seed + s), constraints, sensitive_objectives,
-                   description=description, tags=("synthetic", *tags),
+                   description=description, tags=("synthetic", *tags), **({} if seeds is None else {"seeds": seeds}),
                    population=lambda s, n: make_problem(**params, seed=seed + s, extra=n)[1])
 
 
 def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, label_noise=(0.0, 0.0), shift=0.5,
-                 rotation=0.5, second_attribute=False, positive_rate=0.5, seed=0, extra=0):
+                 rotation=0.5, second_attribute=False, positive_rate=0.5, seed=0, extra=0, group_shares=None):
     """A synthetic fairness problem: ``(X, y, sensitive)``.
 
-    * Groups: each row is in the minority group with probability ``minority``; with
-      ``second_attribute`` a second, independent attribute (40 % "b1") forms a DataFrame of two.
-    * Features ``X ~ N(0, I_d)``; the first two columns move by ``shift`` for the minority
-      group (the group can be read from the features, as dialect can from text).
+    * Groups: each row is in the minority group with probability ``minority`` ("minority" and
+      "majority"). ``group_shares``, the shares of ``G > 2`` groups (summing to 1, the majority
+      first), draws groups "g0", ..., "g{G-1}" instead; group ``k`` stands ``t = k / (G - 1)`` of
+      the way from the majority to the last group, which differs as a two-group minority does (for
+      ``G = 2``, ``t`` is the minority indicator). With ``second_attribute`` a second, independent
+      attribute (40 % "b1") forms a DataFrame of two.
+    * Features ``X ~ N(0, I_d)``; the first two columns move by ``t * shift`` (the group can be
+      read from the features, as dialect can from text).
     * Labels: class scores ``X @ W`` with ``W`` drawn once per problem (five informative
-      columns); for the minority group a share ``rotation`` of ``W`` is replaced by other
-      informative columns, so one model cannot be best for both groups; a class's score rises by
-      ``base_rate_gap`` in the minority group (base rates differ; for two classes, the positive's).
+      columns); for each other group a share ``t * rotation`` of ``W`` is replaced by other
+      informative columns (drawn per group), so one model cannot be best for every group; a class's
+      score rises by ``t * base_rate_gap`` (base rates differ; for two classes, the positive's).
       Two classes: ``y = 1`` where the score plus logistic noise is above its ``1 - positive_rate``
       quantile (its median by default: half the rows positive). K classes:
       the argmax of the scores plus Gumbel noise.
     * Label noise: each group's labels are replaced by a random class with probability
-      ``label_noise[group]`` (noisier labels for one group cap its accuracy).
+      ``label_noise[group]`` (one entry per group; noisier labels for one group cap its accuracy).
 
     With ``extra > 0`` it returns ``(problem, more)``: the problem as above (the same rows), and
     ``extra`` further rows drawn independently from the same distribution (the same ``W``, and
@@ -120,19 +128,30 @@ def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, lab
     """
     if isinstance(extra, bool) or not isinstance(extra, (int, np.integer)) or extra < 0:
         raise ValueError(f"extra must be a number of rows >= 0, got {extra!r}")
+    shares = (1 - minority, minority) if group_shares is None else tuple(group_shares)
+    if len(shares) < 2 or min(shares) <= 0 or not np.isclose(sum(shares), 1):
+        raise ValueError(f"group_shares must be two or more positive shares summing to 1, got {group_shares!r}")
+    if len(label_noise) != len(shares):
+        raise ValueError(f"label_noise needs one rate per group ({len(shares)}), got {label_noise!r}")
     rng = np.random.RandomState(seed)
-    g, X = _draw_rows(rng, n, d, minority, shift)
+    g, X = _draw_rows(rng, n, d, shares, shift)
     k = max(n_classes - 1, 1)
     informative = min(d, 5)
     W = np.zeros((d, k))
     W[:informative] = rng.normal(size=(informative, k))
-    W_minority = W.copy()
-    other = rng.choice(np.arange(informative, d) if d > informative else np.arange(d), size=informative)
-    W_minority[other] += rotation * rng.normal(size=(informative, k))
-    W_minority[:informative] *= 1 - rotation
+    weights = [W]  # each group's: the majority's W, then each other group's, rotated by its t
+    for t in np.arange(1, len(shares)) / (len(shares) - 1):
+        W_group = W.copy()
+        other = rng.choice(np.arange(informative, d) if d > informative else np.arange(d), size=informative)
+        W_group[other] += t * rotation * rng.normal(size=(informative, k))
+        W_group[:informative] *= 1 - t * rotation
+        weights.append(W_group)
+    names = np.array(["majority", "minority"] if group_shares is None else [f"g{i}" for i in range(len(shares))])
 
     def label(rng, g, X, median=None):
-        scores = np.where(g[:, None] == 1, X @ W_minority, X @ W) + base_rate_gap * g[:, None] * (np.arange(k) == 0)
+        t = (g / (len(shares) - 1))[:, None]
+        scores = np.stack([X @ W_group for W_group in weights])[g, np.arange(len(g))]
+        scores = scores + base_rate_gap * t * (np.arange(k) == 0)
         if n_classes == 2:
             noisy = scores[:, 0] + rng.logistic(scale=0.5, size=len(g))
             if median is None:  # the cut of the positives (np.median itself where half are, as before)
@@ -142,7 +161,7 @@ def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, lab
             y = np.column_stack([np.zeros(len(g)), scores + rng.gumbel(scale=0.5, size=(len(g), k))]).argmax(1)
         flip = rng.rand(len(g)) < np.asarray(label_noise)[g]
         y[flip] = rng.randint(0, n_classes, flip.sum())
-        groups = np.where(g == 1, "minority", "majority")
+        groups = names[g]
         if second_attribute:
             second = np.where(rng.rand(len(g)) < 0.4, "b1", "b0")
             groups = pd.DataFrame({"a": groups, "b": second})
@@ -152,16 +171,21 @@ def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, lab
     if not extra:
         return X, y, groups
     more = np.random.RandomState([seed, 1])
-    g_more, X_more = _draw_rows(more, extra, d, minority, shift)
+    g_more, X_more = _draw_rows(more, extra, d, shares, shift)
     y_more, groups_more, _ = label(more, g_more, X_more, median)
     return (X, y, groups), (X_more, y_more, groups_more)
 
 
-def _draw_rows(rng, n, d, minority, shift):
-    """Groups and features of ``n`` rows of :func:`make_problem`."""
-    g = (rng.rand(n) < minority).astype(int)
+def _draw_rows(rng, n, d, shares, shift):
+    """Group codes and features of ``n`` rows of :func:`make_problem` (``shares``: the groups', majority first)."""
+    # One uniform per row, cut from the last group's share up: for two groups ``u < minority`` (the
+    # minority), so the two-group problems draw what they drew before group_shares existed.
+    u = rng.rand(n)
+    cuts = np.cumsum(shares[::-1])
+    cuts[-1] = np.inf  # shares summing to 1 - 1e-16 leave no row outside the groups
+    g = len(shares) - 1 - np.searchsorted(cuts, u, side="right")
     X = rng.normal(size=(n, d)).astype(np.float32)
-    X[:, :2] += shift * g[:, None]
+    X[:, :2] += shift * (g / (len(shares) - 1))[:, None]
     return g, X
 
 
@@ -234,6 +258,9 @@ def problems():
                   minority=0.5, seed=400, description="n 3,000, d 10, minority 50 %"),
         synthetic("synthetic, 10 % positives", "true_positive_rate_parity", n=5000, d=20, positive_rate=0.1, seed=1100,
                   description="n 5,000, d 20, TPR parity, one row in ten positive", tags=("imbalanced",)),
+        synthetic("synthetic, four groups", "error_rate_parity", n=6000, d=20, group_shares=(0.4, 0.3, 0.2, 0.1),
+                  label_noise=(0.0,) * 4, seed=1200, seeds=(0, 1, 2),
+                  description="n 6,000, d 20, groups of 40/30/20/10 %", tags=("groups",)),
         synthetic("synthetic, n 20,000", "false_positive_rate_parity", n=20000, d=100, minority=0.5, seed=500,
                   description="n 20,000, d 100, FPR parity"),
         synthetic("synthetic, n 1,000", "error_rate_parity", n=1000, d=10, seed=600,
@@ -251,6 +278,20 @@ def problems():
 
 
 QUICK = ("synthetic, n 1,000", "synthetic, 3 classes", "two criteria")
+
+
+def probes():
+    """Problems outside the suite: where its defaults may not hold, beyond the space the suite covers.
+
+    Each runs by name (``--problems``) to its own ``--output``; none is in the suite's 25 minutes or
+    its targets, and none is merged into its results. They are reported beside it (docs/benchmarks.md).
+    """
+    return [
+        synthetic("probe: four groups, one of 5 %", "error_rate_parity", n=6000, d=20,
+                  group_shares=(0.5, 0.3, 0.15, 0.05), label_noise=(0.0,) * 4, seed=1300,
+                  description="n 6,000, d 20, groups of 50/30/15/5 % (about 90 test rows in the smallest)",
+                  tags=("groups", "probe")),
+    ]
 
 
 # -- scoring ------------------------------------------------------------------------------------------
@@ -552,16 +593,20 @@ def main(argv=None):
                              "(e.g. --set standardize=False): an ablation, written to its own --output")
     parser.add_argument("--output", default=None, help="default docs/results/suite.json (with --set: required)")
     parser.add_argument("--figure", default=None,
-                        help="default docs/img/suite_ratios.png (with --set: --output's path, as .png)")
+                        help="default docs/img/suite_ratios.png (with --output: its path, as .png)")
     args = parser.parse_args(argv)
     params = _overrides(args.params, parser)
+    probing = sorted(set(args.problems or ()) & {p.name for p in probes()})
     if params and args.merge:
         parser.error("--set runs an ablation: its rows are not the defaults' and cannot be merged into them")
     if params and args.output is None:
         parser.error("--set runs an ablation: name its --output, so that it does not replace the suite's results")
+    if probing and (args.merge or args.output is None):
+        parser.error(f"{probing} lie outside the suite: run them to their own --output, without --merge")
+    # The figure lies beside a named --output (an ablation, a probe, a test's run), never over the suite's.
+    args.figure = args.figure or (str(ROOT / "docs" / "img" / "suite_ratios.png") if args.output is None else
+                                  str(Path(args.output).with_suffix(".png")))
     args.output = args.output or str(ROOT / "docs" / "results" / "suite.json")
-    args.figure = args.figure or (str(Path(args.output).with_suffix(".png")) if params else
-                                  str(ROOT / "docs" / "img" / "suite_ratios.png"))
     todo = problems()
     if args.replot:
         result = json.loads(Path(args.output).read_text())
@@ -569,11 +614,12 @@ def main(argv=None):
         heatmap(result["summary"], result["estimators"], args.figure)
         return result
     if args.list:
-        for p in todo:
+        for p in todo + probes():
             print(f"{p.name}: {p.description}; constraints={p.constraints!r}, {p.sensitive_objectives}, seeds {p.seeds}")
         return None
     chosen = QUICK if args.quick else args.problems
     if chosen is not None:
+        todo += probes()
         unknown = sorted(set(chosen) - {p.name for p in todo})
         if unknown:
             parser.error(f"unknown problem(s) {unknown}; --list shows them")

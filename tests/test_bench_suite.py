@@ -40,6 +40,32 @@ def test_generator_draws_the_share_of_positives_it_is_asked_for(suite):
     assert suite.make_problem(n=5000, seed=1)[1].mean() == pytest.approx(0.5, abs=0.002)
 
 
+def test_generator_draws_the_groups_and_shares_it_is_asked_for(suite):
+    shares = (0.4, 0.3, 0.2, 0.1)
+    X, y, s = suite.make_problem(n=40000, d=8, group_shares=shares, label_noise=(0.0, 0.0, 0.0, 0.4),
+                                 base_rate_gap=1.0, seed=2)
+    names = [f"g{k}" for k in range(4)]
+    assert sorted(np.unique(s)) == names
+    assert [np.mean(s == g) for g in names] == pytest.approx(shares, abs=0.01)
+    # Group k stands k/3 of the way to the last: its first two columns shifted by k/3 * shift (0.5), the rest not.
+    shifted = [X[s == g, :2].mean() for g in names]
+    assert np.diff(shifted) == pytest.approx([0.5 / 3] * 3, abs=0.03)
+    assert max(abs(X[s == g, 2:].mean()) for g in names) < 0.03
+    rates = [y[s == g].mean() for g in names[:3]]
+    assert rates[0] < rates[1] < rates[2]  # the base rate rises with the group's distance
+    clean = suite.make_problem(n=40000, d=8, group_shares=shares, label_noise=(0.0,) * 4, base_rate_gap=1.0, seed=2)[1]
+    assert (clean == y)[s != "g3"].all() and (clean != y)[s == "g3"].mean() == pytest.approx(0.2, abs=0.03)
+    # Two groups by their shares draw the rows, features and labels of the two-group problem (names aside).
+    X2, y2, s2 = suite.make_problem(n=3000, group_shares=(0.7, 0.3), seed=5)
+    X1, y1, s1 = suite.make_problem(n=3000, minority=0.3, seed=5)
+    assert np.array_equal(X1, X2) and np.array_equal(y1, y2)
+    assert np.array_equal(s1 == "minority", s2 == "g1")
+    for bad in [dict(group_shares=(1.0,)), dict(group_shares=(0.5, 0.6)), dict(group_shares=(0.5, 0.5, 0.0)),
+                dict(group_shares=(0.5, 0.3, 0.2))]:  # the last: label_noise has two rates for three groups
+        with pytest.raises(ValueError, match="group_shares|label_noise"):
+            suite.make_problem(n=100, **bad)
+
+
 @pytest.mark.parametrize("n_classes", [3, 4])
 def test_generator_for_k_classes_and_two_attributes(suite, n_classes):
     X, y, s = suite.make_problem(n=3000, d=10, n_classes=n_classes, second_attribute=True, seed=1)
@@ -128,6 +154,8 @@ def test_rules_score_each_decision_rule_on_fresh_rows(bench_script):
     assert table[2].startswith("| SUHNPF | tiny | ") and "all 2 seeds" in table[3]
     with pytest.raises(SystemExit):
         headroom.main(["--rules", "suhnpf", "--retune", "phn"])
+    with pytest.raises(SystemExit):  # a probe outside the suite: it would replace the suite's table
+        headroom.main(["--rules", "suhnpf", "--problems", headroom.suite.probes()[0].name])
 
 
 def test_bagged_thresholds_average_the_rule_over_resamples(bench_script):
@@ -344,6 +372,21 @@ def test_merge_needs_an_earlier_run_with_the_estimators(suite, tmp_path, capsys)
 def test_unknown_problem_is_a_usage_error(suite):
     with pytest.raises(SystemExit):
         suite.main(["--problems", "no such problem"])
+
+
+def test_probes_run_by_name_to_their_own_output_outside_the_suite(suite, tmp_path, capsys):
+    probe = suite.probes()[0]
+    assert probe.name not in {p.name for p in suite.problems()} and "probe" in probe.tags
+    suite.main(["--list"])
+    assert probe.name in capsys.readouterr().out
+    for bad in ([], ["--merge", "--output", str(tmp_path / "x.json")]):  # never into the suite's results
+        with pytest.raises(SystemExit):
+            suite.main(["--problems", probe.name, "--estimators", "cba", "--seeds", "0", *bad])
+    assert "outside the suite" in capsys.readouterr().err
+    out = tmp_path / "probe.json"
+    result = suite.main(["--problems", probe.name, "--estimators", "cba", "--seeds", "0", "--output", str(out)])
+    assert list(result["summary"]) == [probe.name] and json.loads(out.read_text())["rows"]
+    assert out.with_suffix(".png").stat().st_size > 0  # its figure beside it, not over the suite's
 
 
 def test_honest_val_table_reports_bias_and_spread_in_points(bench_script):

@@ -6,7 +6,8 @@ A page marks each generated table with ``<!-- generated: NAME -->`` ... ``<!-- e
 when a block differs from its file, so the figures in the docs cannot drift from the results.
 Names: ``main_job``, ``results:FILE`` (another run of the main job), ``seeds:CRITERION``,
 ``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``suite``, ``honest_val``,
-``headroom``, ``retune``, ``tuning_rules``. The main job's tables
+``headroom``, ``retune``, ``tuning_rules``, ``tuning_rules:FILE`` (a ``--rules`` run of named problems),
+``suite_probe:FILE`` (a run of the suite's probes). The main job's tables
 use the package's own report (``skfairpareto.benchmark``'s Markdown).
 """
 
@@ -211,16 +212,39 @@ def retune(d):
             "", *module.retune_table(d)]
 
 
-def tuning_rules(d):
-    """Each decision rule's hypervolume on fresh rows over the fronts' own (benchmarks/bench_headroom.py --rules)."""
+def tuning_rules(d, file_name="tuning_rules.json"):
+    """Each decision rule's hypervolume on fresh rows over the fronts' own (benchmarks/bench_headroom.py --rules);
+    ``file_name`` other than the default: a run of named problems to its own output."""
     module = _script("bench_headroom")
     seeds = sorted({r["seed"] for r in d["rows"]})
-    return [f"`python benchmarks/bench_headroom.py --rules {' '.join(d['estimators'])} --seeds "
+    named = "" if file_name == "tuning_rules.json" else (
+        " --problems " + " ".join(f'"{p}"' for p in dict.fromkeys(r["problem"] for r in d["rows"]))
+        + f" --output docs/results/{file_name}")
+    return [f"`python benchmarks/bench_headroom.py --rules {' '.join(d['estimators'])}{named} --seeds "
             f"{' '.join(map(str, seeds))}`: {len({r['problem'] for r in d['rows']})} synthetic problems, "
-            f"{d['wall_seconds'] / 60:.0f} min on 2 cores (`docs/results/tuning_rules.json`). The hypervolume on "
+            f"{d['wall_seconds'] / 60:.0f} min on 2 cores (`docs/results/{file_name}`). The hypervolume on "
             f"{d['fresh']:,} fresh rows of each rule's decisions over that of the thresholds the fit tuned on its "
             "validation split (the same members; per problem, of the means over the seeds):",
             "", *module.rules_table(d)]
+
+
+def suite_probe(d, file_name):
+    """A run of the suite's probes (``bench_suite.probes()``: problems outside the suite) to its own output: each
+    front's ratio to the peer and, in brackets, its fairest test member's gap."""
+    module = _script("bench_suite")
+    names = " ".join(f'"{p}"' for p in d["summary"])
+    seeds = sorted({r["seed"] for r in d["rows"]})
+    est = d["estimators"]
+    lines = [f"`python benchmarks/bench_suite.py --problems {names} --output docs/results/{file_name}`: "
+             f"{len(seeds)} seeds, {d['wall_seconds'] / 60:.1f} min on 2 cores. The test hypervolume of each front "
+             "over its fairlearn peer's (of the means over the seeds) and, in brackets, the fairest test member's gap "
+             "in points, as in the suite's tables:", "",
+             "| problem | criterion | peer (fairest) | " + " | ".join(module.NAMES[e] for e in est) + " |",
+             "|---|---|---|" + "---:|" * len(est)]
+    for p, s in d["summary"].items():
+        lines.append(f"| {p} | {d['problems'][p]['constraints']} | {s['peer']} ({100 * s['peer_fairest_gap']:.1f}) | "
+                     + " | ".join(f"{s[e]['ratio']:.2f}x ({100 * s[e]['fairest_gap']:.1f})" for e in est) + " |")
+    return lines
 
 
 #: Each block's renderer and the results file it reads: NAME -> (renderer, file under docs/results).
@@ -240,6 +264,9 @@ def render(name, results):
         renderer = functools.partial(seeds, file_name=file_name)
     elif kind == "results":  # any results.json of the main job
         renderer, file_name = main_job, arg
+    elif kind in ("suite_probe", "tuning_rules") and arg:  # a run of named problems, to its own file
+        renderer, file_name = functools.partial({"suite_probe": suite_probe, "tuning_rules": tuning_rules}[kind],
+                                                file_name=arg), arg
     else:
         renderer, file_name = RENDERERS[kind]
     path = results / file_name
