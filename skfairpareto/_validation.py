@@ -204,6 +204,7 @@ def validate_features(estimator, X, y="no_validation", **kwargs):
 
     from ._utils import is_memory_mapped, row_chunks
 
+    _check_numeric_columns(X)
     mapped = is_memory_mapped(X)
     out = validate_data(estimator, X, y, dtype=np.float32, ensure_all_finite=not mapped, **kwargs)
     X = out[0] if isinstance(out, tuple) else out
@@ -214,6 +215,23 @@ def validate_features(estimator, X, y="no_validation", **kwargs):
         X = aligned(X)
         out = (X, *out[1:]) if isinstance(out, tuple) else X
     return out
+
+
+def _check_numeric_columns(X):
+    """Refuse a DataFrame with text or category columns by name (scikit-learn's own error names neither the
+    column nor the fix: "could not convert string to float", or numpy's cast error)."""
+    dtypes = getattr(X, "dtypes", None)
+    if not hasattr(dtypes, "items"):  # not a pandas DataFrame: validate_data checks it
+        return
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    bad = [str(name) for name, dtype in dtypes.items() if not (is_numeric_dtype(dtype) or is_bool_dtype(dtype))]
+    if bad:
+        shown = ", ".join(repr(name) for name in bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        raise ValueError(
+            f"X has non-numeric columns ({shown}): the heads read numbers. Encode them first, e.g. with "
+            "sklearn.preprocessing.OneHotEncoder in a ColumnTransformer before the estimator (or pandas.get_dummies)"
+        )
 
 
 #: Byte alignment :func:`aligned` gives X: what torch's kernels need, and what numpy gives its own arrays

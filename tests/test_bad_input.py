@@ -45,6 +45,20 @@ def test_a_dataframe_in_another_column_order_is_refused(name, frame, make_estima
             est.score_front(X[X.columns[::-1]], y, sensitive_features=s)
 
 
+@pytest.mark.parametrize("name", ("cba", *FRONTS))
+def test_a_text_or_category_column_is_refused_by_name(name, frame, make_estimator):
+    X, y, s = frame
+    bad = X.assign(colour=pd.Categorical(np.where(X["f0"] > 0, "red", "blue")), city="Oslo")
+    with pytest.raises(ValueError, match=r"non-numeric columns \('colour', 'city'\).*OneHotEncoder"):
+        make_estimator(name).fit(bad, y, sensitive_features=s)
+    # Booleans (pandas.get_dummies' columns) and integers are numbers.
+    ok = X.assign(flag=X["f0"] > 0, count=np.arange(len(X)) % 7)
+    est = make_estimator(name).fit(ok, y, sensitive_features=s)
+    assert est.predict(ok).shape == y.shape
+    with pytest.raises(ValueError, match=r"non-numeric columns \('flag'\)"):
+        est.predict(ok.assign(flag=np.where(ok["flag"], "yes", "no")))
+
+
 def test_a_new_ray_checks_the_columns_too(frame, make_estimator):
     X, y, s = frame
     phn = make_estimator("phn-ls").fit(X, y, sensitive_features=s)
