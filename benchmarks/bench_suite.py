@@ -104,7 +104,7 @@ def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, lab
     """A synthetic fairness problem: ``(X, y, sensitive)``.
 
     * Groups: each row is in the minority group with probability ``minority`` ("minority" and
-      "majority"). ``group_shares``, the shares of ``G > 2`` groups (summing to 1, the majority
+      "majority"). ``group_shares``, the shares of ``G >= 2`` groups (summing to 1, the majority
       first), draws groups "g0", ..., "g{G-1}" instead; group ``k`` stands ``t = k / (G - 1)`` of
       the way from the majority to the last group, which differs as a two-group minority does (for
       ``G = 2``, ``t`` is the minority indicator). With ``second_attribute`` a second, independent
