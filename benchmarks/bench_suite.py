@@ -633,7 +633,8 @@ def main(argv=None):
         rows += run_problem(problem, args.estimators, seeds, print, params)
     problems_run = {p.name: {"description": p.description, "constraints": p.constraints,
                              "sensitive_objectives": p.sensitive_objectives, "tags": list(p.tags)} for p in todo}
-    result = {"estimators": args.estimators, "quick": args.quick, "wall_seconds": time.perf_counter() - t0,
+    result = {"estimators": args.estimators, "quick": args.quick, "float32_fingerprint": float32_fingerprint(),
+              "wall_seconds": time.perf_counter() - t0,
               "problems": problems_run, "rows": rows, **({"params": params} if params else {})}
     if earlier is not None:
         result = merged(earlier, result, [p.name for p in problems()])
@@ -667,8 +668,35 @@ def _overrides(items, parser):
     return out
 
 
+def float32_fingerprint():
+    """A short hash of a few float32 training steps in torch on fixed data, equal on two machines only where
+    their kernels round alike.
+
+    The fronts train in float32, and a front is a chaotic function of the last bits of those sums: on
+    two CPUs the same code gave the same peer rows (float64) and a third of a seed's hypervolume apart
+    on ours (docs/benchmarks.md, "Another CPU"). A run records it; ``--merge`` folds rows into a run
+    only where they match, since rows of two machines differ by the machines as well as by the code.
+    """
+    import hashlib
+
+    import torch
+
+    with torch.random.fork_rng():  # the caller's random state is left as it was
+        torch.manual_seed(0)
+        X, y = torch.randn(2048, 96), (torch.randn(2048) > 0).float()
+        head = torch.nn.Sequential(torch.nn.Linear(96, 64), torch.nn.ReLU(), torch.nn.Linear(64, 1))
+        optimizer = torch.optim.Adam(head.parameters(), lr=0.01)
+        for _ in range(20):
+            optimizer.zero_grad()
+            torch.nn.functional.binary_cross_entropy_with_logits(head(X).squeeze(1), y).backward()
+            optimizer.step()
+    weights = torch.cat([p.detach().reshape(-1) for p in head.parameters()])
+    return hashlib.sha256(weights.numpy().tobytes()).hexdigest()[:16]
+
+
 def _earlier_run(path, estimators, parser):
-    """The run ``--merge`` folds into, checked before any fit: it exists and has every estimator asked for."""
+    """The run ``--merge`` folds into, checked before any fit: it exists, has every estimator asked for, and
+    was made on a machine whose float32 kernels round as this one's (:func:`float32_fingerprint`)."""
     if not path.exists():
         parser.error(f"--merge folds into an earlier run, and there is none at {path}")
     try:
@@ -683,6 +711,14 @@ def _earlier_run(path, estimators, parser):
     if not all("points" in r for r in earlier.get("rows", [])):
         parser.error(f"--merge: {path} predates the fairest member that beats the majority class (its rows keep no "
                      "model's test point), so its fairest gaps are not comparable: run the whole suite")
+    here = float32_fingerprint()
+    if earlier.get("float32_fingerprint", here) != here:
+        parser.error(f"--merge: {path} was run on a machine whose float32 kernels round otherwise than this one's "
+                     f"(fingerprint {earlier['float32_fingerprint']}, here {here}); its rows and this run's would "
+                     "differ by the machines as well as by the change: run the whole suite here")
+    if "float32_fingerprint" not in earlier:
+        print(f"--merge: {path} records no float32 fingerprint; that it was run on a machine like this one is not "
+              "checked", flush=True)
     return earlier
 
 

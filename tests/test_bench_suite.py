@@ -329,6 +329,24 @@ def test_merge_folds_a_rerun_into_the_earlier_run(suite, tmp_path):
     assert saved["wall_seconds"] == before["wall_seconds"]
     assert [(m["problems"], m["estimators"], m["seeds"]) for m in saved["merged_runs"]] == [
         (["synthetic, n 1,000"], ["cba"], [1])]
+    assert saved["float32_fingerprint"] == before["float32_fingerprint"] == suite.float32_fingerprint()
+
+
+def test_merge_refuses_a_run_of_a_machine_that_rounds_otherwise(suite, tmp_path, capsys):
+    out = tmp_path / "suite.json"
+    args = ["--problems", "synthetic, n 1,000", "--estimators", "cba", "--seeds", "0", "--output", str(out)]
+    suite.main(args)
+    saved = json.loads(out.read_text())
+    here = suite.float32_fingerprint()
+    assert saved["float32_fingerprint"] == here and len(here) == 16
+    out.write_text(json.dumps({**saved, "float32_fingerprint": "0" * 16}))  # as another CPU wrote it
+    with pytest.raises(SystemExit):
+        suite.main([*args, "--merge"])
+    assert "round otherwise" in capsys.readouterr().err
+    del saved["float32_fingerprint"]  # a run from before fingerprints: merged, and said so
+    out.write_text(json.dumps(saved))
+    suite.main([*args, "--merge"])
+    assert "records no float32 fingerprint" in capsys.readouterr().out
 
 
 def test_merge_replaces_the_rows_it_reruns_and_refuses_gaps(suite):
