@@ -625,7 +625,8 @@ def main(argv=None):
             parser.error(f"unknown problem(s) {unknown}; --list shows them")
         todo = [p for p in todo if p.name in chosen]
     out = Path(args.output)
-    earlier = _earlier_run(out, args.estimators, parser) if args.merge else None
+    fingerprint = float32_fingerprint()  # once: the run records it, and --merge checks the earlier run's against it
+    earlier = _earlier_run(out, args.estimators, parser, fingerprint) if args.merge else None
     t0, rows = time.perf_counter(), []
     for problem in todo:
         print(f"{problem.name} ({problem.description})", flush=True)
@@ -633,7 +634,7 @@ def main(argv=None):
         rows += run_problem(problem, args.estimators, seeds, print, params)
     problems_run = {p.name: {"description": p.description, "constraints": p.constraints,
                              "sensitive_objectives": p.sensitive_objectives, "tags": list(p.tags)} for p in todo}
-    result = {"estimators": args.estimators, "quick": args.quick, "float32_fingerprint": float32_fingerprint(),
+    result = {"estimators": args.estimators, "quick": args.quick, "float32_fingerprint": fingerprint,
               "wall_seconds": time.perf_counter() - t0,
               "problems": problems_run, "rows": rows, **({"params": params} if params else {})}
     if earlier is not None:
@@ -694,9 +695,9 @@ def float32_fingerprint():
     return hashlib.sha256(weights.numpy().tobytes()).hexdigest()[:16]
 
 
-def _earlier_run(path, estimators, parser):
+def _earlier_run(path, estimators, parser, here):
     """The run ``--merge`` folds into, checked before any fit: it exists, has every estimator asked for, and
-    was made on a machine whose float32 kernels round as this one's (:func:`float32_fingerprint`)."""
+    was made on a machine whose float32 kernels round as this one's (``here``, :func:`float32_fingerprint`)."""
     if not path.exists():
         parser.error(f"--merge folds into an earlier run, and there is none at {path}")
     try:
@@ -711,12 +712,12 @@ def _earlier_run(path, estimators, parser):
     if not all("points" in r for r in earlier.get("rows", [])):
         parser.error(f"--merge: {path} predates the fairest member that beats the majority class (its rows keep no "
                      "model's test point), so its fairest gaps are not comparable: run the whole suite")
-    here = float32_fingerprint()
-    if earlier.get("float32_fingerprint", here) != here:
+    recorded = earlier.get("float32_fingerprint")
+    if recorded is not None and recorded != here:
         parser.error(f"--merge: {path} was run on a machine whose float32 kernels round otherwise than this one's "
-                     f"(fingerprint {earlier['float32_fingerprint']}, here {here}); its rows and this run's would "
+                     f"(fingerprint {recorded}, here {here}); its rows and this run's would "
                      "differ by the machines as well as by the change: run the whole suite here")
-    if "float32_fingerprint" not in earlier:
+    if recorded is None:
         print(f"--merge: {path} records no float32 fingerprint; that it was run on a machine like this one is not "
               "checked", flush=True)
     return earlier
