@@ -42,6 +42,13 @@ cross-fitting on the validation split says they beat 0 (a guard); it writes
 
     python benchmarks/bench_headroom.py --rules suhnpf phn --seeds 0 1 2 3 4 5
 
+Real data have no fresh rows, so ``--rules`` scores the members of a real problem, named with
+``--problems`` and written to its own ``--output``, on the suite's own test split, with each rule's
+fairest member beside its hypervolume::
+
+    python benchmarks/bench_headroom.py --rules suhnpf phn --problems "adult, accuracy parity" \
+        --seeds 0 1 2 3 4 --output docs/results/tuning_rules_real.json
+
 Run it alone: on 2 cores a second heavy job beside it moves every time.
 """
 
@@ -72,22 +79,28 @@ def _points(members, X, y, s, spec, n_classes):
                                          n_classes) for m in members])
 
 
-def _hypervolumes(members, thresholds, X, y, s, spec, ref, n_classes):
-    """The members' hypervolume on ``X`` with each named list of ``thresholds`` (name -> one per member);
-    the members keep their own thresholds afterwards."""
-    from skfairpareto.metrics import hypervolume
-
+def _rule_points(members, thresholds, X, y, s, spec, n_classes):
+    """The members' points on ``X`` (:func:`_points`) with each named list of ``thresholds`` (name -> one per
+    member); the members keep their own thresholds afterwards."""
     fitted = [m.threshold_ for m in members]
     out = {}
     try:
         for name, chosen in thresholds.items():
             for m, t in zip(members, chosen):
                 m.threshold_ = t
-            out[name] = hypervolume(_points(members, X, y, s, spec, n_classes), ref)
+            out[name] = _points(members, X, y, s, spec, n_classes)
     finally:
         for m, t in zip(members, fitted):
             m.threshold_ = t
     return out
+
+
+def _hypervolumes(members, thresholds, X, y, s, spec, ref, n_classes):
+    """The members' hypervolume on ``X`` with each named list of ``thresholds`` (:func:`_rule_points`)."""
+    from skfairpareto.metrics import hypervolume
+
+    return {name: hypervolume(F, ref) for name, F in _rule_points(members, thresholds, X, y, s, spec,
+                                                                  n_classes).items()}
 
 
 def large_data_front(problem, X, y, s, seed, hidden_layer_sizes=()):
@@ -231,12 +244,18 @@ def _guarded_thresholds(front, members, hard, logits, weights, tuned, scales):
 
 def rules(problem, estimator, seeds, n_fresh, say):
     """The estimator's members, fitted as the suite fits them, with each decision rule of ``RULES``; their
-    hypervolumes on ``n_fresh`` rows drawn afresh from the distribution (reference point as the suite's)."""
+    hypervolumes on ``n_fresh`` rows drawn afresh from the distribution (reference point as the suite's).
+
+    A problem with no generator (real data: ``population`` is None) has no fresh rows: its members are
+    scored on the suite's own test split, with the suite's reference point, as the suite scores them,
+    so its figures carry that split's noise (the row's ``scored_on`` says which). Each row also keeps
+    each rule's fairest member's gap (:func:`bench_suite.fairest_gap`) on the rows it is scored on."""
     from skfairpareto._validation import check_sensitive_features
+    from skfairpareto.metrics import hypervolume
 
     rows = []
     for seed in seeds:
-        (X, y, classes, tr, _, s_tr, _, _, _), front = _suite_front(problem, estimator, seed)
+        (X, y, classes, tr, te, s_tr, s_te, spec_te, ref_te), front = _suite_front(problem, estimator, seed)
         n_classes = len(classes)
         members = front.front_
         # The rows the fit trained on and held out, as it split them (same random_state).
@@ -259,12 +278,20 @@ def rules(problem, estimator, seeds, n_fresh, say):
                       "cross-fitted guard": _guarded_thresholds(front, members, hard["val"],
                                                                 [z[val_rows] for z in logits], weights, fitted,
                                                                 scales)}
-        X_new, y_new, s_new = problem.population(seed, n_fresh)
-        y_new = np.searchsorted(classes, y_new)
-        spec = suite.objective_spec(problem, s_new)
-        ref = suite.reference_point(X[tr], y[tr], X_new, y_new, spec, n_classes)
-        row = {"problem": problem.name, "seed": seed, "estimator": estimator, "n_fresh": int(n_fresh),
-               **_hypervolumes(members, candidates, X_new, y_new, s_new, spec, ref, n_classes)}
+        if problem.population is None:
+            X_new, y_new, s_new, spec, ref = X[te], y[te], s_te, spec_te, ref_te
+            scored = {"scored_on": "test split", "n_scored": int(len(te))}
+        else:
+            X_new, y_new, s_new = problem.population(seed, n_fresh)
+            y_new = np.searchsorted(classes, y_new)
+            spec = suite.objective_spec(problem, s_new)
+            ref = suite.reference_point(X[tr], y[tr], X_new, y_new, spec, n_classes)
+            scored = {"scored_on": "fresh rows", "n_scored": int(n_fresh), "n_fresh": int(n_fresh)}
+        points = _rule_points(members, candidates, X_new, y_new, s_new, spec, n_classes)
+        majority = suite.majority_error(y[tr], y_new)
+        row = {"problem": problem.name, "seed": seed, "estimator": estimator, **scored,
+               **{name: hypervolume(F, ref) for name, F in points.items()},
+               "fairest_gap": {name: suite.fairest_gap(F, majority) for name, F in points.items()}}
         rows.append(row)
         say(f"  {estimator}, seed {seed}: " + ", ".join(f"{k} {row[k] / max(row[RULES[0]], 1e-300):.3f}x"
                                                       for k in RULES[1:]))
@@ -285,6 +312,11 @@ def rules_summary(rows):
             own = float(np.mean([r[RULES[0]] for r in these]))
             per_problem[name] = {k: float(np.mean([r[k] for r in these])) / own if own > 0 else float("nan")
                                  for k in RULES[1:]}
+            gaps = [r["fairest_gap"] for r in these if "fairest_gap" in r]  # runs before 2026-12-06 lack it
+            if gaps:
+                per_problem[name]["fairest_gap"] = {
+                    k: float(np.mean([g[k] for g in gaps if g[k] is not None])) if any(g[k] is not None for g in gaps)
+                    else None for k in RULES}
         scored = [r for r in mine if r[RULES[0]] > 0]
         logs = {k: np.log(np.maximum([r[k] for r in scored], 1e-300) / np.array([r[RULES[0]] for r in scored]))
                 for k in RULES[1:]}
@@ -300,8 +332,11 @@ def rules_table(result):
     lines = ["| front | problem | " + " | ".join(RULES[1:]) + " |", "|---|---|" + "---:|" * (len(RULES) - 1)]
     for estimator, e in result["summary"].items():
         for name, ratios in e["problems"].items():
-            lines.append(f"| {NAMES[estimator]} | {name} | " + " | ".join(f"{ratios[k]:.3f}x" for k in RULES[1:])
-                         + " |")
+            gaps = ratios.get("fairest_gap")
+            cells = [f"{ratios[k]:.3f}x" + ("" if gaps is None or gaps[k] is None else f" ({100 * gaps[k]:.1f})")
+                     for k in RULES[1:]]
+            own = "" if gaps is None or gaps[RULES[0]] is None else f" ({100 * gaps[RULES[0]]:.1f})"
+            lines.append(f"| {NAMES[estimator]} | {name}{own} | " + " | ".join(cells) + " |")
         o = e["overall"]
         lines.append(f"| **{NAMES[estimator]}** | **all {e['n_seeds']} seeds**: geometric mean ± s.e.; share "
                      "> 5 % worse | " + " | ".join(f"**{o[k]['geometric_mean']:.3f}x** ± {o[k]['se_log']:.3f}; "
@@ -378,12 +413,16 @@ def main(argv=None):
     todo = [p for p in suite.problems() if p.population is not None]
     if args.problems:
         probes = [p for p in suite.probes() if p.name in args.problems]  # by name only, never in the tables' runs
-        if probes and args.output is None:
-            parser.error(f"{[p.name for p in probes]} lie outside the suite: name their --output")
-        todo += probes
+        # Real data have no fresh rows: --rules scores them on the suite's test split, by name and to their own
+        # output, beside (never in) the synthetic problems' table.
+        real = [p for p in suite.problems() if p.population is None and p.name in args.problems] if args.rules else []
+        if (probes or real) and args.output is None:
+            parser.error(f"{[p.name for p in probes + real]} are not the default run's problems: name their --output")
+        todo += probes + real
         unknown = set(args.problems) - {p.name for p in todo}
         if unknown:
-            parser.error(f"not synthetic problems of the suite or its probes: {sorted(unknown)}")
+            kind = "problems of the suite (real data only with --rules)" if not args.rules else "problems of the suite"
+            parser.error(f"not {kind} or its probes: {sorted(unknown)}")
         todo = [p for p in todo if p.name in args.problems]
     result = json.loads(Path(args.suite).read_text())
     stored = {(r["problem"], r["seed"], r["method"]): r for r in result["rows"]}

@@ -151,11 +151,36 @@ def test_rules_score_each_decision_rule_on_fresh_rows(bench_script):
     overall = summary["overall"]["0"]
     assert overall["geometric_mean"] == pytest.approx(np.sqrt(2) * row["0"] / row["validation split"])
     table = headroom.rules_table({"summary": {"suhnpf": summary}})
-    assert table[2].startswith("| SUHNPF | tiny | ") and "all 2 seeds" in table[3]
+    assert table[2].startswith("| SUHNPF | tiny (") and "all 2 seeds" in table[3]  # (the fairest gap)
     with pytest.raises(SystemExit):
         headroom.main(["--rules", "suhnpf", "--retune", "phn"])
     with pytest.raises(SystemExit):  # a probe outside the suite: it would replace the suite's table
         headroom.main(["--rules", "suhnpf", "--problems", headroom.suite.probes()[0].name])
+
+
+def test_rules_score_real_data_on_the_suite_test_split(bench_script):
+    import dataclasses
+
+    headroom = bench_script("bench_headroom")
+    drawn = headroom.suite.synthetic("tiny", "demographic_parity", n=600, d=5, seed=5)
+    real = dataclasses.replace(drawn, population=None)  # data with no generator behind them
+    (row,) = headroom.rules(real, "phn", (0,), 3000, lambda message: None)
+    split = headroom.suite.split(real, 0)
+    assert row["scored_on"] == "test split" and row["n_scored"] == len(split[4]) and "n_fresh" not in row
+    assert set(row["fairest_gap"]) == set(headroom.RULES)
+    # The front's own rule, scored as the suite scores a front: its hypervolume and fairest gap on the test split.
+    suite_row = headroom.suite.run_problem(real, ["phn"], (0,), lambda message: None)[0]
+    assert row["validation split"] == pytest.approx(suite_row["hv"])
+    assert row["fairest_gap"]["validation split"] == pytest.approx(suite_row["fairest_gap"])
+    (fresh,) = headroom.rules(drawn, "phn", (0,), 3000, lambda message: None)
+    assert fresh["scored_on"] == "fresh rows" and fresh["n_scored"] == 3000
+    table = headroom.rules_table({"summary": headroom.rules_summary([row])})
+    gaps = row["fairest_gap"]
+    assert table[2].startswith(f"| PHN | tiny ({100 * gaps['validation split']:.1f}) | ")
+    with pytest.raises(SystemExit):  # real data only with --rules, and only to their own output
+        headroom.main(["--problems", "adult, accuracy parity"])
+    with pytest.raises(SystemExit):
+        headroom.main(["--rules", "phn", "--problems", "adult, accuracy parity"])
 
 
 def test_bagged_thresholds_average_the_rule_over_resamples(bench_script):

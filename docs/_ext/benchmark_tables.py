@@ -220,11 +220,15 @@ def tuning_rules(d, file_name="tuning_rules.json"):
     named = "" if file_name == "tuning_rules.json" else (
         " --problems " + " ".join(f'"{p}"' for p in dict.fromkeys(r["problem"] for r in d["rows"]))
         + f" --output docs/results/{file_name}")
+    on_test = all(r.get("scored_on") == "test split" for r in d["rows"])
+    kind, rows = ("real-data", "the suite's test split") if on_test else ("synthetic", f"{d['fresh']:,} fresh rows")
+    gaps = ("; in brackets, the fairest member's gap in points, on the same rows and by the suite's rule "
+            "(after the problem's name: the fit's own rule's)") if any("fairest_gap" in r for r in d["rows"]) else ""
     return [f"`python benchmarks/bench_headroom.py --rules {' '.join(d['estimators'])}{named} --seeds "
-            f"{' '.join(map(str, seeds))}`: {len({r['problem'] for r in d['rows']})} synthetic problems, "
+            f"{' '.join(map(str, seeds))}`: {len({r['problem'] for r in d['rows']})} {kind} problems, "
             f"{d['wall_seconds'] / 60:.0f} min on 2 cores (`docs/results/{file_name}`). The hypervolume on "
-            f"{d['fresh']:,} fresh rows of each rule's decisions over that of the thresholds the fit tuned on its "
-            "validation split (the same members; per problem, of the means over the seeds):",
+            f"{rows} of each rule's decisions over that of the thresholds the fit tuned on its "
+            f"validation split (the same members; per problem, of the means over the seeds){gaps}:",
             "", *module.rules_table(d)]
 
 
