@@ -100,7 +100,6 @@ def cpu_kernels(d):
         lines += [f"Prediction on the bundled corpus ({r['rows']:,} rows x {r['features']} features): float64 "
                   f"{1000 * r['float64_seconds']:.0f} ms against float32 {1000 * r['float32_seconds']:.0f} ms "
                   f"({r['ratio']:.2f}x); largest logit difference {r['max_logit_difference']:.1e}.", ""]
-    return lines
     return lines[:-1] if lines and lines[-1] == "" else lines
 
 
