@@ -314,9 +314,7 @@ def rules_summary(rows):
                                  for k in RULES[1:]}
             gaps = [r["fairest_gap"] for r in these if "fairest_gap" in r]  # runs before 2026-12-06 lack it
             if gaps:
-                per_problem[name]["fairest_gap"] = {
-                    k: float(np.mean([g[k] for g in gaps if g[k] is not None])) if any(g[k] is not None for g in gaps)
-                    else None for k in RULES}
+                per_problem[name]["fairest_gap"] = {k: suite.mean_fairest_gap([g[k] for g in gaps])[0] for k in RULES}
         scored = [r for r in mine if r[RULES[0]] > 0]
         logs = {k: np.log(np.maximum([r[k] for r in scored], 1e-300) / np.array([r[RULES[0]] for r in scored]))
                 for k in RULES[1:]}
