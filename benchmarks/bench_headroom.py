@@ -49,6 +49,12 @@ fairest member beside its hypervolume::
     python benchmarks/bench_headroom.py --rules suhnpf phn --problems "adult, accuracy parity" \
         --seeds 0 1 2 3 4 --output docs/results/tuning_rules_real.json
 
+After the suite is rerun, ``--resummarize`` refits nothing: it reads the large-data rows of
+``--output`` (default ``docs/results/headroom.json``) and recomputes their summary beside the suite's
+current ratios (the column "best of the suite"), so the table follows the suite's latest run::
+
+    python benchmarks/bench_headroom.py --resummarize
+
 Run it alone: on 2 cores a second heavy job beside it moves every time.
 """
 
@@ -383,6 +389,26 @@ def retune_table(result):
     return lines
 
 
+def resummarize(output, suite_path):
+    """Rewrite ``output``'s (a large-data run's) summary from its rows beside the suite's ratios at ``suite_path``."""
+    out = json.loads(output.read_text())
+    if "heads" not in out:
+        raise ValueError(f"{output} is not a large-data run (no heads): --resummarize reads headroom.json's kind")
+    result = json.loads(suite_path.read_text())
+    out["summary"] = summarize(out["rows"], result["summary"], result["estimators"])
+    print("\n".join(table(out)))
+    _write(output, out)
+    return out
+
+
+def _write(output, out):
+    from skfairpareto._utils import atomic_write
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(output, lambda fh: fh.write(json.dumps(out, indent=2).encode()))
+    print(f"wrote {output}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--problems", nargs="+", default=None, help="names of synthetic problems (default: all)")
@@ -402,9 +428,15 @@ def main(argv=None):
     parser.add_argument("--output", default=None,
                         help="default: docs/results/headroom.json (retune.json with --retune, "
                              "tuning_rules.json with --rules)")
+    parser.add_argument("--resummarize", action="store_true",
+                        help="refit nothing: recompute --output's large-data summary beside the suite's current ratios")
     args = parser.parse_args(argv)
     if args.retune and args.rules:
         parser.error("--retune and --rules are separate runs: pass one of them")
+    if args.resummarize:
+        if args.retune or args.rules or args.problems or args.seeds:
+            parser.error("--resummarize refits nothing: it takes only --suite and --output")
+        return resummarize(Path(args.output or ROOT / "docs" / "results" / "headroom.json"), Path(args.suite))
     for name in ("population", "fresh"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error(f"--{name} must be a number of rows >= 1, got {getattr(args, name)}")
@@ -452,11 +484,7 @@ def main(argv=None):
         out = {"population": args.population, "heads": {h: list(HEADS[h]) for h in args.heads},
                "wall_seconds": time.perf_counter() - t0, "summary": summary, "rows": rows}
         print("\n".join(table(out)))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_suffix(".tmp")
-    tmp.write_text(json.dumps(out, indent=2))
-    tmp.replace(output)
-    print(f"wrote {output}")
+    _write(output, out)
     return out
 
 

@@ -27,6 +27,16 @@ entries and Table 3 replace the earlier ones, the other methods' are kept, and t
 recomputed from the rows. The split must be the earlier run's (same seed, data, criterion, test
 rows and majority-class error; a ValueError says which differs). The refit's own figures and
 dashboard stay in ``seed-K/merge``; the earlier run's, which no longer match, are removed.
+
+Where the earlier run's seed folders are gone, ``--merge-table FILE --methods M ...`` refits those of
+our fronts on each seed into ``--output-dir`` and folds their rows into the published table ``FILE``
+(a ``seeds.json`` of this script, such as ``docs/results/seeds_error_rate_parity.json``): the other
+methods' rows, the peers' included, are kept as published, and each refit front is compared with the
+table's peer on its per-seed values. The table must be of the same seeds, criterion, target, features
+and mode, and the refit on its splits: each ``seeds.json`` records every seed's split (``splits``)
+and a refit on another is refused; a table written before that record is checked through a witness
+instead, a method in ``--methods`` that the change did not touch, whose per-seed hypervolumes must
+come back equal to the table's (to 1e-12; a ValueError otherwise).
 """
 
 import argparse
@@ -105,6 +115,57 @@ def _merge_seed(folder, refit_kwargs):
     return merged
 
 
+def split_record(results):
+    """What identifies a seed's split and scoring in its ``results.json`` payload (:data:`SAME_SPLIT`)."""
+    return {k: results[k] for k in SAME_SPLIT if k in results}
+
+
+def merge_table(table, refit, splits):
+    """The published ``table`` (a ``seeds.json`` payload) with the ``refit`` summary rows in place of its own.
+
+    ``refit`` maps each refit method to its row (as :func:`summary_row` makes it, without a peer) and
+    ``splits`` each seed to the refit's :func:`split_record`. Each refit method is compared with the
+    table's peer for it (its per-seed values as published). The table's own ``splits`` must equal
+    the refit's; a table without them needs a witness: a refit method whose per-seed hypervolumes
+    equal the table's to 1e-12 (``reproduced`` lists them). A ValueError says what differs.
+    """
+    summary = table["summary"]
+    missing = [m for m in refit if m not in summary]
+    if missing:
+        raise ValueError(f"the table has no rows of {', '.join(missing)} to replace; rerun it whole")
+    reproduced = sorted(m for m in refit if set(refit[m]["per_seed"]) == set(summary[m]["per_seed"]) and all(
+        _same(float(v), float(summary[m]["per_seed"][s])) for s, v in refit[m]["per_seed"].items()))
+    recorded = table.get("splits")
+    if recorded is not None:
+        differ = sorted(s for s in splits if not _same_record(recorded.get(str(s)), splits[s]))
+        if differ:
+            raise ValueError(f"the refit is not on the table's splits: seeds {differ} differ")
+    elif not reproduced:
+        raise ValueError("the table records no splits and no refit method reproduced its hypervolumes: add a "
+                         "method the change did not touch to --methods as a witness (or rerun the table whole)")
+    means = {m: r["mean"] for m, r in summary.items()}
+    merged = {}
+    for method, row in summary.items():
+        if method not in refit:
+            merged[method] = row
+            continue
+        new = dict(refit[method])
+        peer = row.get("peer") or _peer(method, list(summary), means)
+        if peer:
+            peer_hv = np.array([summary[peer]["per_seed"][s] for s in new["per_seed"]])
+            hv = np.array(list(new["per_seed"].values()))
+            new.update(peer=peer, ratio_to_peer=float(hv.mean() / peer_hv.mean()) if peer_hv.mean() > 0 else None,
+                       seeds_at_least_peer=int(np.sum(hv >= peer_hv)))
+        merged[method] = new
+    out = {**table, "summary": merged, "splits": {str(s): r for s, r in splits.items()},
+           "merged": sorted(set(table.get("merged", [])) | set(refit)), "reproduced": reproduced}
+    return out
+
+
+def _same_record(a, b):
+    return a is not None and set(a) == set(b) and all(_same(a[k], b[k]) for k in a)
+
+
 def _peer(method, methods, mean_hv):
     """The method a method is compared with: ExponentiatedGradient, ThresholdOptimizer for group-aware
     ones; for K classes the better, by ``mean_hv``, of the K-class peers that ran and use the group
@@ -134,9 +195,20 @@ def main(argv=None):
     parser.add_argument("--merge", action="store_true",
                         help="refit only --methods on each seed and fold them into the seed already run in "
                              "--output-dir (the other methods' results kept): after a change to those methods")
+    parser.add_argument("--merge-table", default=None, metavar="FILE",
+                        help="refit only --methods (our fronts) on each seed and fold them into the published "
+                             "table FILE (a seeds.json), its other rows kept: where the seed folders are gone")
     args = parser.parse_args(argv)
     if args.merge and (args.reuse or args.methods is None):
         parser.error("--merge refits the --methods it is given (required) into an earlier run; not with --reuse")
+    table = None
+    if args.merge_table:
+        if args.merge or args.reuse or args.methods is None:
+            parser.error("--merge-table refits the --methods it is given (required); not with --merge or --reuse")
+        peers = [m for m in args.methods if m not in OUR_METHODS]
+        if peers:
+            parser.error(f"--merge-table refits our fronts only; the table's peers stay as published (got {peers})")
+        table = json.loads(Path(args.merge_table).read_text())
     if args.methods is None:  # group-aware fronts are compared with ThresholdOptimizer, which uses the group too
         args.methods = list(DEFAULT_METHODS[args.target]) + (["threshold"] if args.group_aware else [])
     # A seed read back must hold every run asked for, the group-aware ones included.
@@ -146,7 +218,14 @@ def main(argv=None):
     named = " + ".join(args.constraints)
     if len(args.constraints) > 1:
         named += " (fairlearn: the union of its fronts)"
-    per_seed, current = {}, True  # current: every seed's summary follows this version's rules
+    if table is not None:
+        asked = {"seeds": args.seeds, "constraints": constraints, "target": args.target, "features": args.features,
+                 "group_aware": args.group_aware, "fairest": FAIREST}
+        differ = {k: (table.get(k), v) for k, v in asked.items() if table.get(k) != v}
+        if differ:
+            parser.error("the table was not run with these settings: " + ", ".join(
+                f"{k} {was!r} there, {now!r} here" for k, (was, now) in differ.items()))
+    per_seed, splits, current = {}, {}, True  # current: every seed's summary follows this version's rules
     for seed in args.seeds:
         folder = out / f"seed-{seed}"
         done = folder / "results.json"
@@ -163,32 +242,27 @@ def main(argv=None):
             results = resummarize(results)  # a seed run before the summary's rules changed, read as a new one
         current = current and results.get("summary_counts") == SUMMARY_COUNTS
         per_seed[seed] = results["summary"]
+        splits[seed] = json.loads(json.dumps(split_record(results)))  # as the table will read it back
     seeds = list(per_seed)
     methods = list(per_seed[seeds[0]])
     summary = {}
     mean_hv = {m: float(np.mean([per_seed[s][m]["test_hypervolume"] for s in seeds])) for m in methods}
     for m in methods:
-        rows = [per_seed[s][m] for s in seeds]
-        hv = np.array([r["test_hypervolume"] for r in rows])
-        row = {"mean": float(hv.mean()), "std": float(hv.std(ddof=1)) if len(hv) > 1 else 0.0,
-               "per_seed": dict(zip(map(str, seeds), hv.tolist()))}
-        if all("fairest_gap" in r for r in rows):  # None on a seed where no model beats the majority class
-            gap, counted = mean_fairest_gap([r["fairest_gap"] for r in rows])
-            row["mean_fairest_gap"], row["seeds_with_fairest_gap"] = gap, counted
-        if all("fit_seconds" in r for r in rows):
-            row["mean_fit_seconds"] = float(np.mean([r["fit_seconds"] for r in rows]))
-        if all("best_accuracy_gap_le_1pt" in r for r in rows):
-            row["seeds_gap_le_1pt_at_93"] = int(sum((r["best_accuracy_gap_le_1pt"] or 0) >= 0.93 for r in rows))
-            reached = [r["best_accuracy_gap_le_1pt"] for r in rows if r["best_accuracy_gap_le_1pt"] is not None]
-            row["seeds_gap_le_1pt"] = len(reached)
-            row["mean_best_accuracy_gap_le_1pt"] = float(np.mean(reached)) if reached else None
-        peer = _peer(m, methods, mean_hv)
+        summary[m] = summary_row([per_seed[s][m] for s in seeds], seeds)
+        peer = None if table is not None else _peer(m, methods, mean_hv)
         if peer:
+            hv = np.array(list(summary[m]["per_seed"].values()))
             peer_hv = np.array([per_seed[s][peer]["test_hypervolume"] for s in seeds])
-            row["peer"] = peer
-            row["ratio_to_peer"] = float(hv.mean() / peer_hv.mean()) if peer_hv.mean() > 0 else None
-            row["seeds_at_least_peer"] = int(np.sum(hv >= peer_hv))
-        summary[m] = row
+            summary[m].update(peer=peer, ratio_to_peer=float(hv.mean() / peer_hv.mean()) if peer_hv.mean() > 0 else None,
+                              seeds_at_least_peer=int(np.sum(hv >= peer_hv)))
+    payload = {"seeds": seeds, "constraints": constraints, "target": args.target, "features": args.features,
+               "group_aware": args.group_aware, **({"fairest": FAIREST} if current else {}), "summary": summary,
+               "splits": {str(s): r for s, r in splits.items()}}
+    if table is not None:
+        payload = merge_table(table, summary, splits)
+        summary = payload["summary"]
+        print(f"merged into {args.merge_table}: {', '.join(payload['merged'])}; reproduced to 1e-12: "
+              f"{', '.join(payload['reproduced']) or 'none'}")
     print(f"test hypervolume over seeds {seeds} ({args.features} features, {named}, {args.target})")
     print("method | mean | std | vs peer | " + " | ".join(f"seed {s}" for s in seeds)
           + " | seeds >= peer | fairest gap | fit s | seeds gap<=1pt at >=93% | best acc. at gap<=1pt (seeds)")
@@ -206,11 +280,26 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     classes = ", three classes" if args.target == "multiclass" else ""
     plot(summary, out / "seeds.png", f"{args.features} features, {named}{classes}, seeds {seeds}")
-    (out / "seeds.json").write_text(json.dumps({"seeds": seeds, "constraints": constraints, "target": args.target,
-                                                "features": args.features, "group_aware": args.group_aware,
-                                                **({"fairest": FAIREST} if current else {}),
-                                                "summary": summary}, indent=2))
+    (out / "seeds.json").write_text(json.dumps(payload, indent=2))
     return summary
+
+
+def summary_row(rows, seeds):
+    """One method's row of the table from its per-seed summaries ``rows`` (no peer yet)."""
+    hv = np.array([r["test_hypervolume"] for r in rows])
+    row = {"mean": float(hv.mean()), "std": float(hv.std(ddof=1)) if len(hv) > 1 else 0.0,
+           "per_seed": dict(zip(map(str, seeds), hv.tolist()))}
+    if all("fairest_gap" in r for r in rows):  # None on a seed where no model beats the majority class
+        gap, counted = mean_fairest_gap([r["fairest_gap"] for r in rows])
+        row["mean_fairest_gap"], row["seeds_with_fairest_gap"] = gap, counted
+    if all("fit_seconds" in r for r in rows):
+        row["mean_fit_seconds"] = float(np.mean([r["fit_seconds"] for r in rows]))
+    if all("best_accuracy_gap_le_1pt" in r for r in rows):
+        row["seeds_gap_le_1pt_at_93"] = int(sum((r["best_accuracy_gap_le_1pt"] or 0) >= 0.93 for r in rows))
+        reached = [r["best_accuracy_gap_le_1pt"] for r in rows if r["best_accuracy_gap_le_1pt"] is not None]
+        row["seeds_gap_le_1pt"] = len(reached)
+        row["mean_best_accuracy_gap_le_1pt"] = float(np.mean(reached)) if reached else None
+    return row
 
 
 def plot(summary, path, title):

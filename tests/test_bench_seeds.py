@@ -199,3 +199,79 @@ def test_merge_refits_only_the_methods_given_on_every_seed(tmp_path, bench_scrip
 def test_merge_needs_the_methods_to_refit(tmp_path, bench_script):
     with pytest.raises(SystemExit):
         bench_script("bench_seeds").main(["--seeds", "0", "--output-dir", str(tmp_path), "--merge"])
+
+
+def _table(**extra):
+    """A published two-seed table (``seeds.json``) of CBA, PHN (LS) and their peer."""
+    def row(values, peer=None):
+        r = {"mean": sum(values) / 2, "std": 0.0, "per_seed": {"0": values[0], "1": values[1]}, "mean_fit_seconds": 1.0}
+        return {**r, "peer": peer, "ratio_to_peer": 1.0, "seeds_at_least_peer": 1} if peer else r
+    return {"seeds": [0, 1], "constraints": "error_rate_parity", "target": "binary", "features": "hybrid",
+            "group_aware": False, "fairest": "models that beat predicting the majority class",
+            "summary": {"cba": row([0.006, 0.004], "expgrad"), "phn-ls": row([0.005, 0.005], "expgrad"),
+                        "expgrad": row([0.005, 0.005])}, **extra}
+
+
+def _refit_row(module, values):
+    return module.summary_row([{"test_hypervolume": v, "fit_seconds": 2.0} for v in values], [0, 1])
+
+
+def test_merge_table_compares_the_refit_with_the_published_peer(bench_script):
+    module = bench_script("bench_seeds")
+    table = _table()
+    refit = {"phn-ls": _refit_row(module, [0.007, 0.004]), "cba": _refit_row(module, [0.006, 0.004])}
+    splits = {0: {"seed": 0, "majority_error": 0.3}, 1: {"seed": 1, "majority_error": 0.2}}
+    merged = module.merge_table(table, refit, splits)
+    phn = merged["summary"]["phn-ls"]
+    assert phn["per_seed"] == {"0": 0.007, "1": 0.004} and phn["mean_fit_seconds"] == 2.0
+    assert phn["peer"] == "expgrad" and phn["ratio_to_peer"] == pytest.approx(0.0055 / 0.005)
+    assert phn["seeds_at_least_peer"] == 1
+    assert merged["summary"]["expgrad"] == table["summary"]["expgrad"]  # the peer as published
+    assert merged["reproduced"] == ["cba"] and merged["merged"] == ["cba", "phn-ls"]
+    assert merged["splits"] == {"0": splits[0], "1": splits[1]}
+    assert table["summary"]["phn-ls"]["per_seed"] == {"0": 0.005, "1": 0.005}  # the table left as it was
+
+
+def test_merge_table_refuses_another_split_or_no_witness(bench_script):
+    module = bench_script("bench_seeds")
+    refit = {"phn-ls": _refit_row(module, [0.007, 0.004])}
+    splits = {0: {"seed": 0, "majority_error": 0.3}, 1: {"seed": 1, "majority_error": 0.2}}
+    with pytest.raises(ValueError, match="no refit method reproduced"):
+        module.merge_table(_table(), refit, splits)
+    recorded = _table(splits={"0": {"seed": 0, "majority_error": 0.3}, "1": {"seed": 1, "majority_error": 0.25}})
+    with pytest.raises(ValueError, match=r"not on the table's splits: seeds \[1\] differ"):
+        module.merge_table(recorded, refit, splits)
+    same = _table(splits={"0": splits[0], "1": {"seed": 1, "majority_error": 0.2 + 1e-18}})
+    assert module.merge_table(same, refit, splits)["reproduced"] == []  # a recorded split needs no witness
+    witness_moved = {**refit, "cba": _refit_row(module, [0.006, 0.0041])}
+    with pytest.raises(ValueError, match="witness"):
+        module.merge_table(_table(), witness_moved, splits)
+    with pytest.raises(ValueError, match="no rows of suhnpf"):
+        module.merge_table(_table(), {"suhnpf": refit["phn-ls"]}, splits)
+
+
+def test_merge_table_refits_only_our_fronts_on_the_tables_settings(tmp_path, bench_script, monkeypatch):
+    module = bench_script("bench_seeds")
+    path = tmp_path / "table.json"
+    path.write_text(json.dumps(_table()))
+    calls = []
+
+    def fake_run(**kwargs):
+        calls.append(kwargs)
+        hv = {"cba": [0.006, 0.004], "phn-ls": [0.008, 0.002]}
+        return {"seed": kwargs["seed"], "majority_error": 0.3 - 0.1 * kwargs["seed"],
+                "summary": {m: {"test_hypervolume": hv[m][kwargs["seed"]], "fit_seconds": 1.5}
+                            for m in kwargs["methods"]}}
+
+    monkeypatch.setattr(module, "run_benchmark", fake_run)
+    base = ["--seeds", "0", "1", "--output-dir", str(tmp_path / "out"), "--merge-table", str(path)]
+    out = module.main([*base, "--methods", "phn-ls", "cba"])
+    assert [(c["seed"], c["methods"]) for c in calls] == [(0, ("phn-ls", "cba")), (1, ("phn-ls", "cba"))]
+    assert out["phn-ls"]["ratio_to_peer"] == pytest.approx(1.0) and out["phn-ls"]["seeds_at_least_peer"] == 1
+    written = json.loads((tmp_path / "out" / "seeds.json").read_text())
+    assert written["splits"]["1"] == {"seed": 1, "majority_error": pytest.approx(0.2)}
+    assert written["reproduced"] == ["cba"] and written["summary"]["expgrad"]["mean"] == 0.005
+    for wrong in (["--methods", "phn-ls", "expgrad"], ["--methods", "phn-ls", "--constraints", "demographic_parity"],
+                  []):
+        with pytest.raises(SystemExit):
+            module.main([*base, *wrong])

@@ -125,6 +125,25 @@ def test_headroom_fits_a_large_data_front_on_the_suites_split(bench_script):
                      lambda message: None, heads=("linear",))
 
 
+def test_headroom_resummarize_follows_the_suites_latest_ratios(tmp_path, bench_script):
+    headroom = bench_script("bench_headroom")
+    rows = [{"problem": "tiny", "seed": s, "head": "linear", "hv": 0.2, "peer_hv": 0.1, "fairest_gap": 0.01}
+            for s in (0, 1)]
+    output, suite_path = tmp_path / "headroom.json", tmp_path / "suite.json"
+    output.write_text(json.dumps({"heads": {"linear": []}, "rows": rows, "summary": {"stale": {}}}))
+    suite_path.write_text(json.dumps({"estimators": ["cba", "phn"], "summary": {
+        "tiny": {"seeds": [0, 1], "cba": {"ratio": 1.3}, "phn": {"ratio": 1.2}}}}))
+    headroom.main(["--resummarize", "--output", str(output), "--suite", str(suite_path)])
+    written = json.loads(output.read_text())
+    assert list(written["summary"]) == ["tiny"] and written["rows"] == rows
+    assert written["summary"]["tiny"]["best"] == "cba" and written["summary"]["tiny"]["heads"]["linear"]["ratio"] == 2.0
+    with pytest.raises(SystemExit):  # it refits nothing, so it takes no problems
+        headroom.main(["--resummarize", "--problems", "tiny", "--output", str(output)])
+    output.write_text(json.dumps({"estimators": ["phn"], "rows": []}))
+    with pytest.raises(ValueError, match="not a large-data run"):
+        headroom.main(["--resummarize", "--output", str(output), "--suite", str(suite_path)])
+
+
 def test_retune_scores_the_members_with_thresholds_from_three_sources(bench_script):
     headroom = bench_script("bench_headroom")
     problem = headroom.suite.synthetic("tiny", "true_positive_rate_parity", n=600, d=5, seed=5)
