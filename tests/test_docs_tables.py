@@ -34,3 +34,22 @@ def test_a_changed_figure_is_caught():
 def test_a_block_whose_results_file_is_missing_names_it(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"'seeds:nothing'.*seeds_nothing\.json"):
         tables.render("seeds:nothing", tmp_path)
+
+
+def test_a_setting_is_rendered_beside_the_suites_defaults(tmp_path):
+    import json
+
+    def problem(ratio, gap, seeds=(0, 1)):
+        return {"seeds": list(seeds), "phn": {"ratio": ratio, "fairest_gap": gap}}
+    (tmp_path / "suite.json").write_text(json.dumps({"summary": {"a": problem(1.0, 0.02), "b": problem(4.0, 0.01)}}))
+    run = {"estimators": ["phn"], "params": {"n_members": 11}, "wall_seconds": 90.0,
+           "summary": {"a": problem(0.5, 0.03), "b": problem(2.0, 0.01)}}
+    (tmp_path / "set.json").write_text(json.dumps(run))
+    text = tables.render("suite_setting:set.json", tmp_path)
+    assert "--set n_members=11 --problems \"a\" \"b\" --output docs/results/set.json`: 1.5 min" in text
+    assert "| a | 0.500x (3.0) | 1.000x (2.0) |" in text
+    assert "| geometric mean | 1.000x | 2.000x |" in text  # sqrt(0.5 * 2) and sqrt(1 * 4)
+    run["summary"]["a"]["seeds"] = [0]
+    (tmp_path / "set.json").write_text(json.dumps(run))
+    with pytest.raises(ValueError, match="ran 'a' on seeds"):
+        tables.render("suite_setting:set.json", tmp_path)

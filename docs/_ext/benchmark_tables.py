@@ -7,7 +7,8 @@ when a block differs from its file, so the figures in the docs cannot drift from
 Names: ``main_job``, ``results:FILE`` (another run of the main job), ``seeds:CRITERION``,
 ``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``suite``, ``honest_val``,
 ``headroom``, ``retune``, ``tuning_rules``, ``tuning_rules:FILE`` (a ``--rules`` run of named problems),
-``suite_probe:FILE`` (a run of the suite's probes). The main job's tables
+``suite_probe:FILE`` (a run of the suite's probes), ``suite_setting:FILE`` (a ``--set`` run beside the
+suite's own rows, which hold the defaults). The main job's tables
 use the package's own report (``skfairpareto.benchmark``'s Markdown).
 """
 
@@ -17,6 +18,8 @@ import functools
 import json
 import re
 from pathlib import Path
+
+import numpy as np
 
 def _pct(x, digits=2):
     return "–" if x is None else f"{100 * x:.{digits}f}"
@@ -250,6 +253,37 @@ def suite_probe(d, file_name):
     return lines
 
 
+def suite_setting(d, file_name, suite):
+    """A ``bench_suite.py --set`` run (``d``, in ``file_name``) beside the suite's own rows (``suite``, the
+    defaults) on the same problems: each front's ratio to the peer and, in brackets, its fairest test gap."""
+    module = _script("bench_suite")
+    est, params = d["estimators"], d["params"]
+    setting = ", ".join(f"{k}={v!r}" for k, v in params.items())
+    names = " ".join(f'"{p}"' for p in d["summary"])
+    lines = [f"`python benchmarks/bench_suite.py --estimators {' '.join(est)} --set "
+             f"{' '.join(f'{k}={v}' for k, v in params.items())} --problems {names} "
+             f"--output docs/results/{file_name}`: {d['wall_seconds'] / 60:.1f} min on 2 cores. Each front's test "
+             f"hypervolume over its fairlearn peer's (of the means over the seeds) with `{setting}` and with the "
+             "defaults (the suite's own rows, `docs/results/suite.json`, the same splits and peers) and, in brackets, "
+             "the fairest test member's gap in points:", "",
+             "| problem | " + " | ".join(f"{module.NAMES[e]}, `{setting}` | {module.NAMES[e]}, default" for e in est)
+             + " |", "|---|" + "---:|---:|" * len(est)]
+    logs = {e: ([], []) for e in est}
+    for p, s in d["summary"].items():
+        ours = suite["summary"][p]
+        if ours.get("seeds") != s.get("seeds"):
+            raise ValueError(f"{file_name} ran {p!r} on seeds {s.get('seeds')}, the suite on {ours.get('seeds')}")
+        cells = []
+        for e in est:
+            for side, r in zip(logs[e], (s[e], ours[e])):
+                side.append(np.log(r["ratio"]))
+                cells.append(f"{r['ratio']:.3f}x ({100 * r['fairest_gap']:.1f})")
+        lines.append(f"| {p} | " + " | ".join(cells) + " |")
+    lines.append("| geometric mean | " + " | ".join(f"{np.exp(np.mean(side)):.3f}x" for e in est for side in logs[e])
+                 + " |")
+    return lines
+
+
 #: Each block's renderer and the results file it reads: NAME -> (renderer, file under docs/results).
 RENDERERS = {"main_job": (main_job, "benchmark_results.json"), "fair_end": (fair_end, "fair_end.json"),
              "cpu_kernels": (cpu_kernels, "cpu_kernels.json"), "static": (static, "static.json"),
@@ -267,6 +301,12 @@ def render(name, results):
         renderer = functools.partial(seeds, file_name=file_name)
     elif kind == "results":  # any results.json of the main job
         renderer, file_name = main_job, arg
+    elif kind == "suite_setting":  # a --set run, beside the suite's own rows
+        suite_file = results / "suite.json"
+        suite_rows = json.loads(suite_file.read_text()) if suite_file.exists() else None
+        if suite_rows is None:
+            raise FileNotFoundError(f"the generated block {name!r} reads {suite_file}, which no benchmark has written")
+        renderer, file_name = functools.partial(suite_setting, file_name=arg, suite=suite_rows), arg
     elif kind in ("suite_probe", "tuning_rules") and arg:  # a run of named problems, to its own file
         renderer, file_name = functools.partial({"suite_probe": suite_probe, "tuning_rules": tuning_rules}[kind],
                                                 file_name=arg), arg
