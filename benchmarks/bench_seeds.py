@@ -33,18 +33,25 @@ our fronts on each seed into ``--output-dir`` and folds their rows into the publ
 (a ``seeds.json`` of this script, such as ``docs/results/seeds_error_rate_parity.json``): the other
 methods' rows, the peers' included, are kept as published, and each refit front is compared with the
 table's peer on its per-seed values. The table must be of the same seeds, criterion, target, features
-and mode, and the refit on its splits: each ``seeds.json`` records every seed's split (``splits``)
-and a refit on another is refused; a table written before that record is checked through a witness
+and mode, run on a machine whose float32 kernels round alike, and the refit on its splits: each
+``seeds.json`` records every seed's split (``splits``) and the machine's
+``bench_suite.float32_fingerprint()``, and a refit on another split or machine is refused (our fronts
+train in float32, and a front's rows on two CPUs differ by the CPUs as well as by the code: on one
+seed by 8 % of its hypervolume). A table written before those records is checked through a witness
 instead, a method in ``--methods`` that the change did not touch, whose per-seed hypervolumes must
 come back equal to the table's (to 1e-12; a ValueError otherwise).
 """
 
 import argparse
 import json
+import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_suite import float32_fingerprint  # noqa: E402
 
 from skfairpareto.benchmark import METHODS, MULTICLASS_PEERS, OUR_METHODS, is_group_aware, run_benchmark
 from skfairpareto.benchmark._methods import method_runs
@@ -120,14 +127,15 @@ def split_record(results):
     return {k: results[k] for k in SAME_SPLIT if k in results}
 
 
-def merge_table(table, refit, splits):
+def merge_table(table, refit, splits, fingerprint):
     """The published ``table`` (a ``seeds.json`` payload) with the ``refit`` summary rows in place of its own.
 
-    ``refit`` maps each refit method to its row (as :func:`summary_row` makes it, without a peer) and
-    ``splits`` each seed to the refit's :func:`split_record`. Each refit method is compared with the
-    table's peer for it (its per-seed values as published). The table's own ``splits`` must equal
-    the refit's; a table without them needs a witness: a refit method whose per-seed hypervolumes
-    equal the table's to 1e-12 (``reproduced`` lists them). A ValueError says what differs.
+    ``refit`` maps each refit method to its row (as :func:`summary_row` makes it, without a peer),
+    ``splits`` each seed to the refit's :func:`split_record`, and ``fingerprint`` is this machine's
+    float32 fingerprint. Each refit method is compared with the table's peer for it (its per-seed
+    values as published). The table's own ``splits`` and fingerprint must equal the refit's; a table
+    without them needs a witness: a refit method whose per-seed hypervolumes equal the table's to
+    1e-12 (``reproduced`` lists them). A ValueError says what differs.
     """
     summary = table["summary"]
     missing = [m for m in refit if m not in summary]
@@ -135,14 +143,19 @@ def merge_table(table, refit, splits):
         raise ValueError(f"the table has no rows of {', '.join(missing)} to replace; rerun it whole")
     reproduced = sorted(m for m in refit if set(refit[m]["per_seed"]) == set(summary[m]["per_seed"]) and all(
         _same(float(v), float(summary[m]["per_seed"][s])) for s, v in refit[m]["per_seed"].items()))
+    if table.get("float32_fingerprint", fingerprint) != fingerprint:
+        raise ValueError(f"the table was run on a machine whose float32 kernels round otherwise (fingerprint "
+                         f"{table['float32_fingerprint']}, here {fingerprint}): our fronts' rows of two machines "
+                         "differ by the machines as well as by the code; rerun the table whole")
     recorded = table.get("splits")
     if recorded is not None:
         differ = sorted(s for s in splits if not _same_record(recorded.get(str(s)), splits[s]))
         if differ:
             raise ValueError(f"the refit is not on the table's splits: seeds {differ} differ")
-    elif not reproduced:
-        raise ValueError("the table records no splits and no refit method reproduced its hypervolumes: add a "
-                         "method the change did not touch to --methods as a witness (or rerun the table whole)")
+    if (recorded is None or "float32_fingerprint" not in table) and not reproduced:
+        raise ValueError("the table records no splits or no machine, and no refit method reproduced its "
+                         "hypervolumes: add a method the change did not touch to --methods as a witness (if it "
+                         "does not reproduce, the table is of another machine or split: rerun it whole)")
     means = {m: r["mean"] for m, r in summary.items()}
     merged = {}
     for method, row in summary.items():
@@ -158,6 +171,7 @@ def merge_table(table, refit, splits):
                        seeds_at_least_peer=int(np.sum(hv >= peer_hv)))
         merged[method] = new
     out = {**table, "summary": merged, "splits": {str(s): r for s, r in splits.items()},
+           "float32_fingerprint": fingerprint,
            "merged": sorted(set(table.get("merged", [])) | set(refit)), "reproduced": reproduced}
     return out
 
@@ -257,9 +271,9 @@ def main(argv=None):
                               seeds_at_least_peer=int(np.sum(hv >= peer_hv)))
     payload = {"seeds": seeds, "constraints": constraints, "target": args.target, "features": args.features,
                "group_aware": args.group_aware, **({"fairest": FAIREST} if current else {}), "summary": summary,
-               "splits": {str(s): r for s, r in splits.items()}}
+               "splits": {str(s): r for s, r in splits.items()}, "float32_fingerprint": float32_fingerprint()}
     if table is not None:
-        payload = merge_table(table, summary, splits)
+        payload = merge_table(table, summary, splits, payload["float32_fingerprint"])
         summary = payload["summary"]
         print(f"merged into {args.merge_table}: {', '.join(payload['merged'])}; reproduced to 1e-12: "
               f"{', '.join(payload['reproduced']) or 'none'}")

@@ -19,7 +19,9 @@ def test_aggregates_seeds_it_is_given(tmp_path, capsys, bench_script):
     assert out["cba"]["mean"] == pytest.approx(0.005) and out["cba"]["std"] == pytest.approx(0.0014142, rel=1e-4)
     assert out["cba"]["seeds_at_least_peer"] == 1 and out["cba"]["ratio_to_peer"] == pytest.approx(1.0)
     assert "peer" not in out["expgrad"]
-    assert json.loads((tmp_path / "seeds.json").read_text())["summary"]["cba"]["per_seed"] == {"0": 0.006, "1": 0.004}
+    written = json.loads((tmp_path / "seeds.json").read_text())
+    assert written["summary"]["cba"]["per_seed"] == {"0": 0.006, "1": 0.004}
+    assert len(written["float32_fingerprint"]) == 16 and set(written["splits"]) == {"0", "1"}
     assert (tmp_path / "seeds.png").stat().st_size > 0
     assert "cba | 0.00500 | 0.00141 | 1.00x | 0.00600 | 0.00400 | 1/2" in capsys.readouterr().out
 
@@ -221,14 +223,14 @@ def test_merge_table_compares_the_refit_with_the_published_peer(bench_script):
     table = _table()
     refit = {"phn-ls": _refit_row(module, [0.007, 0.004]), "cba": _refit_row(module, [0.006, 0.004])}
     splits = {0: {"seed": 0, "majority_error": 0.3}, 1: {"seed": 1, "majority_error": 0.2}}
-    merged = module.merge_table(table, refit, splits)
+    merged = module.merge_table(table, refit, splits, "f")
     phn = merged["summary"]["phn-ls"]
     assert phn["per_seed"] == {"0": 0.007, "1": 0.004} and phn["mean_fit_seconds"] == 2.0
     assert phn["peer"] == "expgrad" and phn["ratio_to_peer"] == pytest.approx(0.0055 / 0.005)
     assert phn["seeds_at_least_peer"] == 1
     assert merged["summary"]["expgrad"] == table["summary"]["expgrad"]  # the peer as published
     assert merged["reproduced"] == ["cba"] and merged["merged"] == ["cba", "phn-ls"]
-    assert merged["splits"] == {"0": splits[0], "1": splits[1]}
+    assert merged["splits"] == {"0": splits[0], "1": splits[1]} and merged["float32_fingerprint"] == "f"
     assert table["summary"]["phn-ls"]["per_seed"] == {"0": 0.005, "1": 0.005}  # the table left as it was
 
 
@@ -237,17 +239,22 @@ def test_merge_table_refuses_another_split_or_no_witness(bench_script):
     refit = {"phn-ls": _refit_row(module, [0.007, 0.004])}
     splits = {0: {"seed": 0, "majority_error": 0.3}, 1: {"seed": 1, "majority_error": 0.2}}
     with pytest.raises(ValueError, match="no refit method reproduced"):
-        module.merge_table(_table(), refit, splits)
-    recorded = _table(splits={"0": {"seed": 0, "majority_error": 0.3}, "1": {"seed": 1, "majority_error": 0.25}})
+        module.merge_table(_table(), refit, splits, "f")
+    recorded = _table(splits={"0": {"seed": 0, "majority_error": 0.3}, "1": {"seed": 1, "majority_error": 0.25}},
+                      float32_fingerprint="f")
     with pytest.raises(ValueError, match=r"not on the table's splits: seeds \[1\] differ"):
-        module.merge_table(recorded, refit, splits)
-    same = _table(splits={"0": splits[0], "1": {"seed": 1, "majority_error": 0.2 + 1e-18}})
-    assert module.merge_table(same, refit, splits)["reproduced"] == []  # a recorded split needs no witness
+        module.merge_table(recorded, refit, splits, "f")
+    same = _table(splits={"0": splits[0], "1": {"seed": 1, "majority_error": 0.2 + 1e-18}}, float32_fingerprint="f")
+    assert module.merge_table(same, refit, splits, "f")["reproduced"] == []  # recorded split and machine: no witness
+    with pytest.raises(ValueError, match="float32 kernels round otherwise"):  # another machine: even with a witness
+        module.merge_table(same, {**refit, "cba": _refit_row(module, [0.006, 0.004])}, splits, "g")
+    with pytest.raises(ValueError, match="witness"):  # a recorded split, but no machine
+        module.merge_table({k: v for k, v in same.items() if k != "float32_fingerprint"}, refit, splits, "f")
     witness_moved = {**refit, "cba": _refit_row(module, [0.006, 0.0041])}
     with pytest.raises(ValueError, match="witness"):
-        module.merge_table(_table(), witness_moved, splits)
+        module.merge_table(_table(), witness_moved, splits, "f")
     with pytest.raises(ValueError, match="no rows of suhnpf"):
-        module.merge_table(_table(), {"suhnpf": refit["phn-ls"]}, splits)
+        module.merge_table(_table(), {"suhnpf": refit["phn-ls"]}, splits, "f")
 
 
 def test_merge_table_refits_only_our_fronts_on_the_tables_settings(tmp_path, bench_script, monkeypatch):
@@ -271,6 +278,7 @@ def test_merge_table_refits_only_our_fronts_on_the_tables_settings(tmp_path, ben
     written = json.loads((tmp_path / "out" / "seeds.json").read_text())
     assert written["splits"]["1"] == {"seed": 1, "majority_error": pytest.approx(0.2)}
     assert written["reproduced"] == ["cba"] and written["summary"]["expgrad"]["mean"] == 0.005
+    assert written["float32_fingerprint"] == module.float32_fingerprint()
     for wrong in (["--methods", "phn-ls", "expgrad"], ["--methods", "phn-ls", "--constraints", "demographic_parity"],
                   []):
         with pytest.raises(SystemExit):
