@@ -165,15 +165,21 @@ def merge_table(table, refit, splits, fingerprint):
         new = dict(refit[method])
         peer = row.get("peer") or _peer(method, list(summary), means)
         if peer:
-            peer_hv = np.array([summary[peer]["per_seed"][s] for s in new["per_seed"]])
-            hv = np.array(list(new["per_seed"].values()))
-            new.update(peer=peer, ratio_to_peer=float(hv.mean() / peer_hv.mean()) if peer_hv.mean() > 0 else None,
-                       seeds_at_least_peer=int(np.sum(hv >= peer_hv)))
+            _compare_with_peer(new, peer, [summary[peer]["per_seed"][s] for s in new["per_seed"]])
         merged[method] = new
     out = {**table, "summary": merged, "splits": {str(s): r for s, r in splits.items()},
            "float32_fingerprint": fingerprint,
            "merged": sorted(set(table.get("merged", [])) | set(refit)), "reproduced": reproduced}
     return out
+
+
+def _compare_with_peer(row, peer, peer_hv):
+    """Add to ``row`` (a :func:`summary_row`) its ratio of means to ``peer`` and on how many seeds it is at least
+    the peer's; ``peer_hv``: the peer's hypervolume on each of the row's seeds, in the row's order."""
+    hv, peer_hv = np.array(list(row["per_seed"].values())), np.array(peer_hv)
+    row.update(peer=peer, ratio_to_peer=float(hv.mean() / peer_hv.mean()) if peer_hv.mean() > 0 else None,
+               seeds_at_least_peer=int(np.sum(hv >= peer_hv)))
+    return row
 
 
 def _same_record(a, b):
@@ -265,10 +271,7 @@ def main(argv=None):
         summary[m] = summary_row([per_seed[s][m] for s in seeds], seeds)
         peer = None if table is not None else _peer(m, methods, mean_hv)
         if peer:
-            hv = np.array(list(summary[m]["per_seed"].values()))
-            peer_hv = np.array([per_seed[s][peer]["test_hypervolume"] for s in seeds])
-            summary[m].update(peer=peer, ratio_to_peer=float(hv.mean() / peer_hv.mean()) if peer_hv.mean() > 0 else None,
-                              seeds_at_least_peer=int(np.sum(hv >= peer_hv)))
+            _compare_with_peer(summary[m], peer, [per_seed[s][peer]["test_hypervolume"] for s in seeds])
     payload = {"seeds": seeds, "constraints": constraints, "target": args.target, "features": args.features,
                "group_aware": args.group_aware, **({"fairest": FAIREST} if current else {}), "summary": summary,
                "splits": {str(s): r for s, r in splits.items()}, "float32_fingerprint": float32_fingerprint()}

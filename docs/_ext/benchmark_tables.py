@@ -303,10 +303,10 @@ def render(name, results):
         renderer, file_name = main_job, arg
     elif kind == "suite_setting":  # a --set run, beside the suite's own rows
         suite_file = results / "suite.json"
-        suite_rows = json.loads(suite_file.read_text()) if suite_file.exists() else None
-        if suite_rows is None:
+        if not suite_file.exists():
             raise FileNotFoundError(f"the generated block {name!r} reads {suite_file}, which no benchmark has written")
-        renderer, file_name = functools.partial(suite_setting, file_name=arg, suite=suite_rows), arg
+        renderer, file_name = functools.partial(suite_setting, file_name=arg,
+                                                suite=json.loads(suite_file.read_text())), arg
     elif kind in ("suite_probe", "tuning_rules") and arg:  # a run of named problems, to its own file
         renderer, file_name = functools.partial({"suite_probe": suite_probe, "tuning_rules": tuning_rules}[kind],
                                                 file_name=arg), arg
