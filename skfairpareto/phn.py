@@ -54,9 +54,9 @@ class PHNParetoClassifier(BaseParetoClassifier):
     n_members : int or None, default=None
         Rays at which the hypernetwork's heads join ``front_``: evenly spaced in ``alpha`` for two
         objectives, rays of least Riesz energy on the simplex for more
-        (:func:`~skfairpareto.phn.member_rays`). ``None``: as many as SUHNPF's default grid, 11
-        for two objectives, 36 for three, 27 for four. The start head joins them, so ``front_``
-        holds ``n_members + 1`` members.
+        (:func:`~skfairpareto.phn.member_rays`). ``None``: 21 for two objectives, and for more
+        as many as SUHNPF's default grid, 36 for three, 27 for four. The start head joins them,
+        so ``front_`` holds ``n_members + 1`` members.
     solver : {"epo", "ls"}, default="epo"
         How each sampled ray combines the objectives: Exact Pareto Optimal search or linear
         scalarisation (above).
@@ -330,10 +330,15 @@ def _interpolate_threshold(rays, thresholds, ray, scalar):
     return float(value[0]) if scalar else value
 
 
+#: PHN's fewest default rays (two objectives: 21 evenly spaced ``alpha``; see :func:`_rays`).
+_MIN_MEMBERS = 21
+
+
 def member_rays(n_objectives, n_members=None):
     """The rays of a PHN front's hypernetwork members, most accurate first (see
-    :meth:`~skfairpareto.criteria.FairnessObjectives.preference_grid`); ``None``: as many as
-    SUHNPF's default grid (:meth:`~skfairpareto.criteria.FairnessObjectives.epsilon_levels`).
+    :meth:`~skfairpareto.criteria.FairnessObjectives.preference_grid`); ``None``: at least 21, and
+    as many as SUHNPF's default grid where that has more
+    (:meth:`~skfairpareto.criteria.FairnessObjectives.epsilon_levels`).
 
     Examples
     --------
@@ -341,19 +346,23 @@ def member_rays(n_objectives, n_members=None):
     >>> member_rays(2, 3).tolist()
     [[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]]
     >>> member_rays(2).shape, member_rays(3).shape
-    ((11, 2), (36, 3))
+    ((21, 2), (36, 3))
     """
     return _rays(FairnessObjectives.of_size(n_objectives), n_members)
 
 
 def _rays(objectives, n_members):
-    """PHN's rays: ``n_members`` of them, by default as many as SUHNPF's grid has points.
+    """PHN's rays: ``n_members`` of them, by default at least 21 and as many as SUHNPF's grid has points.
 
-    Its members cost one forward pass of the hypernetwork each, so PHN's default follows SUHNPF's
-    grid (36 points for three objectives), not CBA's 21-ray lattice, where each ray is a fit. On
-    the suite's three-objective problems 36 rays instead of 21 raised PHN's ratio to its peer on
-    all nine problem-seeds (two criteria 1.023 to 1.051x, per column 1.63 to 1.70x, the tweets'
-    TPR and FPR gaps 1.66 to 1.81x), at 1.4-2.6 s more a fit (docs/phn.md). Two objectives: 11
-    either way.
+    Its members cost one forward pass of the hypernetwork each, so PHN's default is finer than
+    SUHNPF's grid, where each point is a solve. Two objectives: 21 evenly spaced ``alpha``, which
+    hold the 11 of SUHNPF's grid; on the suite's sixteen two-objective problems they raised PHN's
+    ratio to its peer on every one (0.4-11 %, n 1,000 1.064 to 1.180x) at the same fit time
+    (docs/phn.md). Three objectives: SUHNPF's 36 points, not CBA's 21-ray lattice, where each ray
+    is a fit; 36 rays instead of 21 raised PHN's ratio on all nine problem-seeds (two criteria
+    1.023 to 1.051x, per column 1.63 to 1.70x, the tweets' TPR and FPR gaps 1.66 to 1.81x), at
+    1.4-2.6 s more a fit.
     """
-    return objectives.preference_grid(len(objectives.epsilon_levels()) if n_members is None else n_members)
+    if n_members is None:
+        n_members = max(_MIN_MEMBERS, len(objectives.epsilon_levels()))
+    return objectives.preference_grid(n_members)

@@ -78,9 +78,9 @@ def settings(quick):
     # other fronts). Five seeds per criterion, against the explicit 7 alpha it replaced: mean test
     # HV under equalized odds +13.7 %, demographic parity +3.4 %, TPR parity +2.5 %, accuracy
     # parity -0.4 %, FPR parity -1.3 % (docs/benchmarks.md, "Five splits per criterion").
-    # The fronts' own defaults: 11 members for two objectives, and for three or more the grids
-    # their docs measure (CBA 21 rays, SUHNPF 36 epsilon points, PHN 21 rays); an explicit
-    # n_members=11 left SUHNPF 9 points and PHN 11 rays on the three-objective tweets.
+    # The fronts' own defaults: 11 members for two objectives (PHN 21 rays), and for three or more
+    # the grids their docs measure (CBA 21 rays, SUHNPF 36 epsilon points, PHN 36 rays); an
+    # explicit n_members=11 left SUHNPF 9 points and PHN 11 rays on the three-objective tweets.
     return dict(alphas=None, suhnpf={}, phn={}, fapareto={}, cba={},
                 bounds=(0.05, 0.02, 0.01, 0.005), grid_size=11, adversarial_epochs=50)
 
