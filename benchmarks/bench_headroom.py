@@ -51,7 +51,8 @@ fairest member beside its hypervolume::
 
 After the suite is rerun, ``--resummarize`` refits nothing: it reads the large-data rows of
 ``--output`` (default ``docs/results/headroom.json``) and recomputes their summary beside the suite's
-current ratios (the column "best of the suite"), so the table follows the suite's latest run::
+current ratios on the same seeds (the column "best of the suite": the suite's rows of this run's seeds,
+whatever more seeds the suite ran), so the table follows the suite's latest run::
 
     python benchmarks/bench_headroom.py --resummarize
 
@@ -152,8 +153,9 @@ def run(problem, seeds, stored, population, say, heads=tuple(HEADS)):
     return rows
 
 
-def summarize(rows, suite_summary, estimators):
-    """Per problem: each large-data front's ratio (of mean test hypervolumes to the peer's), and the suite's best."""
+def summarize(rows, suite_result):
+    """Per problem: each large-data front's ratio (of mean test hypervolumes to the peer's), and the suite's best
+    on the same seeds (from ``suite_result``'s rows: the suite may have run more seeds than this run)."""
     out = {}
     for name in dict.fromkeys(r["problem"] for r in rows):
         mine = [r for r in rows if r["problem"] == name and r["peer_hv"] is not None]
@@ -166,11 +168,14 @@ def summarize(rows, suite_summary, estimators):
             runs = [r for r in mine if r["head"] == head]
             entry["heads"][head] = {"ratio": float(np.mean([r["hv"] for r in runs])) / peer_hv,
                                     "fairest_gap": float(np.mean([r["fairest_gap"] for r in runs]))}
-        ours = suite_summary.get(name, {})
-        ratios = {e: ours[e]["ratio"] for e in estimators if e in ours and ours[e]["ratio"] is not None}
-        if ratios and sorted(ours.get("seeds", [])) == seeds:
-            best = max(ratios, key=ratios.get)
-            entry.update({"best": best, "best_ratio": ratios[best], "suite_ratios": ratios})
+        estimators = suite_result["estimators"]
+        same = [r for r in suite_result["rows"] if r["problem"] == name and r["seed"] in seeds]
+        if all({r["seed"] for r in same if r["method"] == m} == set(seeds) for m in ("peer", *estimators)):
+            ours = suite.summarize(same, estimators)[name]
+            ratios = {e: ours[e]["ratio"] for e in estimators if ours[e]["ratio"] is not None}
+            if ratios:
+                best = max(ratios, key=ratios.get)
+                entry.update({"best": best, "best_ratio": ratios[best], "suite_ratios": ratios})
         out[name] = entry
     return out
 
@@ -395,7 +400,7 @@ def resummarize(output, suite_path):
     if "heads" not in out:
         raise ValueError(f"{output} is not a large-data run (no heads): --resummarize reads headroom.json's kind")
     result = json.loads(suite_path.read_text())
-    out["summary"] = summarize(out["rows"], result["summary"], result["estimators"])
+    out["summary"] = summarize(out["rows"], result)
     print("\n".join(table(out)))
     _write(output, out)
     return out
@@ -480,7 +485,7 @@ def main(argv=None):
                "summary": rules_summary(rows)}
         print("\n".join(rules_table(out)))
     else:
-        summary = summarize(rows, result["summary"], result["estimators"])
+        summary = summarize(rows, result)
         out = {"population": args.population, "heads": {h: list(HEADS[h]) for h in args.heads},
                "wall_seconds": time.perf_counter() - t0, "summary": summary, "rows": rows}
         print("\n".join(table(out)))

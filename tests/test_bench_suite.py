@@ -102,6 +102,18 @@ def test_generator_draws_more_rows_from_the_same_distribution(suite, n_classes):
             suite.make_problem(**kw, extra=bad)
 
 
+def _suite_result(ratios, seeds, extra_seeds=()):
+    """A suite.json of one problem, "tiny": the peer at HV 0.1 on every seed and each estimator at ``ratio``
+    times it on ``seeds`` (on ``extra_seeds``, which the suite ran beside them, at 10 times it)."""
+    def row(method, seed, hv):
+        return {"problem": "tiny", "seed": seed, "method": method, "peer": "expgrad", "hv": hv, "fairest_gap": 0.01,
+                "fit_seconds": 1.0}
+
+    rows = [row("peer", s, 0.1) for s in (*seeds, *extra_seeds)]
+    rows += [row(e, s, 0.1 * (r if s in seeds else 10.0)) for e, r in ratios.items() for s in (*seeds, *extra_seeds)]
+    return {"estimators": list(ratios), "rows": rows}
+
+
 def test_headroom_fits_a_large_data_front_on_the_suites_split(bench_script):
     headroom = bench_script("bench_headroom")
     suite = headroom.suite
@@ -114,10 +126,9 @@ def test_headroom_fits_a_large_data_front_on_the_suites_split(bench_script):
     assert row["hv"] > 0 and row["n_models"] >= 2 and row["peer_hv"] is None
     # Ratios as the suite's: of the means over the seeds, beside the suite's best front.
     rows = [{**row, "peer_hv": 0.5 * row["hv"]}, {**row, "seed": 1, "hv": 0.0, "peer_hv": 0.5 * row["hv"]}]
-    ours = {"tiny": {"seeds": [0, 1], "cba": {"ratio": 0.9}, "phn": {"ratio": 1.1}}}
-    summary = headroom.summarize(rows, ours, ["cba", "phn"])
+    summary = headroom.summarize(rows, _suite_result({"cba": 0.9, "phn": 1.1}, seeds=(0, 1)))
     assert summary["tiny"]["heads"]["linear"]["ratio"] == pytest.approx(1.0)
-    assert summary["tiny"]["best"] == "phn" and summary["tiny"]["best_ratio"] == 1.1
+    assert summary["tiny"]["best"] == "phn" and summary["tiny"]["best_ratio"] == pytest.approx(1.1)
     assert headroom.table({"summary": summary})[2] == "| tiny | 1.000x | 1.100x (PHN) |"
     # A stored peer whose reference point is not this split's is refused, not divided by.
     with pytest.raises(RuntimeError, match="reference point differs"):
@@ -131,12 +142,17 @@ def test_headroom_resummarize_follows_the_suites_latest_ratios(tmp_path, bench_s
             for s in (0, 1)]
     output, suite_path = tmp_path / "headroom.json", tmp_path / "suite.json"
     output.write_text(json.dumps({"heads": {"linear": []}, "rows": rows, "summary": {"stale": {}}}))
-    suite_path.write_text(json.dumps({"estimators": ["cba", "phn"], "summary": {
-        "tiny": {"seeds": [0, 1], "cba": {"ratio": 1.3}, "phn": {"ratio": 1.2}}}}))
+    # The suite ran seeds 2 and 3 as well: the best is read on this run's seeds 0 and 1 alone.
+    suite_path.write_text(json.dumps(_suite_result({"cba": 1.3, "phn": 1.2}, seeds=(0, 1), extra_seeds=(2, 3))))
     headroom.main(["--resummarize", "--output", str(output), "--suite", str(suite_path)])
     written = json.loads(output.read_text())
     assert list(written["summary"]) == ["tiny"] and written["rows"] == rows
     assert written["summary"]["tiny"]["best"] == "cba" and written["summary"]["tiny"]["heads"]["linear"]["ratio"] == 2.0
+    assert written["summary"]["tiny"]["best_ratio"] == pytest.approx(1.3)
+    # A suite without one of these seeds names no best.
+    suite_path.write_text(json.dumps(_suite_result({"cba": 1.3, "phn": 1.2}, seeds=(1,), extra_seeds=(2,))))
+    headroom.main(["--resummarize", "--output", str(output), "--suite", str(suite_path)])
+    assert "best" not in json.loads(output.read_text())["summary"]["tiny"]
     with pytest.raises(SystemExit):  # it refits nothing, so it takes no problems
         headroom.main(["--resummarize", "--problems", "tiny", "--output", str(output)])
     output.write_text(json.dumps({"estimators": ["phn"], "rows": []}))
