@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_suite import float32_fingerprint  # noqa: E402
 
 #: One fit in a fresh interpreter of the given source tree: prints its seconds as JSON.
 RUNNER = """
@@ -36,6 +38,8 @@ data = np.load(sys.argv[1], allow_pickle=False)
 X, y, g = data["X"], data["y"], data["g"].astype(str)
 method, criterion = sys.argv[2], resolve_criterion(sys.argv[3])
 s = settings(False)
+if len(sys.argv) > 4:  # another alpha grid for cba (the baseline's, to time the same work)
+    s["alphas"] = tuple(json.loads(sys.argv[4]))
 t0 = time.perf_counter()
 import torch._dynamo  # noqa: F401 - torch's one-time lazy import at a process's first optimiser
 import_s = time.perf_counter() - t0
@@ -50,6 +54,19 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "import_s": import_s, "pa
 """
 
 
+def cpu_name():
+    """The CPU's model name (Linux), or the platform's processor string elsewhere."""
+    import platform
+
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def worktree(ref, path):
     """A git worktree of ``ref`` at ``path`` (reused when it is there already)."""
     if not (path / "skfairpareto").exists():
@@ -58,10 +75,15 @@ def worktree(ref, path):
     return path
 
 
-def fit_seconds(source, data, method, constraints):
-    proc = subprocess.run([sys.executable, "-c", RUNNER, str(data), method, constraints], cwd=source,
+def _isolated(source, args):
+    """``sys.executable args`` run with only ``source`` on the path (no site checkout, no user env)."""
+    return subprocess.run([sys.executable, *args], cwd=source,
                           env={"PYTHONPATH": str(source), "PATH": "/usr/bin:/bin", "HOME": str(Path.home())},
                           capture_output=True, text=True, check=False)
+
+
+def fit_seconds(source, data, method, constraints, alphas=None):
+    proc = _isolated(source, ["-c", RUNNER, str(data), method, constraints, *([json.dumps(alphas)] if alphas else [])])
     if proc.returncode != 0:
         raise RuntimeError(f"{method} in {source} failed:\n{proc.stderr[-2000:]}")
     out = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -70,7 +92,18 @@ def fit_seconds(source, data, method, constraints):
     return out["seconds"], out["import_s"]
 
 
+def benchmark_alphas(source):
+    """The ``alpha`` grid of cba in the benchmark's settings at ``source`` (None: cba_path's default)."""
+    code = "import json; from skfairpareto.benchmark._methods import settings; a = settings(False)['alphas']; " \
+           "print(json.dumps(None if a is None else [float(v) for v in a]))"
+    proc = _isolated(source, ["-c", code])
+    if proc.returncode != 0:
+        raise RuntimeError(f"reading the benchmark's settings in {source} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def main():
+    from skfairpareto._utils import atomic_write
     from skfairpareto.benchmark import OUR_METHODS, prepare_split
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -88,6 +121,11 @@ def main():
     baseline = worktree(args.baseline, folder / f"skfairpareto-{args.baseline}")
 
     rows = {m: {"baseline": [], "new": []} for m in args.methods}
+    # Where the baseline's benchmark fitted cba on another alpha grid, this version is also timed on that
+    # grid: the same work, beside the row of each version's own grid.
+    old_grid = benchmark_alphas(baseline) if "cba" in args.methods else None
+    same_grid = old_grid is not None and old_grid != benchmark_alphas(ROOT)
+    same_grid_s = []
     eg, imports = [], []
     t0 = time.perf_counter()
     for _ in range(args.repeats):
@@ -96,6 +134,8 @@ def main():
                 seconds, import_s = fit_seconds(source, data, method, args.constraints)
                 rows[method][version].append(seconds)
                 imports.append(import_s)
+            if method == "cba" and same_grid:
+                same_grid_s.append(fit_seconds(ROOT, data, "cba", args.constraints, alphas=old_grid)[0])
         eg.append(fit_seconds(ROOT, data, "expgrad", args.constraints)[0])
     eg_s, import_s = float(np.median(eg)), float(np.median(imports))
     table = []
@@ -106,21 +146,32 @@ def main():
     total_old, total_new = sum(r["baseline_s"] for r in table), sum(r["new_s"] for r in table)
     summary = {"baseline": args.baseline, "constraints": args.constraints, "repeats": args.repeats,
                "n_train": int(len(split.y_train)), "n_features": int(split.X_train.shape[1]),
+               # Which machine: the speed-ups depend on it (docs/benchmarks.md, "Fit time").
+               "cpu": cpu_name(), "float32_fingerprint": float32_fingerprint(),
                "import_s": import_s,
                "expgrad_s": eg_s, "ours_total_baseline_s": total_old, "ours_total_new_s": total_new,
                "ours_over_expgrad_baseline": total_old / eg_s, "ours_over_expgrad_new": total_new / eg_s,
                "rows": table, "wall_s": time.perf_counter() - t0}
+    if same_grid:
+        old = table[[r["method"] for r in table].index("cba")]["baseline_s"]
+        new = float(np.median(same_grid_s))
+        summary["cba_same_grid"] = {"alphas": old_grid, "baseline_s": old, "new_s": new, "speedup": old / new,
+                                    "speedup_with_import": (old + import_s) / (new + import_s)}
     print(f"{'method':<10} {'baseline s':>11} {'new s':>8} {'speed-up':>9} {'with import':>12}")
     for r in table:
         print(f"{r['method']:<10} {r['baseline_s']:>11.1f} {r['new_s']:>8.1f} {r['speedup']:>8.2f}x "
               f"{r['speedup_with_import']:>11.2f}x")
     print(f"{'total':<10} {total_old:>11.1f} {total_new:>8.1f} {total_old / total_new:>8.2f}x")
+    if same_grid:
+        r = summary["cba_same_grid"]
+        print(f"cba on the baseline's {len(old_grid)} alpha: {r['baseline_s']:.1f} s against {r['new_s']:.1f} s, "
+              f"{r['speedup']:.2f}x")
     print(f"torch's one-time import: {import_s:.1f} s per process, not in the figures above")
     print(f"ExponentiatedGradient {eg_s:.1f} s: ours / EG = {total_old / eg_s:.2f} (baseline), "
           f"{total_new / eg_s:.2f} (new)")
     out = ROOT / args.output
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(summary, indent=2))
+    atomic_write(out, lambda fh: fh.write(json.dumps(summary, indent=2).encode()))
     print(f"wrote {out}")
 
 

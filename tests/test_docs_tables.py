@@ -53,3 +53,18 @@ def test_a_setting_is_rendered_beside_the_suites_defaults(tmp_path):
     (tmp_path / "set.json").write_text(json.dumps(run))
     with pytest.raises(ValueError, match="ran 'a' on seeds"):
         tables.render("suite_setting:set.json", tmp_path)
+
+
+def test_fit_time_names_the_machine_and_the_same_grid_row_when_recorded():
+    import json
+
+    d = json.loads((DOCS / "results" / "fit_time.json").read_text())
+    d.pop("cpu", None), d.pop("float32_fingerprint", None), d.pop("cba_same_grid", None)
+    plain = "\n".join(tables.fit_time(d))
+    assert "Machine:" not in plain and "baseline's grid" not in plain
+    d.update(cpu="Some CPU", float32_fingerprint="0123456789abcdef",
+             cba_same_grid={"alphas": [1.0, 0.5, 0.0], "baseline_s": 9.0, "new_s": 3.0, "speedup": 3.0,
+                            "speedup_with_import": 2.5})
+    text = "\n".join(tables.fit_time(d))
+    assert "Machine: Some CPU, float32 fingerprint 0123456789abcdef." in text
+    assert "On the baseline's grid (3 `alpha`), this version's CBA fit takes 3.0 s against 9.0 s: 3.00x (2.50x" in text

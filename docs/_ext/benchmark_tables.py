@@ -145,9 +145,16 @@ def fit_time(d):
               f"{r['speedup_with_import']:.2f}x |" for r in d["rows"]]
     lines += [f"| all five fronts | {d['ours_total_baseline_s']:.1f} | {d['ours_total_new_s']:.1f} | "
               f"{d['ours_total_baseline_s'] / d['ours_total_new_s']:.2f}x | |",
-              f"| fairlearn ExponentiatedGradient | | {d['expgrad_s']:.1f} | | |", "",
-              f"The five fronts together: {d['ours_over_expgrad_baseline']:.2f}x ExponentiatedGradient's fit time at "
+              f"| fairlearn ExponentiatedGradient | | {d['expgrad_s']:.1f} | | |", ""]
+    if "cba_same_grid" in d:  # this version timed on the baseline's alpha grid too: the same work
+        r = d["cba_same_grid"]
+        lines += [f"On the baseline's grid ({len(r['alphas'])} `alpha`), this version's CBA fit takes {r['new_s']:.1f} s "
+                  f"against {r['baseline_s']:.1f} s: {r['speedup']:.2f}x ({r['speedup_with_import']:.2f}x with the "
+                  "import).", ""]
+    lines += [f"The five fronts together: {d['ours_over_expgrad_baseline']:.2f}x ExponentiatedGradient's fit time at "
               f"{d['baseline']}, {d['ours_over_expgrad_new']:.2f}x now."]
+    if "cpu" in d:
+        lines += ["", f"Machine: {d['cpu']}, float32 fingerprint {d['float32_fingerprint']}."]
     return lines
 
 
