@@ -24,8 +24,6 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_suite import float32_fingerprint  # noqa: E402
 
 #: One fit in a fresh interpreter of the given source tree: prints its seconds as JSON.
 RUNNER = """
@@ -52,19 +50,6 @@ else:
 import skfairpareto
 print(json.dumps({"seconds": time.perf_counter() - t0, "import_s": import_s, "package": skfairpareto.__file__}))
 """
-
-
-def cpu_name():
-    """The CPU's model name (Linux), or the platform's processor string elsewhere."""
-    import platform
-
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def worktree(ref, path):
@@ -105,6 +90,7 @@ def benchmark_alphas(source):
 def main():
     from skfairpareto._utils import atomic_write
     from skfairpareto.benchmark import OUR_METHODS, prepare_split
+    from skfairpareto.benchmark._machine import cpu_name, float32_fingerprint
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", default="93d06c6", help="the earlier commit to compare with")

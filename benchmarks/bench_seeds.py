@@ -34,8 +34,8 @@ our fronts on each seed into ``--output-dir`` and folds their rows into the publ
 methods' rows, the peers' included, are kept as published, and each refit front is compared with the
 table's peer on its per-seed values. The table must be of the same seeds, criterion, target, features
 and mode, run on a machine whose float32 kernels round alike, and the refit on its splits: each
-``seeds.json`` records every seed's split (``splits``) and the machine's
-``bench_suite.float32_fingerprint()``, and a refit on another split or machine is refused (our fronts
+``seeds.json`` records every seed's split (``splits``) and the machine's float32 fingerprint
+(``skfairpareto.benchmark._machine``), and a refit on another split or machine is refused (our fronts
 train in float32, and a front's rows on two CPUs differ by the CPUs as well as by the code: on one
 seed by 8 % of its hypervolume). A table written before those records is checked through a witness
 instead, a method in ``--methods`` that the change did not touch, whose per-seed hypervolumes must
@@ -44,16 +44,13 @@ come back equal to the table's (to 1e-12; a ValueError otherwise).
 
 import argparse
 import json
-import sys
 import textwrap
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_suite import float32_fingerprint  # noqa: E402
-
 from skfairpareto.benchmark import METHODS, MULTICLASS_PEERS, OUR_METHODS, is_group_aware, run_benchmark
+from skfairpareto.benchmark._machine import float32_fingerprint
 from skfairpareto.benchmark._methods import method_runs
 from skfairpareto.benchmark._report import SUMMARY_COUNTS, markdown, mean_fairest_gap, resummarize
 

@@ -63,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from skfairpareto.benchmark._report import fairest_gap as least_useful_gap
+from skfairpareto.benchmark._machine import float32_fingerprint  # noqa: F401 - recorded by the scripts
 from skfairpareto.benchmark._report import majority_error, mean_fairest_gap
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -667,32 +668,6 @@ def _overrides(items, parser):
         except (ValueError, SyntaxError):
             parser.error(f"--set takes NAME=VALUE with VALUE a Python literal (e.g. standardize=False), got {item!r}")
     return out
-
-
-def float32_fingerprint():
-    """A short hash of a few float32 training steps in torch on fixed data, equal on two machines only where
-    their kernels round alike.
-
-    The fronts train in float32, and a front is a chaotic function of the last bits of those sums: on
-    two CPUs the same code gave the same peer rows (float64) and a third of a seed's hypervolume apart
-    on ours (docs/benchmarks.md, "Another CPU"). A run records it; ``--merge`` folds rows into a run
-    only where they match, since rows of two machines differ by the machines as well as by the code.
-    """
-    import hashlib
-
-    import torch
-
-    with torch.random.fork_rng():  # the caller's random state is left as it was
-        torch.manual_seed(0)
-        X, y = torch.randn(2048, 96), (torch.randn(2048) > 0).float()
-        head = torch.nn.Sequential(torch.nn.Linear(96, 64), torch.nn.ReLU(), torch.nn.Linear(64, 1))
-        optimizer = torch.optim.Adam(head.parameters(), lr=0.01)
-        for _ in range(20):
-            optimizer.zero_grad()
-            torch.nn.functional.binary_cross_entropy_with_logits(head(X).squeeze(1), y).backward()
-            optimizer.step()
-    weights = torch.cat([p.detach().reshape(-1) for p in head.parameters()])
-    return hashlib.sha256(weights.numpy().tobytes()).hexdigest()[:16]
 
 
 def _earlier_run(path, estimators, parser, here):
