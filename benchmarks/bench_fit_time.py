@@ -87,6 +87,12 @@ def benchmark_alphas(source):
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _speedup(old, new, import_s):
+    """A row of the table: both versions' fit seconds and the speed-up, without and with torch's import."""
+    return {"baseline_s": old, "new_s": new, "speedup": old / new,
+            "speedup_with_import": (old + import_s) / (new + import_s)}
+
+
 def main():
     from skfairpareto._utils import atomic_write
     from skfairpareto.benchmark import OUR_METHODS, prepare_split
@@ -124,11 +130,8 @@ def main():
                 same_grid_s.append(fit_seconds(ROOT, data, "cba", args.constraints, alphas=old_grid)[0])
         eg.append(fit_seconds(ROOT, data, "expgrad", args.constraints)[0])
     eg_s, import_s = float(np.median(eg)), float(np.median(imports))
-    table = []
-    for method, r in rows.items():
-        old, new = float(np.median(r["baseline"])), float(np.median(r["new"]))
-        table.append({"method": method, "baseline_s": old, "new_s": new, "speedup": old / new,
-                      "speedup_with_import": (old + import_s) / (new + import_s)})
+    table = [{"method": method, **_speedup(float(np.median(r["baseline"])), float(np.median(r["new"])), import_s)}
+             for method, r in rows.items()]
     total_old, total_new = sum(r["baseline_s"] for r in table), sum(r["new_s"] for r in table)
     summary = {"baseline": args.baseline, "constraints": args.constraints, "repeats": args.repeats,
                "n_train": int(len(split.y_train)), "n_features": int(split.X_train.shape[1]),
@@ -140,9 +143,7 @@ def main():
                "rows": table, "wall_s": time.perf_counter() - t0}
     if same_grid:
         old = table[[r["method"] for r in table].index("cba")]["baseline_s"]
-        new = float(np.median(same_grid_s))
-        summary["cba_same_grid"] = {"alphas": old_grid, "baseline_s": old, "new_s": new, "speedup": old / new,
-                                    "speedup_with_import": (old + import_s) / (new + import_s)}
+        summary["cba_same_grid"] = {"alphas": old_grid, **_speedup(old, float(np.median(same_grid_s)), import_s)}
     print(f"{'method':<10} {'baseline s':>11} {'new s':>8} {'speed-up':>9} {'with import':>12}")
     for r in table:
         print(f"{r['method']:<10} {r['baseline_s']:>11.1f} {r['new_s']:>8.1f} {r['speedup']:>8.2f}x "

@@ -156,7 +156,7 @@ def run(problem, seeds, stored, population, say, heads=tuple(HEADS)):
 def summarize(rows, suite_result):
     """Per problem: each large-data front's ratio (of mean test hypervolumes to the peer's), and the suite's best
     on the same seeds (from ``suite_result``'s rows: the suite may have run more seeds than this run)."""
-    out = {}
+    out, estimators = {}, suite_result["estimators"]
     for name in dict.fromkeys(r["problem"] for r in rows):
         mine = [r for r in rows if r["problem"] == name and r["peer_hv"] is not None]
         if not mine:
@@ -168,7 +168,6 @@ def summarize(rows, suite_result):
             runs = [r for r in mine if r["head"] == head]
             entry["heads"][head] = {"ratio": float(np.mean([r["hv"] for r in runs])) / peer_hv,
                                     "fairest_gap": float(np.mean([r["fairest_gap"] for r in runs]))}
-        estimators = suite_result["estimators"]
         same = [r for r in suite_result["rows"] if r["problem"] == name and r["seed"] in seeds]
         if all({r["seed"] for r in same if r["method"] == m} == set(seeds) for m in ("peer", *estimators)):
             ours = suite.summarize(same, estimators)[name]

@@ -62,8 +62,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from skfairpareto.benchmark._machine import float32_fingerprint
 from skfairpareto.benchmark._report import fairest_gap as least_useful_gap
-from skfairpareto.benchmark._machine import float32_fingerprint  # noqa: F401 - recorded by the scripts
 from skfairpareto.benchmark._report import majority_error, mean_fairest_gap
 
 ROOT = Path(__file__).resolve().parents[1]
