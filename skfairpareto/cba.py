@@ -335,7 +335,8 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
             delattr(self, key)  # a refit starts from the options alone (a warm one from what was read above)
         check_head_params(self)
         X, y, codes = self._validate_fit_data(X, y, sensitive_features)
-        return self._train(X, y, codes, previous)
+        self._train(X, y, codes, previous)
+        return self
 
     def _warm_state(self):
         """What a warm start continues from: the fitted head, its normalisers and what they belong to."""
@@ -355,15 +356,16 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
 
     def _fit_validated(self, X, y, sensitive_features, scaling=_OWN_SCALING):
         """What :meth:`fit` does, from a fresh estimator, for callers that train on from the fit:
-        returns the validated ``(X, class codes, group codes)``. ``scaling``: as :meth:`_train`."""
+        returns the validated ``(X, class codes, group codes)`` and the net's input it trained on
+        (:meth:`_training_data`, for further heads of the same ``scaling``). ``scaling``: as :meth:`_train`."""
         self._validate_params()
         check_head_params(self)
         X, y, codes = self._validate_fit_data(X, y, sensitive_features)
-        self._train(X, y, codes, scaling=scaling)
-        return X, y, codes
+        return X, y, codes, self._train(X, y, codes, scaling=scaling)
 
     def _train(self, X, y, codes, previous=None, scaling=_OWN_SCALING, data=None):
         """Train on validated data (``y`` class codes, ``codes`` group codes); ``previous``: a warm start's state.
+        Returns the net's input it trained on (``data``, or the one it built).
 
         ``scaling``: the ``(mean, scale)`` to train on standardised columns with, or None for X as given;
         by default the head's own (:meth:`_feature_scaling`). A caller that fits several heads on one X
@@ -412,7 +414,7 @@ class CBAClassifier(HeadClassifierMixin, ClassifierTags, ClassifierMixin, BaseEs
         self.objective_scales_ = scales
         self._finish_fit(X, y, codes, weights, hard, h_scales,
                          train_objectives=start if start is not None and weights[0] >= 1.0 else None)
-        return self
+        return data
 
     def _training_data(self, Xs, codes):
         """The net's input: the (standardised) features ``Xs`` laid out for the head's training passes
@@ -528,7 +530,7 @@ def cba_path(X, y, *, sensitive_features, alphas=None, weights=None, **params):
     if alphas is not None and weights is not None:
         raise ValueError("pass alphas or weights, not both")
     start = CBAClassifier(alpha=1.0, **params)
-    X, y, codes = start._fit_validated(X, y, sensitive_features)
+    X, y, codes, data = start._fit_validated(X, y, sensitive_features)  # data: every step's input
     objectives = start.objectives_
     if alphas is None and weights is None:  # FairnessObjectives.path_grid: alphas for two objectives, rays for more
         default = objectives.path_grid()
@@ -538,7 +540,6 @@ def cba_path(X, y, *, sensitive_features, alphas=None, weights=None, **params):
         raise ValueError("the grid is empty: pass at least one alpha or weight vector")
     rays = np.array([objectives.ray(v, name="alphas[i]" if weights is None else "weights[i]") for v in grid])
     members = [None] * len(grid)
-    data = start._training_data(scaled_features(X, start.feature_scaling_), codes)  # every step's input
     fitted = [(np.eye(rays.shape[1])[0], start)]  # (ray, member) pairs a step may continue from
     for i in sorted(range(len(grid)), key=lambda i: -rays[i][0]):  # stable: ties keep the grid's order
         params_i = {"alpha": float(rays[i][0]), "weights": None if weights is None else tuple(rays[i])}
