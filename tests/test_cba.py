@@ -221,6 +221,20 @@ def test_cba_path_is_the_warm_start_homotopy(biased_data):
     assert gaps[0] > gaps[1] > gaps[2]
 
 
+def test_cba_path_builds_its_training_input_once(biased_data, monkeypatch):
+    """The start's standardised (and, for a linear head, column-major) copy of X is every step's input."""
+    import skfairpareto.cba as cba
+
+    X, y, s = biased_data
+    built, original = [], cba.training_features
+    monkeypatch.setattr(cba, "training_features", lambda *a: built.append(a) or original(*a))
+    path = cba.cba_path(X, y, sensitive_features=s, alphas=[1.0, 0.5, 0.25, 0.0], **FAST)
+    assert len(path) == 4 and len(built) == 1
+    # A fit of its own builds its own.
+    CBAClassifier(alpha=0.5, **FAST).fit(X, y, sensitive_features=s)
+    assert len(built) == 2
+
+
 def test_a_continuing_stage_stops_once_its_loss_stops_falling(biased_data):
     """tol: the stage after the start ends when its loss has not fallen by tol (relative) for
     n_iter_no_change epochs, at the loss that training all max_epochs reaches."""
