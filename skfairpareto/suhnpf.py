@@ -54,7 +54,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     Parameters
     ----------
     n_members : int or None, default=None
-        Number of front points to trace (members, when all certify): ``None`` is 11 for two
+        Number of front points to trace (members, when all certify): ``None`` is 21 for two
         objectives, and for more a grid of at most 36 points, as many levels per fairness
         objective as that allows (6 for three objectives, 36 points; 3 for four, 27;
         :func:`~skfairpareto.suhnpf.epsilon_levels`).
@@ -285,6 +285,6 @@ def epsilon_levels(n_objectives, n_members=None):
     >>> epsilon_levels(3, 9).tolist()[:4]
     [[1.0, 1.0], [1.0, 0.5], [1.0, 0.0], [0.5, 0.0]]
     >>> len(epsilon_levels(2)), len(epsilon_levels(3)), len(epsilon_levels(4))
-    (11, 36, 27)
+    (21, 36, 27)
     """
     return FairnessObjectives.of_size(n_objectives).epsilon_levels(n_members)

@@ -136,4 +136,4 @@ def test_suhnpfs_default_grid_holds_as_many_levels_per_gap_as_36_points_allow(m,
     steps = np.abs(np.diff(grid, axis=0))
     assert np.all((steps > 0).sum(axis=1) == 1)
     np.testing.assert_allclose(steps.max(axis=1), 1.0 / (levels - 1))
-    assert epsilon_levels(2).shape == (11, 1)
+    assert epsilon_levels(2).shape == (21, 1)

@@ -89,13 +89,13 @@ def test_the_start_head_is_polished_to_its_objectives_optimum(fitted):
     np.testing.assert_allclose(heads[1].train_objectives_, again, rtol=1e-6)
 
 
-def test_default_rays_hold_suhnpfs_grid_and_refine_it_for_two_objectives():
+def test_default_rays_are_at_least_21_and_as_many_as_suhnpfs_grid():
     from skfairpareto.phn import member_rays
     from skfairpareto.suhnpf import epsilon_levels
 
     rays = member_rays(2)
-    # 21 evenly spaced alpha, every other one exactly the 11 of the earlier default (SUHNPF's grid size).
-    assert rays.shape == (21, 2) and np.array_equal(rays[::2], member_rays(2, len(epsilon_levels(2))))
+    # 21 evenly spaced alpha (SUHNPF's grid size), every other one exactly the 11 of the earlier default.
+    assert rays.shape == (21, 2) == (len(epsilon_levels(2)), 2) and np.array_equal(rays[::2], member_rays(2, 11))
     assert np.array_equal(rays[:, 0], np.linspace(1, 0, 21)) and np.allclose(rays.sum(1), 1.0)
     # More objectives: SUHNPF's grid is larger than 21, and PHN takes as many rays as it has points.
     assert [len(member_rays(m)) for m in (3, 4)] == [len(epsilon_levels(m)) for m in (3, 4)] == [36, 27]

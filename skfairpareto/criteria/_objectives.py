@@ -387,7 +387,7 @@ class FairnessObjectives:
 
         Rows of ``m - 1`` values in [0, 1] (1: the gap of the accuracy end, 0: none), in an order in
         which neighbouring points differ in one level, so each point warm-starts from a near one
-        (continuation). Two objectives: ``n_members`` (default 11) evenly spaced levels. More: a
+        (continuation). Two objectives: ``n_members`` (default 21) evenly spaced levels. More: a
         grid of ``L`` levels per gap, ``L ** (m - 1)`` points, ``L`` the largest with at most
         ``n_members`` points (default 36: six levels of each of two gaps, three of each of three),
         traversed boustrophedon. On the suite's two three-objective problems
@@ -398,7 +398,7 @@ class FairnessObjectives:
         """
         m = self.n_objectives
         if m == 2:
-            return np.linspace(1.0, 0.0, 11 if n_members is None else n_members)[:, None]
+            return np.linspace(1.0, 0.0, 21 if n_members is None else n_members)[:, None]
         k = m - 1
         n_members = 36 if n_members is None else n_members
         per_axis = max(2, int(np.floor(n_members ** (1.0 / k) + 1e-9)))
