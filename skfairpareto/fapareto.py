@@ -328,7 +328,7 @@ class FaParetoEnsemble(BaseParetoClassifier):
 
     def _fit_front(self, X, y, codes, validation=None):
         seed = draw_seed(self.random_state)
-        start = fit_start_head(self, X, y, codes)
+        start, _ = fit_start_head(self, X, y, codes)
         objectives = self.objectives_
         evolution = MergeEvolution(
             _state(start), self.population_size, self.n_generations, merge=self.merge,

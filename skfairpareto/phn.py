@@ -224,7 +224,7 @@ class PHNParetoClassifier(BaseParetoClassifier):
     def _fit_front(self, X, y, codes, validation=None):
         # Polished: every ray's head starts at the start head, and the losses are measured from
         # its f1, so the whole front inherits how far Adam left it from the accuracy optimum.
-        start = fit_start_head(self, X, y, codes, polish=True)
+        start, _ = fit_start_head(self, X, y, codes, polish=True)
         f_start = start.train_objectives_
         self.objective_ideal_ = np.concatenate([f_start[:1], np.zeros(len(f_start) - 1)])
         self.objective_scales_ = np.maximum(f_start, 1e-8)

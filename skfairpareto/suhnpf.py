@@ -15,7 +15,6 @@ from ._validation import COUNT, DEPRECATED, HEAD_CONSTRAINTS, NON_NEGATIVE
 from .base import BaseParetoClassifier
 from .cba import CBAClassifier, fit_start_head
 from .criteria import FairnessObjectives
-from .heads import training_features
 from .objectives import with_weight_decay
 from .solvers import FritzJohnSolver
 
@@ -205,7 +204,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
     _RENAMED_PARAMS = {"n_points": "n_members", "lr": "start_lr", "max_epochs": "start_max_epochs"}
 
     def _fit_front(self, X, y, codes, validation=None):
-        start = fit_start_head(self, X, y, codes)
+        start, features = fit_start_head(self, X, y, codes)
         # The solver moves float64 parameters (start_ stays put): with float32 ones the FJ residual
         # of a 12k-sample front stalled near 1.5e-3, above tol. The products with X stay in
         # float32, through a float32 copy of the head: X is not copied to float64, and on 896-d
@@ -214,7 +213,7 @@ class SUHNPFParetoClassifier(BaseParetoClassifier):
         module = copy.deepcopy(start.net_.module_).double()
         shell = copy.deepcopy(start.net_.module_).float().train(False)
         device = start.net_.device
-        Xt = torch.as_tensor(training_features(X, *start._head(X.shape[1]), device), device=device)
+        Xt = torch.as_tensor(features, device=device)  # the start's input: X laid out for the head's passes
         yt = torch.as_tensor(y, device=device)
         gt = torch.as_tensor(codes, device=device)
         names = [n for n, p in module.named_parameters() if p.requires_grad]

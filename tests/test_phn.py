@@ -82,7 +82,7 @@ def test_the_start_head_is_polished_to_its_objectives_optimum(fitted):
 
     est, X, y, s = fitted
     y_codes, codes = np.searchsorted(est.classes_, y), np.searchsorted(est.groups_, s)
-    heads = [fit_start_head(copy.deepcopy(est), X, y_codes, codes, polish=polish) for polish in (False, True)]
+    heads = [fit_start_head(copy.deepcopy(est), X, y_codes, codes, polish=polish)[0] for polish in (False, True)]
     assert heads[1].train_objectives_[0] < heads[0].train_objectives_[0]
     again = objectives_of(heads[1].net_.module_, X, y_codes, codes, heads[1].objectives_,
                           weight_decay=heads[1].weight_decay_)

@@ -97,3 +97,19 @@ def test_max_gap_constraint_bounds_every_member(fitted):
 def test_pareto_mask():
     pts = np.array([[0.1, 0.5], [0.2, 0.2], [0.3, 0.3], [0.5, 0.1]])
     assert pareto_mask(pts).tolist() == [True, True, False, True]
+
+
+def test_the_solver_trains_on_the_start_heads_input(front_data, monkeypatch):
+    """The start head's copy of X laid out for the head's passes is the solver's input: one copy a fit,
+    and the members are those of a solver fed a copy of its own (the same values)."""
+    import skfairpareto.cba as cba
+    import skfairpareto.suhnpf as suhnpf
+
+    X, y, s = front_data[:3]
+    built, original = [], cba.training_features
+    counting = lambda *a: built.append(a) or original(*a)  # noqa: E731
+    monkeypatch.setattr(cba, "training_features", counting)
+    monkeypatch.setattr(suhnpf, "training_features", counting, raising=False)  # any copy of its own too
+    est = SUHNPFParetoClassifier(**FAST).fit(X, y, sensitive_features=s)
+    assert len(built) == 1 and len(est.front_) >= 3
+    assert np.all(est.front_results_["certified"])
