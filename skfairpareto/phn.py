@@ -358,9 +358,9 @@ def _rays(objectives, n_members):
     11 of the earlier default; on the suite's sixteen two-objective problems they raised PHN's
     ratio to its peer on every one (0.4-11 %, n 1,000 1.064 to 1.180x) at the same fit time
     (docs/phn.md), its members costing one forward pass of the hypernetwork each. Three
-    objectives: SUHNPF's 36 points, not CBA's 21-ray lattice, where each ray is a fit; 36 rays instead of 21 raised PHN's ratio on all nine problem-seeds (two criteria
-    1.023 to 1.051x, per column 1.63 to 1.70x, the tweets' TPR and FPR gaps 1.66 to 1.81x), at
-    1.4-2.6 s more a fit.
+    objectives: SUHNPF's 36 points, not CBA's 21-ray lattice, where each ray is a fit; 36 rays
+    instead of 21 raised PHN's ratio on all nine problem-seeds (two criteria 1.023 to 1.051x, per
+    column 1.63 to 1.70x, the tweets' TPR and FPR gaps 1.66 to 1.81x), at 1.4-2.6 s more a fit.
     """
     if n_members is None:
         n_members = max(_MIN_MEMBERS, len(objectives.epsilon_levels()))

@@ -100,8 +100,8 @@ def test_pareto_mask():
 
 
 def test_the_solver_trains_on_the_start_heads_input(front_data, monkeypatch):
-    """The start head's copy of X laid out for the head's passes is the solver's input: one copy a fit,
-    and the members are those of a solver fed a copy of its own (the same values)."""
+    """The start head's copy of X laid out for the head's passes is the solver's input: one copy a
+    fit (SUHNPF lays none out of its own), and the front it traces on it certifies."""
     import skfairpareto.cba as cba
     import skfairpareto.suhnpf as suhnpf
 

@@ -388,8 +388,9 @@ class FairnessObjectives:
         Rows of ``m - 1`` values in [0, 1] (1: the gap of the accuracy end, 0: none), in an order in
         which neighbouring points differ in one level, so each point warm-starts from a near one
         (continuation). Two objectives: ``n_members`` (default 21, as many as PHN's rays) evenly
-        spaced levels. More: a grid of ``L`` levels per gap, ``L ** (m - 1)`` points, ``L`` the largest with at most
-        ``n_members`` points (default 36: six levels of each of two gaps, three of each of three),
+        spaced levels. More: a grid of ``L`` levels per gap, ``L ** (m - 1)`` points, ``L`` the
+        largest with at most ``n_members`` points (default 36: six levels of each of two gaps, three
+        of each of three),
         traversed boustrophedon. On the suite's two three-objective problems
         (benchmarks/bench_suite.py, seeds 0-2) 16 points (four levels) scored 1.15x and 0.89x the
         union of fairlearn's fronts, 25 points 1.32x and 0.96x, 36 points 1.57x and 0.96x, 49
