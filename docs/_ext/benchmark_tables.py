@@ -188,7 +188,8 @@ def suite(d):
     seeds = f"{most} seeds a problem" + (f" ({'; '.join(fewer)})" if fewer else "")
     return [f"`python benchmarks/bench_suite.py`: {len(d['summary'])} problems, {seeds}, "
             f"{d['wall_seconds'] / 60:.0f} min on 2 cores (`docs/results/suite.json`). The test hypervolume of each "
-            "front over its fairlearn peer's, each the mean over the seeds:", "",
+            "front over its fairlearn peer's, each the mean over the seeds, and in brackets on how many seeds the "
+            "front reached the peer's:", "",
             *module.table(d)]
 
 
@@ -248,15 +249,19 @@ def suite_probe(d, file_name):
     names = " ".join(f'"{p}"' for p in d["summary"])
     seeds = sorted({r["seed"] for r in d["rows"]})
     est = d["estimators"]
+    ahead = all("seeds_ahead" in s[e] for s in d["summary"].values() for e in est)  # runs before the count lack it
     lines = [f"`python benchmarks/bench_suite.py --problems {names} --output docs/results/{file_name}`: "
              f"{len(seeds)} seeds, {d['wall_seconds'] / 60:.1f} min on 2 cores. The test hypervolume of each front "
              "over its fairlearn peer's (of the means over the seeds) and, in brackets, the fairest test member's gap "
-             "in points, as in the suite's tables:", "",
+             "in points, as in the suite's tables" + (", then on how many seeds the front reached the peer's and its "
+             "lowest and highest ratio on one seed" if ahead else "") + ":", "",
              "| problem | criterion | peer (fairest) | " + " | ".join(module.NAMES[e] for e in est) + " |",
              "|---|---|---|" + "---:|" * len(est)]
     for p, s in d["summary"].items():
         lines.append(f"| {p} | {d['problems'][p]['constraints']} | {s['peer']} ({100 * s['peer_fairest_gap']:.1f}) | "
-                     + " | ".join(f"{s[e]['ratio']:.2f}x ({100 * s[e]['fairest_gap']:.1f})" for e in est) + " |")
+                     + " | ".join(f"{s[e]['ratio']:.2f}x ({100 * s[e]['fairest_gap']:.1f}" + (
+                         f"; {s[e]['seeds_ahead']}/{len(s['seeds'])}, {s[e]['seed_ratios'][0]:.2f}-"
+                         f"{s[e]['seed_ratios'][1]:.2f}x" if ahead else "") + ")" for e in est) + " |")
     return lines
 
 
