@@ -782,7 +782,12 @@ def table(result):
         ratios = " | ".join("–" if s[e]["ratio"] is None else f"{s[e]['ratio']:.2f}x{_ahead(s, e)}" for e in est)
         lines.append(f"| {p} | {criterion} | {s['peer']} | {ratios} |")
     g = result["geometric_mean_ratio"]
-    lines += ["| **geometric mean** | | | " + " | ".join(f"**{g[e]:.2f}x**" for e in est) + " |", "",
+    lines.append("| **geometric mean** | | | " + " | ".join(f"**{g[e]:.2f}x**" for e in est) + " |")
+    if all("seeds_ahead" in s[e] for s in summary.values() for e in est):
+        n = sum(len(s["seeds"]) for s in summary.values())
+        lines.append("| **seeds ahead**, all problems | | | " + " | ".join(
+            f"**{sum(s[e]['seeds_ahead'] for s in summary.values())}/{n}**" for e in est) + " |")
+    lines += ["",
               "Fairest test member among those that beat predicting the majority class, in points (the sum of "
               "its gaps where there are two), the mean over the seeds; a count in brackets where some seeds had "
               "no such member:", "",

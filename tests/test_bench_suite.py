@@ -383,7 +383,9 @@ def test_summary_counts_the_seeds_each_front_reaches_the_peer_on(suite, tmp_path
     suite.main(["--replot", "--output", str(out)])
     saved = json.loads(out.read_text())
     assert saved["summary"]["tiny"]["cba"]["seeds_ahead"] == 2 and saved["rows"] == rows
-    assert "| tiny | error_rate_parity | expgrad | 1.00x (2/3) |" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "| tiny | error_rate_parity | expgrad | 1.00x (2/3) |" in printed
+    assert "| **seeds ahead**, all problems | | | **2/3** |" in printed
     assert out.with_suffix(".png").stat().st_size > 0
 
 
