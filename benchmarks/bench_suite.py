@@ -310,6 +310,10 @@ def probes():
                   binary_features=True, positive_rate=0.3, seed=5100, seeds=tuple(range(20)),
                   description="n 1,000, d 20 yes/no columns, 30 % positives, 27 % test error at best (20 seeds)",
                   tags=("weak", "small", "probe")),
+        # The suite's real problem whose best front is nearest 1.15x (its first five seeds' rows are the suite's).
+        Problem("probe: adult, demographic parity, 20 seeds", lambda s: load_adult(s), "demographic_parity",
+                seeds=tuple(range(20)), description="the suite's \"adult, demographic parity\" on seeds 0-19",
+                tags=("real", "probe")),
         # The suite's "synthetic" (the same generator and seeds: its first five rows are the suite's) on 20 seeds.
         synthetic("probe: synthetic, 20 seeds", "error_rate_parity", n=5000, d=20, seed=100, seeds=tuple(range(20)),
                   description="the suite's \"synthetic\" on seeds 0-19", tags=("probe",)),
