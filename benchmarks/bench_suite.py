@@ -314,6 +314,14 @@ def probes():
         Problem("probe: adult, demographic parity, 20 seeds", lambda s: load_adult(s), "demographic_parity",
                 seeds=tuple(range(20)), description="the suite's \"adult, demographic parity\" on seeds 0-19",
                 tags=("real", "probe")),
+        # Two more of the suite's problems on 20 seeds, where a target misses: a front below 1.05x of three
+        # objectives, and the best front below 1.5x of K classes (their first five seeds are the suite's).
+        synthetic("probe: two criteria, 20 seeds", ["true_positive_rate_parity", "false_positive_rate_parity"],
+                  n=6000, d=20, seed=1000, seeds=tuple(range(20)), description="the suite's \"two criteria\" on seeds 0-19",
+                  tags=("3 objectives", "probe")),
+        synthetic("probe: synthetic, 3 classes, 20 seeds", "error_rate_parity", n=6000, d=40, n_classes=3, seed=700,
+                  seeds=tuple(range(20)), description="the suite's \"synthetic, 3 classes\" on seeds 0-19",
+                  tags=("K", "probe")),
         # The suite's "synthetic" (the same generator and seeds: its first five rows are the suite's) on 20 seeds.
         synthetic("probe: synthetic, 20 seeds", "error_rate_parity", n=5000, d=20, seed=100, seeds=tuple(range(20)),
                   description="the suite's \"synthetic\" on seeds 0-19", tags=("probe",)),
