@@ -322,6 +322,13 @@ def probes():
         synthetic("probe: synthetic, 3 classes, 20 seeds", "error_rate_parity", n=6000, d=40, n_classes=3, seed=700,
                   seeds=tuple(range(20)), description="the suite's \"synthetic, 3 classes\" on seeds 0-19",
                   tags=("K", "probe")),
+        # The suite's other two problems whose best front is below 1.15x, on 20 seeds.
+        synthetic("probe: synthetic, label noise, 20 seeds", "error_rate_parity", n=6000, d=50,
+                  label_noise=(0.05, 0.25), seed=300, seeds=tuple(range(20)),
+                  description="the suite's \"synthetic, label noise\" on seeds 0-19", tags=("probe",)),
+        synthetic("probe: synthetic, four groups, 20 seeds", "error_rate_parity", n=6000, d=20,
+                  group_shares=(0.4, 0.3, 0.2, 0.1), label_noise=(0.0,) * 4, seed=1200, seeds=tuple(range(20)),
+                  description="the suite's \"synthetic, four groups\" on seeds 0-19", tags=("groups", "probe")),
         # The suite's "synthetic" (the same generator and seeds: its first five rows are the suite's) on 20 seeds.
         synthetic("probe: synthetic, 20 seeds", "error_rate_parity", n=5000, d=20, seed=100, seeds=tuple(range(20)),
                   description="the suite's \"synthetic\" on seeds 0-19", tags=("probe",)),
