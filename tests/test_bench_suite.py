@@ -514,6 +514,19 @@ def test_probes_run_by_name_to_their_own_output_outside_the_suite(suite, tmp_pat
     assert out.with_suffix(".png").stat().st_size > 0  # its figure beside it, not over the suite's
 
 
+def test_twenty_seed_probes_are_the_suites_problems_on_more_seeds(suite):
+    suite_problems = {p.name: p for p in suite.problems()}
+    twenty = [p for p in suite.probes() if p.name.endswith(", 20 seeds")]
+    assert len(twenty) == 6
+    for probe in twenty:
+        own = suite_problems[probe.name[len("probe: "):-len(", 20 seeds")]]
+        assert probe.seeds == tuple(range(20)) and set(own.seeds) < set(probe.seeds) and "probe" in probe.tags
+        assert (probe.constraints, probe.sensitive_objectives) == (own.constraints, own.sensitive_objectives)
+        if "synthetic" in own.tags:  # the same draw on a seed of the suite's (Adult's rows are read from a file)
+            for a, b in zip(probe.load(1), own.load(1)):
+                np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
 def test_honest_val_table_reports_bias_and_spread_in_points(bench_script):
     honest = bench_script("bench_honest_val")
     row = {"estimator": "phn", "members": 3, "evaluation_split": "val"}

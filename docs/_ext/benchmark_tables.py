@@ -258,9 +258,7 @@ def suite_probe(d, file_name):
              "| problem | criterion | peer (fairest) | " + " | ".join(module.NAMES[e] for e in est) + " |",
              "|---|---|---|" + "---:|" * len(est)]
     for p, s in d["summary"].items():
-        c = d["problems"][p]["constraints"]
-        criterion = " + ".join(c) if isinstance(c, list) else c
-        lines.append(f"| {p} | {criterion} | {s['peer']} ({100 * s['peer_fairest_gap']:.1f}) | "
+        lines.append(f"| {p} | {module.criterion_label(d['problems'][p]['constraints'])} | {s['peer']} ({100 * s['peer_fairest_gap']:.1f}) | "
                      + " | ".join(f"{s[e]['ratio']:.2f}x ({100 * s[e]['fairest_gap']:.1f}" + (
                          f"; {s[e]['seeds_ahead']}/{len(s['seeds'])}, {s[e]['seed_ratios'][0]:.2f}-"
                          f"{s[e]['seed_ratios'][1]:.2f}x" if ahead else "") + ")" for e in est) + " |")
