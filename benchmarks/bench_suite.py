@@ -135,6 +135,8 @@ def make_problem(n=5000, d=20, n_classes=2, minority=0.3, base_rate_gap=0.5, lab
     """
     if isinstance(extra, bool) or not isinstance(extra, (int, np.integer)) or extra < 0:
         raise ValueError(f"extra must be a number of rows >= 0, got {extra!r}")
+    if isinstance(noise, bool) or not isinstance(noise, (int, float, np.number)) or not noise > 0:
+        raise ValueError(f"noise must be a scale > 0 (0.5 by default), got {noise!r}")
     shares = (1 - minority, minority) if group_shares is None else tuple(group_shares)
     if len(shares) < 2 or min(shares) <= 0 or not np.isclose(sum(shares), 1):
         raise ValueError(f"group_shares must be two or more positive shares summing to 1, got {group_shares!r}")

@@ -83,6 +83,9 @@ def test_generator_noise_sets_the_signal_and_binary_features_show_signs(suite):
     (_, _, _), (X_more, _, _) = suite.make_problem(n=300, d=5, seed=4, binary_features=True, extra=500)
     assert set(np.unique(X_more)) == {0.0, 1.0}
     assert best_error(binary_features=True) > strong  # the signs lose some of the signal
+    for bad in (0, -1.0, float("nan"), "0.5", True):
+        with pytest.raises(ValueError, match="noise must be a scale > 0"):
+            suite.make_problem(n=100, noise=bad)
 
 
 @pytest.mark.parametrize("n_classes", [3, 4])
