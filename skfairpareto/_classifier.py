@@ -12,7 +12,7 @@ import torch
 from scipy.special import expit, softmax
 from sklearn.utils.validation import check_is_fitted
 
-from ._utils import PREDICT_BATCH_SIZE, release_pages
+from ._utils import PREDICT_BATCH_SIZE, release_pages, tensor_view
 from ._validation import check_sensitive_features, validate_features
 
 class GroupRequestsMixin:
@@ -93,7 +93,7 @@ def _blocked_logits(module, X, groups, dtype, device, forward):
         with torch.no_grad():
             for start in range(0, X.shape[0], PREDICT_BATCH_SIZE):
                 rows = slice(start, start + PREDICT_BATCH_SIZE)
-                block = torch.as_tensor(np.asarray(X[rows], dtype=dtype), device=device)
+                block = tensor_view(np.asarray(X[rows], dtype=dtype), device)
                 g = None if groups is None else torch.as_tensor(groups[rows], device=device)
                 logits = forward(block, g)
                 if out is None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback
 from skorch.utils import to_tensor
 
-from ._utils import PREDICT_BATCH_SIZE, is_memory_mapped, release_pages, resolve_device, row_chunks
+from ._utils import PREDICT_BATCH_SIZE, is_memory_mapped, release_pages, resolve_device, row_chunks, tensor_view
 from .exceptions import TrainingDivergedError
 from .objectives import scalarized, with_weight_decay
 from .solvers.hypernetwork import hypernetwork_loss, sample_rays
@@ -80,10 +78,7 @@ class TensorBatchLoader:
             return None
         if isinstance(data, dict):
             return {k: TensorBatchLoader._take(v, idx) for k, v in data.items()}
-        part = data[idx] if idx is not None else data
-        with warnings.catch_warnings():  # a read-only memory-mapped X: torch only reads it
-            warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
-            return torch.as_tensor(part)
+        return tensor_view(data[idx] if idx is not None else data)  # a read-only memory-mapped X: only read
 
     def __iter__(self):
         ds = self.dataset

@@ -99,6 +99,23 @@ def is_memory_mapped(array) -> bool:
     return _mapping_of(array) is not None
 
 
+def tensor_view(array, device=None):
+    """``torch.as_tensor(array, device=device)``, without torch's warning where ``array`` is read-only.
+
+    A block of a read-only memory map (``np.load(..., mmap_mode="r")``) is itself read-only, and torch
+    warns that writing to a tensor over it is undefined. The callers only read the tensor, so that
+    warning would alarm a user who did nothing wrong, and copying every block would cost a pass
+    over X. (torch warns once per process, so every place that may meet such a block goes here.)
+    """
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable", category=UserWarning)
+        return torch.as_tensor(array, device=device)
+
+
 def release_pages(array) -> None:
     """Drop the file pages a memory-mapped ``array`` holds in this process (``MADV_DONTNEED``).
 

@@ -34,12 +34,12 @@ def test_a_fit_from_a_memmap_never_copies_x_and_gives_the_same_front(estimator, 
     bench_script("bench_memmap").write_data(tmp_path, 100_000, 384)
     y, s = np.load(tmp_path / "y.npy"), np.load(tmp_path / "groups.npy")
     x_mb = 100_000 * 384 * 4 / 2**20
-    params = dict(max_epochs=3, batch_size=8192, random_state=0)
+    params = dict(batch_size=8192, random_state=0)
     if estimator == "cba":
-        make = lambda: CBAClassifier(**params)  # noqa: E731
+        make = lambda: CBAClassifier(max_epochs=3, **params)  # noqa: E731
     else:
-        make = lambda: PHNParetoClassifier(n_members=3, solver="ls", start_max_epochs=3, validation_fraction=None,  # noqa: E731
-                                           **params)
+        make = lambda: PHNParetoClassifier(n_members=3, solver="ls", start_max_epochs=3, hnet_max_epochs=3,  # noqa: E731
+                                           validation_fraction=None, **params)
 
     def fit_and_predict(X):
         est = make().fit(X, y, sensitive_features=s)
@@ -69,6 +69,35 @@ def test_validation_keeps_a_memmap_on_disk_and_still_finds_nan(tmp_path):
     X.flush()
     with pytest.raises(ValueError, match="Input X contains NaN"):
         CBAClassifier(max_epochs=5).fit(mapped, y, sensitive_features=s)
+
+
+def test_a_read_only_memmap_fits_and_predicts_without_a_warning(tmp_path):
+    """A memory map opened read-only (``mmap_mode="r"``) is a user's normal input: fitting on it and
+    predicting from it warn of nothing. Run in a fresh interpreter, since torch warns of a read-only
+    array once per process and an earlier test could have spent that warning."""
+    import subprocess
+    import sys
+
+    code = f"""
+import warnings
+import numpy as np
+warnings.simplefilter("error")
+from skfairpareto import CBAClassifier, PHNParetoClassifier
+rng = np.random.RandomState(0)
+np.save({str(tmp_path / "X.npy")!r}, rng.normal(size=(400, 6)).astype(np.float32))
+X = np.load({str(tmp_path / "X.npy")!r}, mmap_mode="r")
+y, s = (X[:, 0] > 0).astype(int), np.arange(400) % 2
+# Mini-batches copy their rows, so the first block torch sees over the file is where a front scores its
+# members on X (float32) after training; a prediction reads X in float64 blocks. torch warns once per process.
+front = PHNParetoClassifier(n_members=2, hnet_max_epochs=2, start_max_epochs=2, validation_fraction=None,
+                            batch_size=64, random_state=0).fit(X, y, sensitive_features=s)
+clf = CBAClassifier(max_epochs=3, batch_size=64, random_state=0).fit(X, y, sensitive_features=s)
+for model in (front, clf):
+    model.predict(X), model.predict_proba(X), model.decision_function(X)
+print("ok")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
 
 
 def test_release_freed_heap_runs_on_glibc_and_is_a_no_op_elsewhere():
