@@ -68,3 +68,16 @@ def test_fit_time_names_the_machine_and_the_same_grid_row_when_recorded():
     text = "\n".join(tables.fit_time(d))
     assert "Machine: Some CPU, float32 fingerprint 0123456789abcdef." in text
     assert "On the baseline's grid (3 `alpha`), this version's CBA fit takes 3.0 s against 9.0 s: 3.00x (2.50x" in text
+
+
+def test_a_fit_time_run_of_its_own_names_its_output(tmp_path):
+    """``fit_time:FILE`` renders another run (another machine's) with the --output that wrote it."""
+    import json
+
+    d = json.loads((DOCS / "results" / "fit_time.json").read_text())
+    d.update(cpu="Other CPU", repeats=1)
+    (tmp_path / "fit_time_other.json").write_text(json.dumps(d))
+    text = tables.render("fit_time:fit_time_other.json", tmp_path)
+    assert "--repeats 1 --output docs/results/fit_time_other.json`" in text
+    assert "Machine: Other CPU" in text
+    assert "--output" not in "\n".join(tables.fit_time(d))  # the default file's own command

@@ -5,7 +5,8 @@ A page marks each generated table with ``<!-- generated: NAME -->`` ... ``<!-- e
 ``docs/results/`` (what the benchmark scripts wrote), and ``tests/test_docs_tables.py`` fails
 when a block differs from its file, so the figures in the docs cannot drift from the results.
 Names: ``main_job``, ``results:FILE`` (another run of the main job), ``seeds:CRITERION``,
-``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``suite``, ``honest_val``,
+``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``fit_time:FILE`` (a run on
+another machine, to its own ``--output``), ``suite``, ``honest_val``,
 ``headroom``, ``retune``, ``tuning_rules``, ``tuning_rules:FILE`` (a ``--rules`` run of named problems),
 ``suite_probe:FILE`` (a run of the suite's probes), ``suite_setting:FILE`` (a ``--set`` run beside the
 suite's own rows, which hold the defaults). The main job's tables
@@ -131,10 +132,11 @@ def dashboard(d):
             f"| {d['build_seconds']:.1f} | {d['size_mb']:.2f} | {d['open_seconds']:.2f} |"]
 
 
-def fit_time(d):
+def fit_time(d, file_name="fit_time.json"):
     from skfairpareto.benchmark import label
 
-    lines = [f"`python benchmarks/bench_fit_time.py --baseline {d['baseline']} --repeats {d['repeats']}`: the main "
+    output = "" if file_name == "fit_time.json" else f" --output docs/results/{file_name}"
+    lines = [f"`python benchmarks/bench_fit_time.py --baseline {d['baseline']} --repeats {d['repeats']}{output}`: the main "
              f"job's fits ({d['n_train']:,} training rows x {d['n_features']} features, `{d['constraints']}`), this "
              f"version beside a git worktree of {d['baseline']} in alternating processes, and "
              f"ExponentiatedGradient in the same run. Each process first imports `torch._dynamo` "
@@ -319,9 +321,9 @@ def render(name, results):
             raise FileNotFoundError(f"the generated block {name!r} reads {suite_file}, which no benchmark has written")
         renderer, file_name = functools.partial(suite_setting, file_name=arg,
                                                 suite=json.loads(suite_file.read_text())), arg
-    elif kind in ("suite_probe", "tuning_rules") and arg:  # a run of named problems, to its own file
-        renderer, file_name = functools.partial({"suite_probe": suite_probe, "tuning_rules": tuning_rules}[kind],
-                                                file_name=arg), arg
+    elif kind in ("suite_probe", "tuning_rules", "fit_time") and arg:  # a run to its own file (another machine's)
+        renderer, file_name = functools.partial({"suite_probe": suite_probe, "tuning_rules": tuning_rules,
+                                                 "fit_time": fit_time}[kind], file_name=arg), arg
     else:
         renderer, file_name = RENDERERS[kind]
     path = results / file_name
