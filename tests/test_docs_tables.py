@@ -81,3 +81,15 @@ def test_a_fit_time_run_of_its_own_names_its_output(tmp_path):
     assert "--repeats 1 --output docs/results/fit_time_other.json`" in text
     assert "Machine: Other CPU" in text
     assert "--output" not in "\n".join(tables.fit_time(d))  # the default file's own command
+
+
+def test_a_whole_suite_run_of_its_own_names_its_output(tmp_path):
+    """``suite:FILE`` renders another whole run of the suite (another machine's) from its own file."""
+    import json
+
+    d = json.loads((DOCS / "results" / "suite.json").read_text())
+    (tmp_path / "suite_other.json").write_text(json.dumps(d))
+    text = tables.render("suite:suite_other.json", tmp_path)
+    assert text.startswith("`python benchmarks/bench_suite.py --output docs/results/suite_other.json`: ")
+    assert "(`docs/results/suite_other.json`)" in text
+    assert text.split("\n", 1)[1] == "\n".join(tables.suite(d)).split("\n", 1)[1] + "\n"  # the same tables

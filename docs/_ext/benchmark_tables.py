@@ -5,8 +5,8 @@ A page marks each generated table with ``<!-- generated: NAME -->`` ... ``<!-- e
 ``docs/results/`` (what the benchmark scripts wrote), and ``tests/test_docs_tables.py`` fails
 when a block differs from its file, so the figures in the docs cannot drift from the results.
 Names: ``main_job``, ``results:FILE`` (another run of the main job), ``seeds:CRITERION``,
-``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``fit_time:FILE`` (a run on
-another machine, to its own ``--output``), ``suite``, ``honest_val``,
+``fair_end``, ``cpu_kernels``, ``static``, ``dashboard``, ``fit_time``, ``suite``, ``fit_time:FILE`` and
+``suite:FILE`` (a run on another machine, to its own ``--output``), ``honest_val``,
 ``headroom``, ``retune``, ``tuning_rules``, ``tuning_rules:FILE`` (a ``--rules`` run of named problems),
 ``suite_probe:FILE`` (a run of the suite's probes), ``suite_setting:FILE`` (a ``--set`` run beside the
 suite's own rows, which hold the defaults). The main job's tables
@@ -181,15 +181,17 @@ def _script(name):
     return module
 
 
-def suite(d):
-    """The suite's tables, as ``benchmarks/bench_suite.py`` prints them (one function renders both)."""
+def suite(d, file_name="suite.json"):
+    """The suite's tables, as ``benchmarks/bench_suite.py`` prints them (one function renders both); another
+    whole run (another machine's) from its own ``file_name``."""
     module = _script("bench_suite")
     counts = {p: len(e["seeds"]) for p, e in d["summary"].items()}
     most = max(counts.values())
     fewer = [f"{p}: {n}" for p, n in counts.items() if n < most]
     seeds = f"{most} seeds a problem" + (f" ({'; '.join(fewer)})" if fewer else "")
-    return [f"`python benchmarks/bench_suite.py`: {len(d['summary'])} problems, {seeds}, "
-            f"{d['wall_seconds'] / 60:.0f} min on 2 cores (`docs/results/suite.json`). The test hypervolume of each "
+    output = "" if file_name == "suite.json" else f" --output docs/results/{file_name}"
+    return [f"`python benchmarks/bench_suite.py{output}`: {len(d['summary'])} problems, {seeds}, "
+            f"{d['wall_seconds'] / 60:.0f} min on 2 cores (`docs/results/{file_name}`). The test hypervolume of each "
             "front over its fairlearn peer's, each the mean over the seeds, and in brackets on how many seeds the "
             "front reached the peer's:", "",
             *module.table(d)]
@@ -321,9 +323,9 @@ def render(name, results):
             raise FileNotFoundError(f"the generated block {name!r} reads {suite_file}, which no benchmark has written")
         renderer, file_name = functools.partial(suite_setting, file_name=arg,
                                                 suite=json.loads(suite_file.read_text())), arg
-    elif kind in ("suite_probe", "tuning_rules", "fit_time") and arg:  # a run to its own file (another machine's)
+    elif kind in ("suite_probe", "tuning_rules", "fit_time", "suite") and arg:  # a run to its own file
         renderer, file_name = functools.partial({"suite_probe": suite_probe, "tuning_rules": tuning_rules,
-                                                 "fit_time": fit_time}[kind], file_name=arg), arg
+                                                 "fit_time": fit_time, "suite": suite}[kind], file_name=arg), arg
     else:
         renderer, file_name = RENDERERS[kind]
     path = results / file_name
