@@ -132,10 +132,15 @@ def dashboard(d):
             f"| {d['build_seconds']:.1f} | {d['size_mb']:.2f} | {d['open_seconds']:.2f} |"]
 
 
+def _own_output(file_name, default):
+    """`` --output docs/results/FILE`` for a run written to a file other than its script's ``default``, else ``""``."""
+    return "" if file_name == default else f" --output docs/results/{file_name}"
+
+
 def fit_time(d, file_name="fit_time.json"):
     from skfairpareto.benchmark import label
 
-    output = "" if file_name == "fit_time.json" else f" --output docs/results/{file_name}"
+    output = _own_output(file_name, "fit_time.json")
     lines = [f"`python benchmarks/bench_fit_time.py --baseline {d['baseline']} --repeats {d['repeats']}{output}`: the main "
              f"job's fits ({d['n_train']:,} training rows x {d['n_features']} features, `{d['constraints']}`), this "
              f"version beside a git worktree of {d['baseline']} in alternating processes, and "
@@ -189,7 +194,7 @@ def suite(d, file_name="suite.json"):
     most = max(counts.values())
     fewer = [f"{p}: {n}" for p, n in counts.items() if n < most]
     seeds = f"{most} seeds a problem" + (f" ({'; '.join(fewer)})" if fewer else "")
-    output = "" if file_name == "suite.json" else f" --output docs/results/{file_name}"
+    output = _own_output(file_name, "suite.json")
     return [f"`python benchmarks/bench_suite.py{output}`: {len(d['summary'])} problems, {seeds}, "
             f"{d['wall_seconds'] / 60:.0f} min on 2 cores (`docs/results/{file_name}`). The test hypervolume of each "
             "front over its fairlearn peer's, each the mean over the seeds, and in brackets on how many seeds the "
@@ -233,7 +238,7 @@ def tuning_rules(d, file_name="tuning_rules.json"):
     seeds = sorted({r["seed"] for r in d["rows"]})
     named = "" if file_name == "tuning_rules.json" else (
         " --problems " + " ".join(f'"{p}"' for p in dict.fromkeys(r["problem"] for r in d["rows"]))
-        + f" --output docs/results/{file_name}")
+        + _own_output(file_name, "tuning_rules.json"))
     on_test = all(r.get("scored_on") == "test split" for r in d["rows"])
     kind, rows = ("real-data", "the suite's test split") if on_test else ("synthetic", f"{d['fresh']:,} fresh rows")
     gaps = ("; in brackets, the fairest member's gap in points, on the same rows and by the suite's rule "
